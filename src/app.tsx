@@ -1,0 +1,69 @@
+// createApp(deps): the one Hono app both runtimes serve. Imports nothing runtime-specific.
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Deps } from './deps.ts';
+import { AppError, isDatabaseUnavailable } from './lib/errors.ts';
+import { Layout } from './web/layout.tsx';
+import { coreRoutes } from './routes/core.tsx';
+
+export type AppEnv = { Variables: Record<string, never> };
+
+const wantsJson = (path: string, accept: string | undefined) =>
+  path.startsWith('/api/') || path === '/healthz' || (accept?.includes('application/json') ?? false);
+
+function ErrorPage(props: { status: number; message: string }) {
+  return (
+    <Layout title="出错了">
+      <div class="alert" role="alert">
+        <p>{props.message}</p>
+      </div>
+      <p>
+        <a href="javascript:history.back()">返回上一页</a> · <a href="/">回到首页</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.route('/', coreRoutes(deps));
+
+  app.notFound((c) => {
+    if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: 'NOT_FOUND', message: '找不到该地址' }, 404);
+    return c.html(<ErrorPage status={404} message="找不到您要的页面，请检查链接是否完整。" />, 404);
+  });
+
+  app.onError((err, c) => {
+    let status: number;
+    let code: string;
+    let message: string;
+    let details: Record<string, unknown> | undefined;
+    if (err instanceof AppError) {
+      ({ status, code, message, details } = err);
+    } else if (err instanceof HTTPException) {
+      status = err.status;
+      code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : 'HTTP_ERROR';
+      message = status === 413 ? '提交的内容太大，请缩小照片或删减文字后再试' : err.message || '请求有误';
+    } else if (isDatabaseUnavailable(err)) {
+      status = 503;
+      code = 'UNAVAILABLE';
+      message = '系统繁忙，您的内容尚未保存，请稍后重试';
+      deps.log.error('database unavailable', { path: c.req.path, error: (err as Error).message });
+    } else {
+      status = 500;
+      code = 'INTERNAL';
+      message = '系统出错了，请稍后重试';
+      deps.log.error('unhandled error', { path: c.req.path, error: (err as Error).message, stack: (err as Error).stack });
+    }
+    if (status === 503) c.header('Retry-After', '30');
+    if (wantsJson(c.req.path, c.req.header('accept'))) {
+      return c.json({ error: code, message, ...details }, status as 400);
+    }
+    return c.html(<ErrorPage status={status} message={message} />, status as 400);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,61 @@
+// Access codes: random, shown once, stored as a SHA-256 hash, revocable.
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { accessCodes, units, type AccessRole } from '../db/schema.ts';
+import { randomCode, sha256Hex } from '../lib/crypto.ts';
+
+export const OFFICE_UNIT = 'office';
+
+export function formatAccessCode(raw: string): string {
+  return raw.match(/.{1,4}/g)!.join('-');
+}
+
+/** Normalises what a person typed: case, spaces and dashes do not matter. */
+export function normaliseAccessCode(input: string): string {
+  return input.toUpperCase().replace(/[\s-]+/g, '');
+}
+
+export interface IssuedCode {
+  id: number;
+  code: string;
+  role: AccessRole;
+  unitCode: string;
+}
+
+/** Issues a code for a unit. The office's unit codes are admin codes unless `leader` asks for a read-only one. */
+export async function issueAccessCode(
+  db: Db,
+  opts: { unitCode: string; leader?: boolean; label?: string; now?: Date },
+): Promise<IssuedCode> {
+  const unit = await db.query.units.findFirst({ where: eq(units.code, opts.unitCode) });
+  if (!unit) throw new Error(`Unknown unit code: ${opts.unitCode}`);
+  const role: AccessRole = opts.leader ? 'leader' : unit.kind === 'office' ? 'admin' : 'unit';
+  const raw = randomCode(16);
+  const [row] = await db
+    .insert(accessCodes)
+    .values({
+      codeHash: await sha256Hex(raw),
+      role,
+      unitCode: unit.code,
+      label: opts.label ?? '',
+      createdAt: (opts.now ?? new Date()).getTime(),
+    })
+    .returning({ id: accessCodes.id });
+  return { id: row!.id, code: formatAccessCode(raw), role, unitCode: unit.code };
+}
+
+export interface Principal {
+  codeId: number;
+  role: AccessRole;
+  unitCode: string;
+}
+
+/** Looks a presented code up; revoked or unknown codes give null. */
+export async function verifyAccessCode(db: Db, presented: string): Promise<Principal | null> {
+  const normalised = normaliseAccessCode(presented);
+  if (!/^[A-Z0-9]{8,64}$/.test(normalised)) return null;
+  const row = await db.query.accessCodes.findFirst({
+    where: and(eq(accessCodes.codeHash, await sha256Hex(normalised)), isNull(accessCodes.revokedAt)),
+  });
+  return row ? { codeId: row.id, role: row.role, unitCode: row.unitCode } : null;
+}

@@ -1,0 +1,26 @@
+// What createApp and the scheduled jobs are built from; each entry file fills it for its runtime.
+import type { Config } from './config.ts';
+import type { Db } from './db/index.ts';
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Deps {
+  db: Db;
+  config: Config;
+  /** The clock; tests pass a fixed one. */
+  now: () => Date;
+  log: Logger;
+}
+
+/** One JSON line per event; callers never pass personal data in fields. */
+export const consoleLogger: Logger = {
+  info: (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
+};
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

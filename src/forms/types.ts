@@ -1,0 +1,117 @@
+// The shapes of forms/: the district's own content (form definitions, campaign, organisation), data only.
+import type { CadreRole, UnitKind } from '../db/schema.ts';
+
+export type FieldType =
+  | 'text' // one line
+  | 'textarea' // several lines
+  | 'choice' // one of options (radio buttons, or a select when there are many)
+  | 'multichoice' // several of options (checkboxes)
+  | 'boolean' // yes / no
+  | 'date' // YYYY-MM-DD
+  | 'datetime' // YYYY-MM-DDTHH:mm, Asia/Shanghai
+  | 'integer'
+  | 'phone' // mainland mobile or landline
+  | 'photo' // an optional image upload (JPEG/PNG/WebP)
+  | 'cadre' // one of the signed-in unit's cadres (unit forms)
+  | 'place' // one of the unit's villages/communities (unit forms)
+  | 'unit' // any unit of the organisation (e.g. the department a suggestion concerns)
+  | 'task'; // one of the signed-in unit's campaign tasks
+
+export interface FieldOption {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** What an answer contributes to the daily ranking; extracted into indexed columns at insert time. */
+export type FieldMetric = 'satisfaction' | 'aware' | 'participated' | 'cadre' | 'task' | 'quantity';
+
+export interface FieldDefinition {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly label: string;
+  readonly help?: string;
+  readonly required?: boolean;
+  readonly options?: readonly FieldOption[];
+  /** Lengths for text, values for integer, earliest/latest for date (YYYY-MM-DD). */
+  readonly min?: number | string;
+  readonly max?: number | string;
+  readonly pattern?: string;
+  /** Message shown when pattern does not match. */
+  readonly patternMessage?: string;
+  /** Personal data: stored apart from the payload, never in the sheet, logs or non-admin exports. */
+  readonly personal?: boolean;
+  /** Column heading in the sheet; false keeps the field out of the sheet. Defaults to the label. */
+  readonly sheetColumn?: string | false;
+  readonly metric?: FieldMetric;
+  /** Shown only when another field has one of these values. */
+  readonly showWhen?: { readonly field: string; readonly equals: readonly string[] };
+  readonly placeholder?: string;
+}
+
+export interface FormDefinition {
+  readonly id: string;
+  readonly version: number;
+  readonly title: string;
+  readonly intro: string;
+  readonly audience: 'public' | 'unit';
+  readonly fields: readonly FieldDefinition[];
+  readonly submitLabel?: string;
+  /** Shown on the receipt page. */
+  readonly thanks?: string;
+}
+
+export type MetricKey = 'V' | 'H' | 'T' | 'S' | 'A' | 'P' | 'G';
+
+export interface Campaign {
+  readonly name: string;
+  readonly district: string;
+  readonly office: string;
+  /** YYYY-MM-DD, inclusive, in the campaign time zone. */
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly timezone: 'Asia/Shanghai';
+  /** R1: households each cadre visits, by role. */
+  readonly visitQuotas: Readonly<Record<CadreRole, number>>;
+  /** R5: red-armband team sizes by village/community population. */
+  readonly patrolSizes: readonly { readonly populationBelow: number | null; readonly min: number; readonly max: number }[];
+  /** R3, R7: campaign deadlines shown with days left. */
+  readonly deadlines: readonly { readonly id: string; readonly date: string; readonly label: string; readonly rule: string }[];
+  readonly rankingWeights: Readonly<Record<MetricKey, number>>;
+  /** Score under which a unit is highlighted on the leader page. */
+  readonly rankingThreshold: number;
+  /** Default rectification deadline for an assigned hazard (R11). */
+  readonly hazardDeadline: { readonly days: number; readonly kind: 'calendar' | 'working'; readonly remindDaysBefore: number };
+  readonly slogans: readonly string[];
+}
+
+export interface CampaignTask {
+  readonly id: string;
+  /** Unit code of the department (or 'towns' for every town and sub-district) that owns the task. */
+  readonly owner: string;
+  readonly title: string;
+  readonly rule: string;
+  /** What is counted, e.g. 条, 次, 人. */
+  readonly unitLabel: string;
+  readonly target: number;
+}
+
+export interface OrganisationUnit {
+  readonly code: string;
+  readonly name: string;
+  readonly kind: UnitKind;
+  readonly parent?: string;
+  readonly population?: number;
+}
+
+export interface OrganisationCadre {
+  readonly unit: string;
+  readonly name: string;
+  readonly post: string;
+  readonly role: CadreRole;
+  readonly assigned?: string;
+}
+
+export interface Organisation {
+  readonly units: readonly OrganisationUnit[];
+  readonly cadres: readonly OrganisationCadre[];
+}

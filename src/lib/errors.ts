@@ -1,0 +1,29 @@
+// Errors with a status, a machine code and a message in Chinese that can be shown to people.
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export class AppError extends HTTPException {
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(status: ContentfulStatusCode, code: string, message: string, details?: Record<string, unknown>) {
+    super(status, { message });
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const notFound = (message = '找不到您要的内容') => new AppError(404, 'NOT_FOUND', message);
+export const badRequest = (message: string, code = 'BAD_REQUEST') => new AppError(400, code, message);
+export const unauthorized = (message = '请先输入访问码登录') => new AppError(401, 'UNAUTHORIZED', message);
+export const forbidden = (message = '无权访问该内容') => new AppError(403, 'FORBIDDEN', message);
+
+/** True for errors that mean the database could not be reached, as opposed to a bad statement. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = String(e.code ?? '');
+  if (/^(SERVER_ERROR|HRANA_WEBSOCKET_ERROR|STREAM_EXPIRED|SQLITE_BUSY|SQLITE_CANTOPEN|SQLITE_IOERR|SQLITE_FULL|CLIENT_CLOSED|ECONNREFUSED|ECONNRESET)/.test(code)) return true;
+  if (e.name === 'TypeError' && /fetch|network|connect/i.test(String(e.message ?? ''))) return true;
+  if (/ECONNREFUSED|fetch failed|database is locked|disk I\/O/i.test(String(e.message ?? ''))) return true;
+  return e.cause ? isDatabaseUnavailable(e.cause) : false;
+}

@@ -1,0 +1,66 @@
+// Health, the organisation API and the landing page.
+import { Hono } from 'hono';
+import { asc, sql } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { units } from '../db/schema.ts';
+import { Layout } from '../web/layout.tsx';
+import forms from '../../forms/index.ts';
+import campaign from '../../forms/campaign.ts';
+
+export function coreRoutes(deps: Deps) {
+  const app = new Hono();
+
+  app.get('/healthz', async (c) => {
+    try {
+      await deps.db.run(sql`select 1`);
+      return c.json({ ok: true, db: 'ok' });
+    } catch (err) {
+      deps.log.error('healthz: database unreachable', { error: String((err as Error).message ?? err) });
+      return c.json({ ok: false, db: 'unreachable' }, 503);
+    }
+  });
+
+  app.get('/api/v1/units', async (c) => {
+    const rows = await deps.db
+      .select({ code: units.code, name: units.name, kind: units.kind, parent: units.parentCode })
+      .from(units)
+      .orderBy(asc(units.kind), asc(units.code));
+    return c.json(rows);
+  });
+
+  app.get('/', (c) => {
+    const publicForms = forms.filter((f) => f.audience === 'public');
+    return c.html(
+      <Layout title="首页">
+        <h1>{campaign.district}平安建设</h1>
+        <p class="muted">{campaign.name}</p>
+        <div class="card">
+          <h2>群众参与</h2>
+          {publicForms.length === 0 ? (
+            <p>暂未开放在线表单，请稍后再来。</p>
+          ) : (
+            <ul>
+              {publicForms.map((f) => (
+                <li>
+                  <a href={`/f/${f.id}`}>{f.title}</a>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p class="muted">扫描张贴的二维码也可直接打开表单，无需注册。</p>
+        </div>
+        <div class="card">
+          <h2>工作人员</h2>
+          <p>
+            <a href="/unit">镇街、部门填报入口</a>
+          </p>
+          <p>
+            <a href="/admin">区综治办</a> · <a href="/leader">领导查看排名</a>
+          </p>
+        </div>
+      </Layout>,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,54 @@
+// A fresh migrated database, deps and app per test: real libSQL, in memory.
+import { parseConfig, type Config } from '../../src/config.ts';
+import { createApp } from '../../src/app.tsx';
+import type { Db } from '../../src/db/index.ts';
+import { migrateDb, openNodeDb } from '../../src/db/node.ts';
+import { silentLogger, type Deps } from '../../src/deps.ts';
+import { seedOrganisation } from '../../src/seed.ts';
+import organisation from '../../forms/organisation.ts';
+
+export const TEST_BASE_URL = 'https://pingan.example.org';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return parseConfig({
+    LIBSQL_URL: ':memory:',
+    PUBLIC_BASE_URL: TEST_BASE_URL,
+    SESSION_SECRET: 'test-secret-0123456789abcdef',
+    ...overrides,
+  });
+}
+
+export async function freshDb(url = ':memory:'): Promise<Db> {
+  const db = await openNodeDb(url);
+  await migrateDb(db);
+  return db;
+}
+
+export interface TestContext {
+  db: Db;
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+  /** Moves the test clock. */
+  setNow(at: Date | string): void;
+}
+
+export async function makeTestApp(opts: { seed?: boolean; now?: Date | string; config?: Record<string, string>; deps?: Partial<Deps> } = {}): Promise<TestContext> {
+  const db = await freshDb();
+  if (opts.seed !== false) await seedOrganisation(db, organisation);
+  let now = new Date(opts.now ?? '2014-11-04T02:00:00Z');
+  const deps: Deps = {
+    db,
+    config: testConfig(opts.config),
+    now: () => now,
+    log: silentLogger,
+    ...opts.deps,
+  };
+  return {
+    db,
+    deps,
+    app: createApp(deps),
+    setNow(at) {
+      now = new Date(at);
+    },
+  };
+}
