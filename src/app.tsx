@@ -5,6 +5,8 @@ import type { Deps } from './deps.ts';
 import { AppError, isDatabaseUnavailable } from './lib/errors.ts';
 import { Layout } from './web/layout.tsx';
 import { coreRoutes } from './routes/core.tsx';
+import { unitSigninRoutes } from './routes/unit-signin.tsx';
+import { adminAccessRoutes } from './routes/admin-access.tsx';
 
 export type AppEnv = { Variables: Record<string, never> };
 
@@ -28,6 +30,8 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.route('/', coreRoutes(deps));
+  app.route('/', unitSigninRoutes(deps));
+  app.route('/', adminAccessRoutes(deps));
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: 'NOT_FOUND', message: '找不到该地址' }, 404);

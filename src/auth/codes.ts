@@ -1,5 +1,5 @@
 // Access codes: random, shown once, stored as a SHA-256 hash, revocable.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { accessCodes, units, type AccessRole } from '../db/schema.ts';
 import { randomCode, sha256Hex } from '../lib/crypto.ts';
@@ -58,4 +58,52 @@ export async function verifyAccessCode(db: Db, presented: string): Promise<Princ
     where: and(eq(accessCodes.codeHash, await sha256Hex(normalised)), isNull(accessCodes.revokedAt)),
   });
   return row ? { codeId: row.id, role: row.role, unitCode: row.unitCode } : null;
+}
+
+export interface AccessCodeRow {
+  id: number;
+  role: AccessRole;
+  unitCode: string;
+  unitName: string;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Every code the office has issued, newest first; never the codes themselves (only their hashes exist). */
+export async function listAccessCodes(db: Db): Promise<AccessCodeRow[]> {
+  return db
+    .select({
+      id: accessCodes.id,
+      role: accessCodes.role,
+      unitCode: accessCodes.unitCode,
+      unitName: units.name,
+      label: accessCodes.label,
+      createdAt: accessCodes.createdAt,
+      lastUsedAt: accessCodes.lastUsedAt,
+      revokedAt: accessCodes.revokedAt,
+    })
+    .from(accessCodes)
+    .innerJoin(units, eq(accessCodes.unitCode, units.code))
+    .orderBy(desc(accessCodes.id));
+}
+
+/** Revokes a code; its sessions end with it. Returns false for an unknown or already revoked code. */
+export async function revokeAccessCode(db: Db, id: number, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(accessCodes)
+    .set({ revokedAt: now.getTime() })
+    .where(and(eq(accessCodes.id, id), isNull(accessCodes.revokedAt)))
+    .returning({ id: accessCodes.id });
+  return rows.length > 0;
+}
+
+/** Records use at most once a minute, so a busy API client does not write on every request. */
+export async function touchAccessCode(db: Db, id: number, now: Date): Promise<void> {
+  const at = now.getTime();
+  await db
+    .update(accessCodes)
+    .set({ lastUsedAt: at })
+    .where(and(eq(accessCodes.id, id), or(isNull(accessCodes.lastUsedAt), lt(accessCodes.lastUsedAt, at - 60_000))));
 }

@@ -1,0 +1,65 @@
+// The frame of the unit portal's pages: who is signed in, which unit is shown, and the portal's links.
+import type { Child } from 'hono/jsx';
+import type { Principal } from '../auth/codes.ts';
+import { Layout } from '../web/layout.tsx';
+
+export const PORTAL_CSS = `
+nav.portal{display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 8px;font-size:15px}
+nav.portal a[aria-current]{font-weight:700;text-decoration:none;color:#1f2328}
+.who{font-size:14px;color:#59636e;margin:0}
+.bar{background:#e3e6ea;border-radius:6px;height:10px;overflow:hidden;min-width:80px}
+.bar>span{display:block;height:10px;background:#1e7d32}
+.flag{color:#b3261e;font-weight:600}
+td.num,th.num{text-align:right;white-space:nowrap}
+.row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
+.row form{margin:0}
+button.link{background:none;border:0;color:#0b57d0;text-decoration:underline;cursor:pointer;font:inherit;padding:0}
+`;
+
+export interface PortalProps {
+  title: string;
+  principal: Principal;
+  unitName: string;
+  /** The unit shown, when the office or a leader looks at another unit (kept in links as ?unit=). */
+  unitCode: string;
+  current?: string;
+  children?: Child;
+  wide?: boolean;
+}
+
+/** ?unit= for the office and leaders looking at another unit; nothing for a unit's own pages. */
+export function unitQuery(principal: Principal, unitCode: string, prefix: '?' | '&' = '?'): string {
+  return principal.unitCode === unitCode ? '' : `${prefix}unit=${encodeURIComponent(unitCode)}`;
+}
+
+export function PortalLayout(props: PortalProps) {
+  const q = unitQuery(props.principal, props.unitCode);
+  const links: [string, string][] = [
+    ['/unit', '工作台'],
+    ['/unit/cadres', '干部花名册'],
+    ['/unit/forms/household-visit', '入户下访'],
+    ['/unit/forms/hazard-ledger', '隐患台账'],
+    ['/unit/forms/patrol-team', '巡逻队'],
+    ['/unit/forms/publicity', '宣传'],
+    ['/unit/forms/dispute-mediation', '矛盾纠纷'],
+    ['/unit/forms/task-report', '任务进度'],
+    ['/unit/export', '导出'],
+  ];
+  if (props.principal.role === 'admin') links.push(['/admin/access', '访问码管理']);
+  return (
+    <Layout title={props.title} heading="平安金台 · 单位工作台" headingHref={`/unit${q}`} css={PORTAL_CSS} wide={props.wide ?? true}>
+      <p class="who">
+        {props.unitName}
+        {props.principal.role === 'leader' ? '（只读）' : ''} · <a href="/signout">退出</a>
+      </p>
+      <nav class="portal noprint" aria-label="单位工作台">
+        {links.map(([href, label]) => (
+          <a href={href === '/admin/access' ? href : href + q} aria-current={props.current === href ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      {props.children}
+    </Layout>
+  );
+}

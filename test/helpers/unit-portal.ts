@@ -1,0 +1,44 @@
+// Signing in to the unit portal in tests: an access code, a session cookie, request helpers.
+import { issueAccessCode } from '../../src/auth/codes.ts';
+import type { TestContext } from './app.ts';
+
+export interface Session {
+  code: string;
+  codeId: number;
+  cookie: string;
+  /** A request with the session cookie. */
+  page(path: string, init?: RequestInit): Promise<Response>;
+  /** A form POST (urlencoded) with the session cookie. */
+  post(path: string, fields: Record<string, string>): Promise<Response>;
+  /** A JSON API request with the code as Bearer token. */
+  api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+}
+
+export async function signIn(t: TestContext, unitCode: string, opts: { leader?: boolean } = {}): Promise<Session> {
+  const issued = await issueAccessCode(t.db, { unitCode, leader: opts.leader, label: 'test' });
+  const res = await t.app.request('/signin', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ code: issued.code, next: '/unit' }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  return {
+    code: issued.code,
+    codeId: issued.id,
+    cookie,
+    page: (path, init = {}) => t.app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } }),
+    post: (path, fields) =>
+      t.app.request(path, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      }),
+    api: (path, init = {}) =>
+      t.app.request(path, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: { authorization: `Bearer ${issued.code}`, 'content-type': 'application/json', ...init.headers },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      }),
+  };
+}
