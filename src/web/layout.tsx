@@ -1,5 +1,6 @@
 // The page shell: mobile-first, no client framework, small inline CSS shared by every page.
 import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
 
 export const BASE_CSS = `
 *{box-sizing:border-box}
@@ -50,14 +51,17 @@ export interface LayoutProps {
 }
 
 export function Layout(props: LayoutProps) {
+  // The doctype keeps browsers out of quirks mode; CSS goes in raw because escaping its quotes breaks font-family.
   return (
+    <>
+    {raw('<!DOCTYPE html>')}
     <html lang="zh-CN">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="format-detection" content="telephone=no" />
         <title>{`${props.title} · 平安金台`}</title>
-        <style>{BASE_CSS + (props.wide ? 'main{max-width:1100px}' : '') + (props.css ?? '')}</style>
+        <style dangerouslySetInnerHTML={{ __html: (BASE_CSS + (props.wide ? 'main{max-width:1100px}' : '') + (props.css ?? '')).replace(/<\//g, '<\\/') }} />
       </head>
       <body>
         <header class="top">
@@ -68,5 +72,6 @@ export function Layout(props: LayoutProps) {
         <main>{props.children}</main>
       </body>
     </html>
+    </>
   );
 }
