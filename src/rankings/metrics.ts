@@ -1,0 +1,121 @@
+// The ranking's inputs as SQL aggregates: a handful of GROUP BYs per day, never one row per submission in JS.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import type { CadreRole } from '../db/schema.ts';
+
+/** Hazard states that mean "not a hazard we count" (closed as a duplicate or as not a hazard). */
+export const EXCLUDED_HAZARD_STATES: readonly string[] = ['duplicate', 'not_hazard'];
+
+export const FEEDBACK_FORMS = ['mass-feedback', 'household-visit'] as const;
+export const VISIT_FORM = 'household-visit';
+export const TASK_FORM = 'task-report';
+
+/** Inclusive day range [from, to], Asia/Shanghai YYYY-MM-DD. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+export interface VisitRow {
+  unit: string;
+  cadres: number;
+  /** Σ over cadres of min(visits / quota, 1). */
+  progress: number;
+  visits: number;
+  quota: number;
+}
+
+/** Per cadre unit: its active cadres, their capped visit progress and raw visit counts. */
+export async function visitAggregates(db: Db, r: DayRange, quotas: Readonly<Record<CadreRole, number>>): Promise<VisitRow[]> {
+  const quota = sql`(CASE c.role WHEN 'district_leader' THEN ${quotas.district_leader} WHEN 'unit_leader' THEN ${quotas.unit_leader} ELSE ${quotas.cadre} END)`;
+  return db.all<VisitRow>(sql`
+    SELECT c.unit_code AS unit,
+           count(*) AS cadres,
+           coalesce(sum(min(coalesce(v.n, 0) * 1.0 / ${quota}, 1.0)), 0) AS progress,
+           coalesce(sum(v.n), 0) AS visits,
+           sum(${quota}) AS quota
+    FROM cadres c
+    LEFT JOIN (
+      SELECT cadre_id, count(*) AS n FROM submissions
+      WHERE form_id = ${VISIT_FORM} AND cadre_id IS NOT NULL AND day BETWEEN ${r.from} AND ${r.to} AND deleted_at IS NULL
+      GROUP BY cadre_id
+    ) v ON v.cadre_id = c.id
+    WHERE c.active = 1
+    GROUP BY c.unit_code`);
+}
+
+export interface HazardRow {
+  unit: string;
+  led: number;
+  closed: number;
+  onTime: number;
+  overdue: number;
+}
+
+/**
+ * Per lead unit, as at the end of day r.to: hazards led, closed by then, closed on time, and still
+ * open with their deadline day fully passed. Duplicates and non-hazards are left out.
+ */
+export async function hazardAggregates(db: Db, r: DayRange): Promise<HazardRow[]> {
+  const d = r.to;
+  const closed = sql`(h.closed_day IS NOT NULL AND h.closed_day <= ${d})`;
+  const excluded = sql.join(
+    EXCLUDED_HAZARD_STATES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  return db.all<HazardRow>(sql`
+    SELECT h.lead_unit_code AS unit,
+           count(*) AS led,
+           coalesce(sum(${closed}), 0) AS closed,
+           coalesce(sum(${closed} AND coalesce(h.closed_on_time, h.deadline IS NULL OR h.closed_day <= h.deadline)), 0) AS onTime,
+           coalesce(sum(NOT ${closed} AND h.deadline IS NOT NULL AND h.deadline < ${d}), 0) AS overdue
+    FROM hazards h
+    WHERE h.lead_unit_code IS NOT NULL AND h.day BETWEEN ${r.from} AND ${d}
+      AND h.duplicate_of IS NULL AND h.state NOT IN (${excluded})
+    GROUP BY h.lead_unit_code`);
+}
+
+export interface AnswerRow {
+  unit: string;
+  sNum: number;
+  sDen: number;
+  aNum: number;
+  aDen: number;
+  pNum: number;
+  pDen: number;
+}
+
+/**
+ * Resident answers (feedback and visits) per attributed rollup unit. Each question has its own
+ * denominator: an answer that skipped a question does not count against that rate.
+ */
+export async function answerAggregates(db: Db, r: DayRange): Promise<AnswerRow[]> {
+  return db.all<AnswerRow>(sql`
+    SELECT coalesce(rollup_code, unit_code) AS unit,
+           coalesce(sum(satisfaction IN ('satisfied', 'basically')), 0) AS sNum,
+           count(satisfaction) AS sDen,
+           coalesce(sum(aware), 0) AS aNum,
+           count(aware) AS aDen,
+           coalesce(sum(participated), 0) AS pNum,
+           count(participated) AS pDen
+    FROM submissions
+    WHERE form_id IN (${FEEDBACK_FORMS[0]}, ${FEEDBACK_FORMS[1]}) AND day BETWEEN ${r.from} AND ${r.to} AND deleted_at IS NULL
+    GROUP BY 1
+    HAVING unit IS NOT NULL`);
+}
+
+export interface TaskRow {
+  unit: string;
+  taskId: string;
+  reported: number;
+}
+
+/** Reported quantities per attributed unit and task. */
+export async function taskAggregates(db: Db, r: DayRange): Promise<TaskRow[]> {
+  return db.all<TaskRow>(sql`
+    SELECT coalesce(rollup_code, unit_code) AS unit, task_id AS taskId, coalesce(sum(quantity), 0) AS reported
+    FROM submissions
+    WHERE form_id = ${TASK_FORM} AND task_id IS NOT NULL AND day BETWEEN ${r.from} AND ${r.to} AND deleted_at IS NULL
+    GROUP BY 1, 2
+    HAVING unit IS NOT NULL`);
+}
