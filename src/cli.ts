@@ -6,6 +6,8 @@ import { consoleLogger, type Deps } from './deps.ts';
 import { issueAccessCode } from './auth/codes.ts';
 import { openNodeRuntime } from './node/setup.ts';
 import { seedOrganisation } from './seed.ts';
+import { computeSnapshot, dayJustEnded } from './rankings/index.ts';
+import { isValidDay } from './lib/time.ts';
 import organisation from '../forms/organisation.ts';
 
 export interface Command {
@@ -50,6 +52,21 @@ export const COMMANDS: Record<string, Command> = {
         console.error((err as Error).message);
         return 2;
       }
+    },
+  },
+  rankings: {
+    summary: 'compute (or recompute, replacing it) the daily ranking of a day; default yesterday (Asia/Shanghai)',
+    usage: 'pingan rankings [--date YYYY-MM-DD]',
+    async run(deps, args) {
+      const { values } = parseArgs({ args, options: { date: { type: 'string' } } });
+      const day = values.date ?? dayJustEnded(deps.now());
+      if (!isValidDay(day)) {
+        console.error(`Not a date: ${day} (use YYYY-MM-DD, e.g. 2014-11-04).`);
+        return 2;
+      }
+      const rows = await computeSnapshot(deps, day);
+      for (const r of rows) console.log(`${day}\t${r.grp}\t${r.rank}\t${r.unitCode}\t${(r.scoreX100 / 100).toFixed(2)}`);
+      console.error(`Ranking of ${day} stored: ${rows.length} units.`);
     },
   },
 };

@@ -3,8 +3,11 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import type { CadreRole } from '../db/schema.ts';
 
-/** Hazard states that mean "not a hazard we count" (closed as a duplicate or as not a hazard). */
-export const EXCLUDED_HAZARD_STATES: readonly string[] = ['duplicate', 'not_hazard'];
+/**
+ * Hazard states closed without a fix (a duplicate, or not a hazard after all): not counted as led.
+ * Mirrors the closed-but-not-fixed states of src/hazards/states.ts; test/node/rankings.test.ts checks they agree.
+ */
+export const EXCLUDED_HAZARD_STATES: readonly string[] = ['duplicate', 'not_a_hazard'];
 
 export const FEEDBACK_FORMS = ['mass-feedback', 'household-visit'] as const;
 export const VISIT_FORM = 'household-visit';
