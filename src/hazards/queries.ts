@@ -1,0 +1,247 @@
+// Reading hazards: the office's supervision and triage lists, a unit's list, one hazard with its
+// history, and duplicate candidates. Ordering and filtering happen in SQL.
+import { and, asc, desc, eq, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
+import { addDays } from '../lib/time.ts';
+import { daysOverdue } from './deadlines.ts';
+import type { DbOrTx, HazardRow } from './service.ts';
+import {
+  CLOSED_STATES,
+  isHazardState,
+  isOpen,
+  OFFICE_QUEUE_STATES,
+  OPEN_STATES,
+  SYSTEM_EVENTS,
+  ACTIONS,
+  isHazardAction,
+  stateLabel,
+  type HazardState,
+} from './states.ts';
+
+export interface HazardView {
+  id: number;
+  number: string;
+  source: 'tip' | 'ledger';
+  category: string;
+  place: string;
+  description: string;
+  state: HazardState;
+  stateLabel: string;
+  open: boolean;
+  reportedUnit: string | null;
+  leadUnit: string | null;
+  leadUnitName: string | null;
+  coUnits: string[];
+  deadline: string | null;
+  deadlineKind: 'calendar' | 'working' | null;
+  overdue: boolean;
+  daysOverdue: number;
+  reportCount: number;
+  duplicateOf: number | null;
+  createdAt: string;
+  day: string;
+  closedAt: string | null;
+  closedOnTime: boolean | null;
+}
+
+/** Status filters of the office list: a group, or one state. */
+export const STATUS_FILTERS = {
+  open: { label: '未办结', states: OPEN_STATES },
+  triage: { label: '待区综治办处理', states: OFFICE_QUEUE_STATES },
+  overdue: { label: '已逾期', states: OPEN_STATES },
+  closed: { label: '已办结', states: CLOSED_STATES },
+  all: { label: '全部', states: [...OPEN_STATES, ...CLOSED_STATES] },
+} as const;
+export type StatusFilter = keyof typeof STATUS_FILTERS | HazardState;
+
+export function isStatusFilter(s: string): s is StatusFilter {
+  return Object.hasOwn(STATUS_FILTERS, s) || isHazardState(s);
+}
+
+/** Days past the deadline on `today` for open hazards, in SQL (0 for closed or not yet due). */
+function overdueDaysSql(today: string): SQL<number> {
+  return sql<number>`case when ${hazards.state} in (${sql.join(
+    OPEN_STATES.map((s) => sql`${s}`),
+    sql`, `,
+  )}) and ${hazards.deadline} is not null and ${hazards.deadline} < ${today} then cast(julianday(${today}) - julianday(${hazards.deadline}) as integer) else 0 end`;
+}
+
+export async function unitNames(db: DbOrTx): Promise<Map<string, string>> {
+  return new Map((await db.select({ code: units.code, name: units.name }).from(units)).map((u) => [u.code, u.name]));
+}
+
+async function coUnitsOf(db: DbOrTx, ids: number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (!ids.length) return out;
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.select().from(hazardCoUnits).where(inArray(hazardCoUnits.hazardId, ids.slice(i, i + 500)));
+    for (const r of rows) out.set(r.hazardId, [...(out.get(r.hazardId) ?? []), r.unitCode]);
+  }
+  return out;
+}
+
+function toView(h: HazardRow, today: string, names: Map<string, string>, co: string[]): HazardView {
+  const open = isOpen(h.state);
+  const late = open ? daysOverdue(h.deadline, today) : 0;
+  return {
+    id: h.id,
+    number: h.number,
+    source: h.source,
+    category: h.category,
+    place: h.place,
+    description: h.description,
+    state: h.state as HazardState,
+    stateLabel: stateLabel(h.state),
+    open,
+    reportedUnit: h.reportedUnitCode,
+    leadUnit: h.leadUnitCode,
+    leadUnitName: h.leadUnitCode ? (names.get(h.leadUnitCode) ?? h.leadUnitCode) : null,
+    coUnits: co,
+    deadline: h.deadline,
+    deadlineKind: h.deadlineKind,
+    overdue: late > 0,
+    daysOverdue: late,
+    reportCount: h.reportCount,
+    duplicateOf: h.duplicateOf,
+    createdAt: new Date(h.createdAt).toISOString(),
+    day: h.day,
+    closedAt: h.closedAt ? new Date(h.closedAt).toISOString() : null,
+    closedOnTime: h.closedOnTime,
+  };
+}
+
+export async function viewsOf(db: DbOrTx, rows: HazardRow[], today: string): Promise<HazardView[]> {
+  const [names, co] = await Promise.all([unitNames(db), coUnitsOf(db, rows.map((r) => r.id))]);
+  return rows.map((r) => toView(r, today, names, co.get(r.id) ?? []));
+}
+
+export interface ListOptions {
+  status?: StatusFilter;
+  today: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The office's list. Overdue first, by days overdue; then the triage priority (more reports first)
+ * and the nearest deadline; then the oldest.
+ */
+export async function listHazards(db: DbOrTx, opts: ListOptions): Promise<HazardView[]> {
+  const status = opts.status ?? 'open';
+  const states: readonly string[] = isHazardState(status) ? [status] : STATUS_FILTERS[status].states;
+  const late = overdueDaysSql(opts.today);
+  const where = [inArray(hazards.state, [...states])];
+  if (status === 'overdue') where.push(sql`${late} > 0`);
+  const rows = await db
+    .select()
+    .from(hazards)
+    .where(and(...where))
+    .orderBy(desc(late), desc(hazards.reportCount), sql`${hazards.deadline} is null`, asc(hazards.deadline), asc(hazards.createdAt), asc(hazards.id))
+    .limit(Math.min(opts.limit ?? 200, 1000))
+    .offset(opts.offset ?? 0);
+  return viewsOf(db, rows, opts.today);
+}
+
+/** A unit's hazards: those it leads and those it helps with (co-unit); open ones first, overdue on top. */
+export async function listUnitHazards(db: DbOrTx, unitCode: string, opts: { today: string; includeClosed?: boolean }): Promise<HazardView[]> {
+  const late = overdueDaysSql(opts.today);
+  const mine = or(
+    eq(hazards.leadUnitCode, unitCode),
+    inArray(hazards.id, db.select({ id: hazardCoUnits.hazardId }).from(hazardCoUnits).where(eq(hazardCoUnits.unitCode, unitCode))),
+  );
+  const rows = await db
+    .select()
+    .from(hazards)
+    .where(opts.includeClosed ? mine : and(mine, inArray(hazards.state, OPEN_STATES)))
+    .orderBy(
+      sql`case when ${hazards.state} in (${sql.join(OPEN_STATES.map((s) => sql`${s}`), sql`, `)}) then 0 else 1 end`,
+      desc(late),
+      sql`${hazards.deadline} is null`,
+      asc(hazards.deadline),
+      desc(hazards.id),
+    )
+    .limit(500);
+  return viewsOf(db, rows, opts.today);
+}
+
+export async function getHazardView(db: DbOrTx, id: number, today: string): Promise<HazardView | null> {
+  const row = await db.query.hazards.findFirst({ where: eq(hazards.id, id) });
+  return row ? (await viewsOf(db, [row], today))[0]! : null;
+}
+
+export interface EventView {
+  at: string;
+  action: string;
+  actionLabel: string;
+  fromState: string | null;
+  toState: string;
+  stateLabel: string;
+  actorRole: string;
+  actorUnit: string | null;
+  actorUnitName: string | null;
+  note: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export function actionLabel(action: string): string {
+  if (isHazardAction(action)) return ACTIONS[action].label;
+  return (SYSTEM_EVENTS as Record<string, { label: string }>)[action]?.label ?? action;
+}
+
+/** Every event of a hazard, oldest first (for staff; the receipt shows a filtered projection). */
+export async function hazardHistory(db: DbOrTx, id: number): Promise<EventView[]> {
+  const [names, rows] = await Promise.all([
+    unitNames(db),
+    db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, id)).orderBy(asc(hazardEvents.at), asc(hazardEvents.id)),
+  ]);
+  return rows.map((e) => ({
+    at: new Date(e.at).toISOString(),
+    action: e.action,
+    actionLabel: actionLabel(e.action),
+    fromState: e.fromState,
+    toState: e.toState,
+    stateLabel: stateLabel(e.toState),
+    actorRole: e.actorRole,
+    actorUnit: e.actorUnitCode,
+    actorUnitName: e.actorUnitCode ? (names.get(e.actorUnitCode) ?? e.actorUnitCode) : null,
+    note: e.note,
+    data: e.data ? (JSON.parse(e.data) as Record<string, unknown>) : null,
+  }));
+}
+
+/** Full-width letters, case, spaces and punctuation do not make two places different. */
+export function normalisePlace(place: string): string {
+  return place
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
+export const DUPLICATE_WINDOW_DAYS = 7;
+
+/**
+ * Other hazards at the same place (normalised) and category within 7 days either side, not
+ * themselves merged away: what the office sees while triaging.
+ */
+export async function duplicateCandidates(db: DbOrTx, hazard: HazardRow, today: string): Promise<HazardView[]> {
+  const rows = await db
+    .select()
+    .from(hazards)
+    .where(
+      and(
+        eq(hazards.category, hazard.category),
+        gte(hazards.day, addDays(hazard.day, -DUPLICATE_WINDOW_DAYS)),
+        lte(hazards.day, addDays(hazard.day, DUPLICATE_WINDOW_DAYS)),
+        ne(hazards.id, hazard.id),
+        ne(hazards.state, 'duplicate'),
+      ),
+    )
+    .orderBy(desc(hazards.reportCount), asc(hazards.createdAt))
+    .limit(200);
+  const key = normalisePlace(hazard.place);
+  return viewsOf(
+    db,
+    rows.filter((r) => normalisePlace(r.place) === key),
+    today,
+  );
+}

@@ -1,0 +1,113 @@
+// What a tipster sees of their hazard through the receipt code, and their callback after close-out.
+// Only state labels, times and public notes: no personal data, no staff or unit names.
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { hazardEvents, hazards, submissions } from '../db/schema.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { ACTIONS, isClosed, isHazardAction, SYSTEM_EVENTS, stateLabel, type ActionDefinition } from './states.ts';
+import { transition, type DbOrTx, type HazardRow, type TransitionResult } from './service.ts';
+
+export interface PublicStep {
+  status: string;
+  /** ISO 8601. */
+  at: string;
+  note: string | null;
+}
+
+export interface PublicStatus {
+  status: string;
+  number: string;
+  /** True when the tipster may now say whether it is really fixed. */
+  feedbackOpen: boolean;
+  history: PublicStep[];
+}
+
+const MAX_MERGE_DEPTH = 5;
+
+/** The hazard a tip became, following merges to the one that is being handled. */
+async function hazardsOfSubmission(db: DbOrTx, submissionId: number): Promise<{ own: HazardRow; root: HazardRow } | null> {
+  const own = await db.query.hazards.findFirst({ where: eq(hazards.submissionId, submissionId) });
+  if (!own) return null;
+  let root = own;
+  for (let i = 0; i < MAX_MERGE_DEPTH && root.state === 'duplicate' && root.duplicateOf; i++) {
+    const next = await db.query.hazards.findFirst({ where: eq(hazards.id, root.duplicateOf) });
+    if (!next) break;
+    root = next;
+  }
+  return { own, root };
+}
+
+function publicStep(e: typeof hazardEvents.$inferSelect): PublicStep | null {
+  const at = new Date(e.at).toISOString();
+  if (e.action === 'report' || e.action === 'record_ledger') {
+    return { status: stateLabel(e.toState), at, note: SYSTEM_EVENTS[e.action].publicText };
+  }
+  if (!isHazardAction(e.action)) return null; // reminders, overdue marks, merges: internal
+  const def: ActionDefinition = ACTIONS[e.action];
+  return { status: stateLabel(e.toState), at, note: def.publicNote ? e.note : (def.publicText ?? null) };
+}
+
+/** The last feedback a tipster gave after the latest close-out, if any. */
+async function feedbackSinceClose(db: DbOrTx, hazardId: number): Promise<boolean> {
+  const [last] = await db
+    .select({ action: hazardEvents.action })
+    .from(hazardEvents)
+    .where(and(eq(hazardEvents.hazardId, hazardId), inArray(hazardEvents.action, ['close', 'fix_on_spot', 'confirm_fixed', 'reopen'])))
+    .orderBy(desc(hazardEvents.at), desc(hazardEvents.id))
+    .limit(1);
+  return last?.action === 'confirm_fixed';
+}
+
+/** The receipt status of a hazard tip, or null when the submission has no hazard. */
+export async function publicHazardStatus(db: DbOrTx, submissionId: number): Promise<PublicStatus | null> {
+  const found = await hazardsOfSubmission(db, submissionId);
+  if (!found) return null;
+  const { own, root } = found;
+  const ownEvents = await db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, own.id)).orderBy(hazardEvents.at, hazardEvents.id);
+  const steps = ownEvents.map(publicStep).filter((s): s is PublicStep => s !== null);
+  if (root.id !== own.id) {
+    // After the merge, the tipster follows the hazard that is kept.
+    const mergedAt = ownEvents.at(-1)?.at ?? own.updatedAt;
+    const rootEvents = await db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, root.id)).orderBy(hazardEvents.at, hazardEvents.id);
+    for (const e of rootEvents) {
+      if (e.at < mergedAt) continue;
+      const s = publicStep(e);
+      if (s) steps.push(s);
+    }
+  }
+  return {
+    status: stateLabel(root.state),
+    number: own.number,
+    feedbackOpen: isClosed(root.state) && root.state !== 'not_a_hazard' && root.state !== 'duplicate' && !(await feedbackSinceClose(db, root.id)),
+    history: steps,
+  };
+}
+
+/** Normalises what people type: case, spaces and dashes do not matter. */
+const normaliseReceipt = (s: string) => s.toUpperCase().replace(/[\s-]/g, '');
+
+/**
+ * The tipster's callback: fixed confirms the close-out, not fixed reopens it for the office.
+ * 404 for an unknown receipt or one without a hazard; 409 before close-out or after feedback was given.
+ */
+export async function tipsterFeedback(deps: Pick<Deps, 'db' | 'now'>, receipt: string, fixed: boolean, note?: string): Promise<TransitionResult> {
+  const code = normaliseReceipt(receipt);
+  if (!/^[A-Z0-9]{4,32}$/.test(code)) throw notFound('找不到该回执');
+  const [sub] = await deps.db.select({ id: submissions.id, deletedAt: submissions.deletedAt }).from(submissions).where(eq(submissions.receipt, code));
+  if (!sub || sub.deletedAt) throw notFound('找不到该回执');
+  const found = await hazardsOfSubmission(deps.db, sub.id);
+  if (!found) throw notFound('该回执没有对应的隐患');
+  const { root } = found;
+  if (!isClosed(root.state) || root.state === 'not_a_hazard' || root.state === 'duplicate') {
+    throw new AppError(409, 'NOT_CLOSED', '该隐患尚未整改销号，暂不能评价', { state: root.state, allowed: [] });
+  }
+  if (await feedbackSinceClose(deps.db, root.id)) {
+    throw new AppError(409, 'FEEDBACK_GIVEN', '您已确认过整改结果，感谢监督', { state: root.state, allowed: [] });
+  }
+  return transition(deps, {
+    hazardId: root.id,
+    actor: { role: 'tipster' },
+    action: fixed ? 'confirm_fixed' : 'reopen',
+    input: { note: note?.slice(0, 500) },
+  });
+}

@@ -1,0 +1,414 @@
+// Hazard records: creation with a readable number, and every move along the state machine in one
+// transaction (hazards + hazard_events), checked against the tables in states.ts.
+import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import type { ResultSet } from '@libsql/client';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type { Deps } from '../deps.ts';
+import type * as schema from '../db/schema.ts';
+import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
+import type { Principal } from '../auth/codes.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { isValidDay, shanghaiDay } from '../lib/time.ts';
+import campaign from '../../forms/campaign.ts';
+import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
+import {
+  ACTIONS,
+  allowedActions,
+  isClosed,
+  isHazardAction,
+  isOpen,
+  nextState,
+  type ActionDefinition,
+  type ActionField,
+  type Actor,
+  type HazardAction,
+  type HazardState,
+} from './states.ts';
+
+/** A database or a transaction: hazards are also created inside a submission's transaction. */
+export type DbOrTx = BaseSQLiteDatabase<'async', ResultSet, typeof schema>;
+export type HazardRow = typeof hazards.$inferSelect;
+
+/** Who moves a hazard: a signed-in unit or office, the tipster holding the receipt, or the scheduler. */
+export type HazardActor = Principal | { role: 'tipster' } | { role: 'system' };
+
+export const NUMBER_PREFIX = 'YH';
+
+/** `YH-YYYYMMDD-NNNN`, NNNN counting the hazards of that Asia/Shanghai day. */
+export async function nextHazardNumber(tx: DbOrTx, day: string): Promise<string> {
+  const stem = `${NUMBER_PREFIX}-${day.replaceAll('-', '')}-`;
+  const [last] = await tx
+    .select({ number: hazards.number })
+    .from(hazards)
+    .where(like(hazards.number, `${stem}%`))
+    .orderBy(desc(hazards.number))
+    .limit(1);
+  const n = last ? Number(last.number.slice(stem.length)) + 1 : 1;
+  return `${stem}${String(n).padStart(4, '0')}`;
+}
+
+export interface NewHazard {
+  source: 'tip' | 'ledger';
+  submissionId?: number | null;
+  category: string;
+  place: string;
+  description?: string;
+  reportedUnitCode?: string | null;
+  /** Creation instant, ms. */
+  at: number;
+  /**
+   * Where it starts: a tip waits for triage (reported); a ledger row is either fixed on the spot
+   * (R10) or already in the hands of its own unit with a plan and deadline (R11) (rectifying).
+   */
+  initial?: 'reported' | 'fixed_on_spot' | 'rectifying';
+  leadUnitCode?: string | null;
+  coUnitCodes?: readonly string[];
+  deadline?: string | null;
+  deadlineKind?: DeadlineKind | null;
+  note?: string | null;
+}
+
+export interface CreatedHazard {
+  id: number;
+  number: string;
+  state: HazardState;
+}
+
+/** Creates a hazard and its first event. Call inside a transaction to keep it atomic with its source. */
+export async function createHazard(tx: DbOrTx, input: NewHazard): Promise<CreatedHazard> {
+  const state: HazardState = input.initial ?? 'reported';
+  if (state === 'rectifying' && (!input.leadUnitCode || !input.deadline)) {
+    throw new Error('createHazard: a rectifying hazard needs a lead unit and a deadline');
+  }
+  const day = shanghaiDay(input.at);
+  const number = await nextHazardNumber(tx, day);
+  const closed = isClosed(state);
+  const [row] = await tx
+    .insert(hazards)
+    .values({
+      number,
+      source: input.source,
+      submissionId: input.submissionId ?? null,
+      category: input.category.slice(0, 100),
+      place: input.place.slice(0, 200),
+      description: (input.description ?? '').slice(0, 2000),
+      reportedUnitCode: input.reportedUnitCode ?? null,
+      leadUnitCode: input.leadUnitCode ?? (closed ? (input.reportedUnitCode ?? null) : null),
+      state,
+      deadline: input.deadline ?? null,
+      deadlineKind: input.deadlineKind ?? null,
+      closedAt: closed ? input.at : null,
+      closedDay: closed ? day : null,
+      closedOnTime: closed ? true : null,
+      createdAt: input.at,
+      day,
+      updatedAt: input.at,
+    })
+    .returning({ id: hazards.id });
+  const id = row!.id;
+  const coUnits = [...new Set(input.coUnitCodes ?? [])].filter((c) => c !== input.leadUnitCode);
+  if (coUnits.length) await tx.insert(hazardCoUnits).values(coUnits.map((unitCode) => ({ hazardId: id, unitCode })));
+  await tx.insert(hazardEvents).values({
+    hazardId: id,
+    at: input.at,
+    action: input.source === 'tip' ? 'report' : 'record_ledger',
+    fromState: null,
+    toState: state,
+    actorRole: input.source === 'tip' ? 'tipster' : 'unit',
+    actorUnitCode: input.source === 'tip' ? null : (input.reportedUnitCode ?? null),
+    note: input.note ?? null,
+    data: input.deadline ? JSON.stringify({ deadline: input.deadline, deadlineKind: input.deadlineKind ?? null }) : null,
+  });
+  return { id, number, state };
+}
+
+/** The roles an actor plays for one hazard. A co-unit plays none: it helps, the lead unit moves it. */
+export function actorsFor(actor: HazardActor, hazard: Pick<HazardRow, 'leadUnitCode'>): Actor[] {
+  switch (actor.role) {
+    case 'admin':
+      return ['admin'];
+    case 'unit':
+      return hazard.leadUnitCode && actor.unitCode === hazard.leadUnitCode ? ['lead'] : [];
+    case 'tipster':
+      return ['tipster'];
+    case 'system':
+      return ['system'];
+    default:
+      return [];
+  }
+}
+
+/** Whether a signed-in unit may see a hazard at all (lead or co-unit); the office and leaders see all. */
+export async function canSee(tx: DbOrTx, principal: Principal, hazard: HazardRow): Promise<boolean> {
+  if (principal.role !== 'unit') return true;
+  if (hazard.leadUnitCode === principal.unitCode) return true;
+  const [co] = await tx
+    .select({ u: hazardCoUnits.unitCode })
+    .from(hazardCoUnits)
+    .where(and(eq(hazardCoUnits.hazardId, hazard.id), eq(hazardCoUnits.unitCode, principal.unitCode)));
+  return !!co;
+}
+
+export interface TransitionInput {
+  leadUnit?: unknown;
+  coUnits?: unknown;
+  deadline?: unknown;
+  days?: unknown;
+  deadlineKind?: unknown;
+  note?: unknown;
+  reason?: unknown;
+  photo?: unknown;
+  duplicateOf?: unknown;
+}
+
+interface CleanInput {
+  leadUnit?: string;
+  coUnits?: string[];
+  deadline?: string;
+  deadlineKind?: DeadlineKind;
+  note?: string;
+  reason?: string;
+  photo?: string;
+  duplicateOf?: number;
+}
+
+type FieldError = { field: string; message: string };
+
+const TEXT_MAX = 1000;
+
+function text(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+function list(v: unknown): string[] {
+  const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[,，\s]+/) : [];
+  return [...new Set(items.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter(Boolean))];
+}
+
+/** Checks an action's fields against its definition; unknown units and past deadlines are refused. */
+async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInput, today: string, hazard: HazardRow): Promise<CleanInput> {
+  const wanted = new Set<ActionField>([...def.requires, ...def.optional]);
+  const required = new Set<ActionField>(def.requires);
+  const errors: FieldError[] = [];
+  const out: CleanInput = {};
+
+  if (wanted.has('leadUnit') || wanted.has('coUnits')) {
+    const lead = text(raw.leadUnit);
+    const co = wanted.has('coUnits') ? list(raw.coUnits).filter((c) => c !== lead) : [];
+    const codes = [...new Set([...(lead ? [lead] : []), ...co])];
+    const known = codes.length
+      ? new Map((await tx.select({ code: units.code, kind: units.kind }).from(units).where(inArray(units.code, codes))).map((u) => [u.code, u.kind]))
+      : new Map<string, string>();
+    if (!lead) {
+      if (required.has('leadUnit')) errors.push({ field: 'leadUnit', message: '请选择牵头单位' });
+    } else if (!known.has(lead) || known.get(lead) === 'office') {
+      errors.push({ field: 'leadUnit', message: '牵头单位不存在，请从列表中选择' });
+    } else out.leadUnit = lead;
+    const badCo = co.filter((c) => !known.has(c) || known.get(c) === 'office');
+    if (badCo.length) errors.push({ field: 'coUnits', message: `配合单位不存在：${badCo.join('、')}` });
+    else out.coUnits = co;
+  }
+
+  if (wanted.has('deadline')) {
+    const date = text(raw.deadline);
+    const daysText = typeof raw.days === 'number' ? String(raw.days) : text(raw.days);
+    const kindText = text(raw.deadlineKind) ?? campaign.hazardDeadline.kind;
+    const kind = (DEADLINE_KINDS as readonly string[]).includes(kindText) ? (kindText as DeadlineKind) : undefined;
+    if (!kind) errors.push({ field: 'deadlineKind', message: '期限类型只能是自然日或工作日' });
+    if (date) {
+      if (!isValidDay(date)) errors.push({ field: 'deadline', message: '整改期限日期无效，格式为 YYYY-MM-DD' });
+      else if (date < today) errors.push({ field: 'deadline', message: '整改期限不能早于今天' });
+      else {
+        out.deadline = date;
+        out.deadlineKind = kind ?? 'calendar';
+      }
+    } else if (daysText) {
+      const n = Number(daysText);
+      if (!Number.isInteger(n) || n < 1 || n > 365) errors.push({ field: 'days', message: '整改天数应为 1 到 365 的整数' });
+      else if (kind) {
+        out.deadline = deadlineAfter(today, n, kind);
+        out.deadlineKind = kind;
+      }
+    } else if (required.has('deadline')) {
+      errors.push({ field: 'deadline', message: '请填写整改期限（日期或天数）' });
+    }
+  }
+
+  for (const field of ['note', 'reason'] as const) {
+    if (!wanted.has(field)) continue;
+    const t = text(raw[field]);
+    if (!t) {
+      if (required.has(field)) errors.push({ field, message: field === 'reason' ? '请填写原因' : '请填写情况说明' });
+    } else if (t.length > TEXT_MAX) errors.push({ field, message: `不能超过 ${TEXT_MAX} 字` });
+    else out[field] = t;
+  }
+
+  if (wanted.has('photo')) {
+    const p = text(raw.photo);
+    if (p && !/^[A-Za-z0-9][A-Za-z0-9/_.-]{0,199}$/.test(p)) errors.push({ field: 'photo', message: '照片编号无效' });
+    else if (p) out.photo = p;
+  }
+
+  if (wanted.has('duplicateOf')) {
+    const v = raw.duplicateOf;
+    const t = typeof v === 'number' ? String(v) : text(v);
+    let target: HazardRow | undefined;
+    if (t) {
+      target = /^\d+$/.test(t)
+        ? await tx.query.hazards.findFirst({ where: eq(hazards.id, Number(t)) })
+        : await tx.query.hazards.findFirst({ where: eq(hazards.number, t.toUpperCase()) });
+    }
+    if (!t) errors.push({ field: 'duplicateOf', message: '请选择要合并到的隐患' });
+    else if (!target) errors.push({ field: 'duplicateOf', message: '要合并到的隐患不存在' });
+    else if (target.id === hazard.id) errors.push({ field: 'duplicateOf', message: '不能合并到自身' });
+    else if (target.state === 'duplicate') errors.push({ field: 'duplicateOf', message: '该隐患本身已被合并，请选择保留的那一条' });
+    else out.duplicateOf = target.id;
+  }
+
+  if (errors.length) {
+    throw new AppError(422, 'VALIDATION', errors.map((e) => e.message).join('；'), { errors });
+  }
+  return out;
+}
+
+export interface TransitionRequest {
+  hazardId: number;
+  actor: HazardActor;
+  action: string;
+  input?: TransitionInput;
+}
+
+export interface TransitionResult {
+  id: number;
+  number: string;
+  from: HazardState;
+  state: HazardState;
+  action: HazardAction;
+  allowed: HazardAction[];
+}
+
+function illegal(state: string, allowed: HazardAction[], action: string): AppError {
+  return new AppError(409, 'ILLEGAL_TRANSITION', `当前状态下不能进行该操作（${action}）`, { state, allowed });
+}
+
+/**
+ * Moves a hazard: 404 when it does not exist or a unit has nothing to do with it, 409 with the
+ * allowed actions for an illegal move, 403 for a move that belongs to someone else, 422 for missing
+ * fields. Hazard and event are written in one transaction, guarded on the state read.
+ */
+export async function transition(deps: Pick<Deps, 'db' | 'now'>, req: TransitionRequest): Promise<TransitionResult> {
+  const at = deps.now().getTime();
+  const today = shanghaiDay(at);
+  return deps.db.transaction(async (tx) => {
+    const hazard = await tx.query.hazards.findFirst({ where: eq(hazards.id, req.hazardId) });
+    if (!hazard) throw notFound('找不到该隐患');
+    const actor = req.actor;
+    if ('codeId' in actor) {
+      if (!(await canSee(tx, actor, hazard))) throw notFound('找不到该隐患');
+      if (actor.role === 'leader') throw new AppError(403, 'FORBIDDEN', '领导查看码只能查看，不能操作');
+    }
+    const actors = actorsFor(actor, hazard);
+    const allowed = allowedActions(hazard.state, actors);
+    if (!isHazardAction(req.action)) throw illegal(hazard.state, allowed, req.action);
+    const action = req.action;
+    const to = nextState(hazard.state, action);
+    if (!to) throw illegal(hazard.state, allowed, action);
+    const def: ActionDefinition = ACTIONS[action];
+    if (!def.by.some((b) => actors.includes(b))) {
+      throw new AppError(403, 'FORBIDDEN', '该操作应由其他单位进行', { state: hazard.state, allowed });
+    }
+    const input = await cleanInput(tx, def, req.input ?? {}, today, hazard);
+
+    const patch: Partial<typeof hazards.$inferInsert> = { state: to, updatedAt: at };
+    const data: Record<string, unknown> = {};
+    if (input.leadUnit) {
+      patch.leadUnitCode = input.leadUnit;
+      patch.deadline = input.deadline ?? null;
+      patch.deadlineKind = input.deadlineKind ?? null;
+      patch.overdue = false;
+      patch.remindedAt = null;
+      Object.assign(data, { leadUnit: input.leadUnit, coUnits: input.coUnits ?? [], deadline: input.deadline, deadlineKind: input.deadlineKind });
+    }
+    if (action === 'return') {
+      // The unit hands it back: it no longer leads it, and the office names a new lead.
+      patch.leadUnitCode = null;
+      patch.deadline = null;
+      patch.deadlineKind = null;
+      patch.overdue = false;
+      patch.remindedAt = null;
+    }
+    if (isOpen(hazard.state) && isClosed(to)) {
+      const closedDay = today;
+      patch.closedAt = at;
+      patch.closedDay = closedDay;
+      patch.closedOnTime = hazard.deadline ? closedDay <= hazard.deadline : true;
+    }
+    if (isClosed(hazard.state) && isOpen(to)) {
+      patch.closedAt = null;
+      patch.closedDay = null;
+      patch.closedOnTime = null;
+      patch.overdue = false;
+    }
+    if (input.duplicateOf) {
+      patch.duplicateOf = input.duplicateOf;
+      data.duplicateOf = input.duplicateOf;
+    }
+    if (input.photo) data.photo = input.photo;
+
+    const updated = await tx
+      .update(hazards)
+      .set(patch)
+      .where(and(eq(hazards.id, hazard.id), eq(hazards.state, hazard.state)))
+      .returning({ id: hazards.id });
+    if (updated.length !== 1) throw illegal(hazard.state, allowed, action);
+
+    if (input.leadUnit || action === 'return') {
+      await tx.delete(hazardCoUnits).where(eq(hazardCoUnits.hazardId, hazard.id));
+      if (input.coUnits?.length) {
+        await tx.insert(hazardCoUnits).values(input.coUnits.map((unitCode) => ({ hazardId: hazard.id, unitCode })));
+      }
+    }
+    if (input.duplicateOf) {
+      // The kept hazard carries every report of the merged one; more reports mean higher priority.
+      await tx
+        .update(hazards)
+        .set({ reportCount: sql`${hazards.reportCount} + ${hazard.reportCount}`, updatedAt: at })
+        .where(eq(hazards.id, input.duplicateOf));
+      const [kept] = await tx.select({ state: hazards.state }).from(hazards).where(eq(hazards.id, input.duplicateOf));
+      await tx.insert(hazardEvents).values({
+        hazardId: input.duplicateOf,
+        at,
+        action: 'merged',
+        fromState: kept!.state,
+        toState: kept!.state,
+        actorRole: actorRole(actor),
+        actorUnitCode: actorUnit(actor),
+        note: `合并重复反映 ${hazard.number}`,
+        data: JSON.stringify({ merged: hazard.id }),
+      });
+    }
+    await tx.insert(hazardEvents).values({
+      hazardId: hazard.id,
+      at,
+      action,
+      fromState: hazard.state,
+      toState: to,
+      actorRole: actorRole(actor),
+      actorUnitCode: actorUnit(actor),
+      note: input.reason ?? input.note ?? null,
+      data: Object.keys(data).length ? JSON.stringify(data) : null,
+    });
+    const after = { ...hazard, ...patch } as HazardRow;
+    return { id: hazard.id, number: hazard.number, from: hazard.state as HazardState, state: to, action, allowed: allowedActions(to, actorsFor(actor, after)) };
+  });
+}
+
+function actorRole(actor: HazardActor): string {
+  return actor.role;
+}
+
+function actorUnit(actor: HazardActor): string | null {
+  return 'unitCode' in actor ? actor.unitCode : null;
+}
