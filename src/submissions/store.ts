@@ -1,0 +1,164 @@
+// Storing a validated submission: one transaction for the row, its personal data, the form token and
+// every SUBMISSION_HOOK; idempotency keys and form tokens turn retries and double taps into the first answer.
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import type { Db } from '../db/index.ts';
+import { formTokens, submissionPersonal, submissions, units } from '../db/schema.ts';
+import { metricValues, type Answers } from '../forms/engine.ts';
+import type { FormDefinition } from '../forms/types.ts';
+import { AppError } from '../lib/errors.ts';
+import { randomCode, sha256Hex } from '../lib/crypto.ts';
+import { shanghaiDay } from '../lib/time.ts';
+import { SUBMISSION_HOOKS, type StoredSubmission, type Tx } from './hooks.ts';
+
+/** 25 characters ^ 10 ≈ 10^14: unguessable at any rate the limiter lets through, and short enough to write down. */
+export const RECEIPT_LENGTH = 10;
+export const RECEIPT_PATTERN = /^[ACDEFGHJKMNPQRTUVWXY34679]{10}$/;
+
+export interface StoreInput {
+  form: FormDefinition;
+  answers: Answers;
+  personal: Answers;
+  /** The attributed unit; an unknown code is stored as unattributed (null). */
+  unitCode?: string | null;
+  source: 'public' | 'unit' | 'api';
+  idempotencyKey?: string;
+  /** Hash of the request an idempotency key came with; computed from form, unit, answers and personal data when absent. */
+  requestHash?: string;
+  /** A token already checked with checkFormToken. */
+  formToken?: string;
+}
+
+export interface StoreResult {
+  id: number;
+  receipt: string;
+  /** False when an idempotent retry or a double tap returned an earlier submission. */
+  created: boolean;
+}
+
+export const idempotencyMismatch = () =>
+  new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一份内容不同的提交；新的提交请换一个新的 Key');
+
+/** The unit as stored and the town/sub-district or department it rolls up to; null for an unknown code. */
+export async function resolveAttribution(db: Db | Tx, unitCode: string | null | undefined): Promise<{ unitCode: string; rollupCode: string | null } | null> {
+  if (!unitCode) return null;
+  let code: string | null = unitCode;
+  let first = true;
+  // Villages and communities sit under a town or sub-district; a few levels at most, bounded against bad data.
+  for (let depth = 0; code && depth < 8; depth++) {
+    const [row] = await db.select({ code: units.code, kind: units.kind, parent: units.parentCode }).from(units).where(eq(units.code, code));
+    if (!row) return first ? null : { unitCode, rollupCode: null };
+    first = false;
+    if (row.kind === 'town' || row.kind === 'subdistrict' || row.kind === 'department') return { unitCode, rollupCode: row.code };
+    if (row.kind === 'office') return { unitCode, rollupCode: null };
+    code = row.parent;
+  }
+  return { unitCode, rollupCode: null };
+}
+
+/** A stable hash of what was submitted, to tell an idempotent retry from a different body under the same key. */
+export async function hashSubmission(formId: string, answers: Answers, personal: Answers, unitCode?: string | null): Promise<string> {
+  const sorted = (o: Answers) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return sha256Hex(JSON.stringify([formId, unitCode ?? null, sorted(answers), sorted(personal)]));
+}
+
+function constraintTarget(err: unknown): string | undefined {
+  for (let e = err as { message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    const m = /UNIQUE constraint failed: ([\w.]+)/.exec(String(e.message ?? ''));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+async function existingByKey(db: Db, key: string, requestHash: string): Promise<StoreResult | undefined> {
+  const [row] = await db
+    .select({ id: submissions.id, receipt: submissions.receipt, hash: submissions.requestHash })
+    .from(submissions)
+    .where(eq(submissions.idempotencyKey, key));
+  if (!row) return undefined;
+  if (row.hash !== requestHash) throw idempotencyMismatch();
+  return { id: row.id, receipt: row.receipt, created: false };
+}
+
+async function existingByToken(db: Db, token: string): Promise<StoreResult | undefined> {
+  const [row] = await db
+    .select({ id: submissions.id, receipt: submissions.receipt })
+    .from(formTokens)
+    .innerJoin(submissions, eq(submissions.id, formTokens.submissionId))
+    .where(eq(formTokens.token, token));
+  return row ? { id: row.id, receipt: row.receipt, created: false } : undefined;
+}
+
+export async function storeSubmission(deps: Deps, input: StoreInput): Promise<StoreResult> {
+  const { db } = deps;
+  const { form, answers, personal } = input;
+  const key = input.idempotencyKey || undefined;
+  const requestHash = key ? (input.requestHash ?? (await hashSubmission(form.id, answers, personal, input.unitCode))) : null;
+
+  if (key) {
+    const earlier = await existingByKey(db, key, requestHash!);
+    if (earlier) return earlier;
+  }
+  if (input.formToken) {
+    const earlier = await existingByToken(db, input.formToken);
+    if (earlier) return earlier;
+  }
+
+  const attribution = await resolveAttribution(db, input.unitCode);
+  const at = deps.now();
+  const metrics = metricValues(form, answers);
+  const hasPersonal = Object.keys(personal).length > 0;
+
+  for (let attempt = 0; ; attempt++) {
+    const receipt = randomCode(RECEIPT_LENGTH);
+    try {
+      return await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(submissions)
+          .values({
+            formId: form.id,
+            formVersion: form.version,
+            unitCode: attribution?.unitCode ?? null,
+            rollupCode: attribution?.rollupCode ?? null,
+            source: input.source,
+            createdAt: at.getTime(),
+            day: shanghaiDay(at),
+            payload: JSON.stringify(answers),
+            receipt,
+            idempotencyKey: key ?? null,
+            requestHash,
+            ...metrics,
+          })
+          .returning({ id: submissions.id });
+        const id = row!.id;
+        if (hasPersonal) await tx.insert(submissionPersonal).values({ submissionId: id, data: JSON.stringify(personal) });
+        // The token's primary key makes the second of two simultaneous taps fail here and roll back.
+        if (input.formToken) await tx.insert(formTokens).values({ token: input.formToken, createdAt: at.getTime(), submissionId: id });
+        const submission: StoredSubmission = {
+          id,
+          receipt,
+          formId: form.id,
+          unitCode: attribution?.unitCode ?? null,
+          rollupCode: attribution?.rollupCode ?? null,
+          day: shanghaiDay(at),
+          createdAt: at.getTime(),
+          source: input.source,
+        };
+        for (const hook of SUBMISSION_HOOKS) await hook(tx, { deps, form, submission, answers, personal });
+        return { id, receipt, created: true };
+      });
+    } catch (err) {
+      const target = constraintTarget(err);
+      if (target === 'submissions.idempotency_key' && key) {
+        const earlier = await existingByKey(db, key, requestHash!);
+        if (earlier) return earlier;
+      } else if (target === 'form_tokens.token' && input.formToken) {
+        const earlier = await existingByToken(db, input.formToken);
+        if (earlier) return earlier;
+      } else if (target === 'submissions.receipt' && attempt < 3) {
+        continue;
+      }
+      throw err;
+    }
+  }
+}
