@@ -7,6 +7,8 @@ import { Layout } from './web/layout.tsx';
 import { coreRoutes } from './routes/core.tsx';
 import { unitSigninRoutes } from './routes/unit-signin.tsx';
 import { adminAccessRoutes } from './routes/admin-access.tsx';
+import { unitCadreRoutes } from './routes/unit-cadres.tsx';
+import { unitDashboardRoutes } from './routes/unit-dashboard.tsx';
 
 export type AppEnv = { Variables: Record<string, never> };
 
@@ -32,6 +34,8 @@ export function createApp(deps: Deps) {
   app.route('/', coreRoutes(deps));
   app.route('/', unitSigninRoutes(deps));
   app.route('/', adminAccessRoutes(deps));
+  app.route('/', unitCadreRoutes(deps));
+  app.route('/', unitDashboardRoutes(deps));
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: 'NOT_FOUND', message: '找不到该地址' }, 404);

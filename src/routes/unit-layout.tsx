@@ -1,6 +1,11 @@
 // The frame of the unit portal's pages: who is signed in, which unit is shown, and the portal's links.
+import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
+import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
+import { assertCanWrite, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
+import { AppError } from '../lib/errors.ts';
+import { getUnit, type UnitInfo } from '../roster/roster.ts';
 import { Layout } from '../web/layout.tsx';
 
 export const PORTAL_CSS = `
@@ -63,3 +68,16 @@ export function PortalLayout(props: PortalProps) {
     </Layout>
   );
 }
+
+/** The principal and the unit a portal request acts for (?unit= for the office and leaders). */
+export async function portalScope(deps: Deps, c: Context<AuthEnv>, opts: { write?: boolean } = {}): Promise<{ principal: Principal; unit: UnitInfo }> {
+  const principal = c.get('principal');
+  if (opts.write) assertCanWrite(principal);
+  const code = scopeUnit(principal, c.req.query('unit'));
+  const unit = await getUnit(deps.db, code);
+  if (!unit) throw new AppError(404, 'NOT_FOUND', '找不到该单位');
+  return { principal, unit };
+}
+
+/** Who did it, for the audit trail: the access code and its unit. */
+export const actorOf = (p: Principal) => `${p.role}:${p.unitCode}#${p.codeId}`;

@@ -1,5 +1,5 @@
 // Sign-in with an access code for towns, departments, the office and leaders; sign-out.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
@@ -112,7 +112,7 @@ export function unitSigninRoutes(deps: Deps) {
     return c.redirect(next, 303);
   });
 
-  const signOut = (c: Parameters<Parameters<typeof app.get>[1]>[0]) => {
+  const signOut = (c: Context) => {
     endSession(deps, c);
     return c.redirect('/signin', 303);
   };

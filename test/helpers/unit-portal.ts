@@ -27,14 +27,14 @@ export async function signIn(t: TestContext, unitCode: string, opts: { leader?: 
     code: issued.code,
     codeId: issued.id,
     cookie,
-    page: (path, init = {}) => t.app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } }),
-    post: (path, fields) =>
+    page: async (path, init = {}) => t.app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } }),
+    post: async (path, fields) =>
       t.app.request(path, {
         method: 'POST',
         headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(fields).toString(),
       }),
-    api: (path, init = {}) =>
+    api: async (path, init = {}) =>
       t.app.request(path, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
         headers: { authorization: `Bearer ${issued.code}`, 'content-type': 'application/json', ...init.headers },

@@ -1,0 +1,21 @@
+// 任务进度 (R15–R20): progress on the unit's own countable campaign tasks of forms/tasks.ts (G in the ranking).
+import type { FormDefinition } from '../src/forms/types.ts';
+import campaign from './campaign.ts';
+
+const taskReport: FormDefinition = {
+  id: 'task-report',
+  version: 1,
+  title: '活动任务进度填报',
+  intro: '每完成一批任务填报一次本次完成的数量（不是累计数），系统自动累计并与目标对照。',
+  audience: 'unit',
+  submitLabel: '填报',
+  thanks: '任务进度已填报。',
+  fields: [
+    { name: 'task', type: 'task', label: '任务', required: true, metric: 'task' },
+    { name: 'quantity', type: 'integer', label: '本次完成数量', required: true, min: 1, max: 100000, metric: 'quantity' },
+    { name: 'date', type: 'date', label: '完成日期', required: true, min: campaign.startDate, max: campaign.endDate },
+    { name: 'note', type: 'textarea', label: '说明', max: 500, placeholder: '如：完成地点、学校名称' },
+  ],
+};
+
+export default taskReport;

@@ -1,0 +1,167 @@
+// What a unit's dashboard shows: visits per cadre against quota, tasks against targets, patrol teams
+// against R5, the hazards it leads, and the campaign deadlines — all computed in SQL where the rows are.
+import { and, asc, count, eq, inArray, isNull, sql, sum } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { hazards, submissions, units } from '../db/schema.ts';
+import { daysBetween, shanghaiDay } from '../lib/time.ts';
+import { listCadres, type CadreRow, type UnitInfo } from '../roster/roster.ts';
+import { patrolFlag, patrolRule, type PatrolFlag, type PatrolRule } from './patrol.ts';
+import campaign from '../../forms/campaign.ts';
+import tasks from '../../forms/tasks.ts';
+import type { CampaignTask } from '../forms/types.ts';
+
+export const VISIT_FORM = 'household-visit';
+export const TASK_FORM = 'task-report';
+export const PATROL_FORM = 'patrol-team';
+
+const live = (formId: string, unitCode: string) =>
+  and(eq(submissions.formId, formId), eq(submissions.unitCode, unitCode), isNull(submissions.deletedAt));
+
+/** Percent of a target reached, capped at 100 (more does not make up for others). */
+export const progressPercent = (done: number, target: number) => (target > 0 ? Math.min(100, Math.floor((done / target) * 100)) : 0);
+
+export interface CadreProgress extends CadreRow {
+  visits: number;
+  percent: number;
+}
+
+export async function visitProgress(db: Db, unitCode: string): Promise<CadreProgress[]> {
+  const [roster, counts] = await Promise.all([
+    listCadres(db, unitCode, { activeOnly: true }),
+    db
+      .select({ cadreId: submissions.cadreId, n: count() })
+      .from(submissions)
+      .where(live(VISIT_FORM, unitCode))
+      .groupBy(submissions.cadreId),
+  ]);
+  const byCadre = new Map(counts.map((r) => [r.cadreId, r.n]));
+  return roster.map((c) => {
+    const visits = byCadre.get(c.id) ?? 0;
+    return { ...c, visits, percent: progressPercent(visits, c.quota) };
+  });
+}
+
+/** The campaign tasks a unit owns: its own department tasks, or the towns' tasks for towns and sub-districts. */
+export function tasksOf(unit: UnitInfo): CampaignTask[] {
+  const isTown = unit.kind === 'town' || unit.kind === 'subdistrict';
+  return tasks.filter((t) => t.owner === unit.code || (isTown && t.owner === 'towns'));
+}
+
+export interface TaskProgress extends CampaignTask {
+  reported: number;
+  percent: number;
+}
+
+export async function taskProgress(db: Db, unit: UnitInfo): Promise<TaskProgress[]> {
+  const own = tasksOf(unit);
+  if (own.length === 0) return [];
+  const rows = await db
+    .select({ taskId: submissions.taskId, total: sum(submissions.quantity) })
+    .from(submissions)
+    .where(and(live(TASK_FORM, unit.code), inArray(submissions.taskId, own.map((t) => t.id))))
+    .groupBy(submissions.taskId);
+  const byTask = new Map(rows.map((r) => [r.taskId, Number(r.total ?? 0)]));
+  return own.map((t) => {
+    const reported = byTask.get(t.id) ?? 0;
+    return { ...t, reported, percent: progressPercent(reported, t.target) };
+  });
+}
+
+export interface PatrolTeamRow {
+  submissionId: number;
+  placeCode: string;
+  placeName: string;
+  population: number | null;
+  members: number;
+  rule: PatrolRule;
+  flag: PatrolFlag | null;
+}
+
+export interface PatrolSummary {
+  teams: PatrolTeamRow[];
+  /** A town's villages and communities without a team yet. */
+  missing: { code: string; name: string; population: number | null; rule: PatrolRule }[];
+}
+
+export async function patrolSummary(db: Db, unit: UnitInfo): Promise<PatrolSummary> {
+  const rows = await db
+    .select({ id: submissions.id, payload: submissions.payload })
+    .from(submissions)
+    .where(live(PATROL_FORM, unit.code))
+    .orderBy(asc(submissions.id));
+  const parsed = rows.map((r) => ({ id: r.id, answers: JSON.parse(r.payload) as { place?: string; members?: number } }));
+  const isTown = unit.kind === 'town' || unit.kind === 'subdistrict';
+  const placeCodes = [...new Set(parsed.map((p) => p.answers.place).filter((c): c is string => typeof c === 'string'))];
+  const placeRows = await db
+    .select({ code: units.code, name: units.name, population: units.population, parent: units.parentCode })
+    .from(units)
+    .where(isTown ? eq(units.parentCode, unit.code) : placeCodes.length ? inArray(units.code, placeCodes) : sql`0`);
+  const places = new Map(placeRows.map((p) => [p.code, p]));
+  const teams = parsed.map((p) => {
+    const place = places.get(p.answers.place ?? '');
+    const members = Number(p.answers.members ?? 0);
+    return {
+      submissionId: p.id,
+      placeCode: p.answers.place ?? '',
+      placeName: place?.name ?? p.answers.place ?? '',
+      population: place?.population ?? null,
+      members,
+      rule: patrolRule(place?.population),
+      flag: patrolFlag(members, place?.population),
+    };
+  });
+  const covered = new Set(teams.map((t) => t.placeCode));
+  const missing = isTown
+    ? placeRows.filter((p) => !covered.has(p.code)).map((p) => ({ code: p.code, name: p.name, population: p.population, rule: patrolRule(p.population) }))
+    : [];
+  return { teams, missing };
+}
+
+export interface UnitHazard {
+  id: number;
+  number: string;
+  category: string;
+  place: string;
+  state: string;
+  deadline: string | null;
+  overdue: boolean;
+}
+
+/** The hazards the unit leads (R12), open ones with the nearest deadline first. */
+export async function unitHazards(db: Db, unitCode: string): Promise<UnitHazard[]> {
+  return db
+    .select({
+      id: hazards.id,
+      number: hazards.number,
+      category: hazards.category,
+      place: hazards.place,
+      state: hazards.state,
+      deadline: hazards.deadline,
+      overdue: hazards.overdue,
+    })
+    .from(hazards)
+    .where(eq(hazards.leadUnitCode, unitCode))
+    .orderBy(sql`${hazards.closedAt} is not null`, sql`${hazards.deadline} is null`, asc(hazards.deadline), asc(hazards.id))
+    .limit(200);
+}
+
+export interface DeadlineRow {
+  id: string;
+  date: string;
+  label: string;
+  rule: string;
+  /** Days from today to the deadline; negative once past. */
+  daysLeft: number;
+}
+
+export function campaignDeadlines(now: Date): DeadlineRow[] {
+  const today = shanghaiDay(now);
+  return campaign.deadlines.map((d) => ({ ...d, daysLeft: daysBetween(today, d.date) }));
+}
+
+/** "还有 3 天", "今天截止", "已截止". */
+export function daysLeftLabel(daysLeft: number): string {
+  if (daysLeft > 0) return `还有 ${daysLeft} 天`;
+  if (daysLeft === 0) return '今天截止';
+  return '已截止';
+}
