@@ -9,6 +9,7 @@ import { unitSigninRoutes } from './routes/unit-signin.tsx';
 import { adminAccessRoutes } from './routes/admin-access.tsx';
 import { unitCadreRoutes } from './routes/unit-cadres.tsx';
 import { unitDashboardRoutes } from './routes/unit-dashboard.tsx';
+import { rankingsRoutes } from './routes/rankings.tsx';
 
 export type AppEnv = { Variables: Record<string, never> };
 
@@ -36,6 +37,7 @@ export function createApp(deps: Deps) {
   app.route('/', adminAccessRoutes(deps));
   app.route('/', unitCadreRoutes(deps));
   app.route('/', unitDashboardRoutes(deps));
+  app.route('/', rankingsRoutes(deps));
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: 'NOT_FOUND', message: '找不到该地址' }, 404);

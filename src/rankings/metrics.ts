@@ -2,12 +2,13 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import type { CadreRole } from '../db/schema.ts';
+import { CLOSED_STATES, isFixed } from '../hazards/states.ts';
 
 /**
- * Hazard states closed without a fix (a duplicate, or not a hazard after all): not counted as led.
- * Mirrors the closed-but-not-fixed states of src/hazards/states.ts; test/node/rankings.test.ts checks they agree.
+ * Hazard states closed without a fix (a duplicate, or not a hazard after all): such hazards are not
+ * counted as led. Read from the state table so a new closing reason needs no change here.
  */
-export const EXCLUDED_HAZARD_STATES: readonly string[] = ['duplicate', 'not_a_hazard'];
+export const EXCLUDED_HAZARD_STATES: readonly string[] = CLOSED_STATES.filter((s) => !isFixed(s));
 
 export const FEEDBACK_FORMS = ['mass-feedback', 'household-visit'] as const;
 export const VISIT_FORM = 'household-visit';
