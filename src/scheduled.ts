@@ -1,6 +1,7 @@
 // The scheduled work, shared by the Worker's scheduled() and croner on Node.
 import type { Deps } from './deps.ts';
 import { runDailyRankings } from './rankings/backfill.ts';
+import { runHazardSupervision } from './hazards/overdue.ts';
 
 export const EVERY_FIVE_MINUTES = '*/5 * * * *';
 /** 00:05 Asia/Shanghai. */
@@ -11,7 +12,7 @@ export type ScheduledJob = (deps: Deps, at: Date) => Promise<unknown>;
 
 /** Jobs per cron expression. Each job is idempotent: a run that died halfway is completed by the next. */
 export const JOBS: Record<(typeof CRONS)[number], readonly { name: string; run: ScheduledJob }[]> = {
-  [EVERY_FIVE_MINUTES]: [],
+  [EVERY_FIVE_MINUTES]: [{ name: 'hazards-overdue', run: runHazardSupervision }],
   [DAILY_AT_0005_SHANGHAI]: [{ name: 'rankings', run: (deps, at) => runDailyRankings(deps, at) }],
 };
 

@@ -66,6 +66,8 @@ export interface NewHazard {
   deadline?: string | null;
   deadlineKind?: DeadlineKind | null;
   note?: string | null;
+  /** Photo key of the tip or ledger row (internal evidence, never on the receipt). */
+  photo?: string | null;
 }
 
 export interface CreatedHazard {
@@ -117,9 +119,16 @@ export async function createHazard(tx: DbOrTx, input: NewHazard): Promise<Create
     actorRole: input.source === 'tip' ? 'tipster' : 'unit',
     actorUnitCode: input.source === 'tip' ? null : (input.reportedUnitCode ?? null),
     note: input.note ?? null,
-    data: input.deadline ? JSON.stringify({ deadline: input.deadline, deadlineKind: input.deadlineKind ?? null }) : null,
+    data: firstEventData(input),
   });
   return { id, number, state };
+}
+
+function firstEventData(input: NewHazard): string | null {
+  const data: Record<string, unknown> = {};
+  if (input.deadline) Object.assign(data, { deadline: input.deadline, deadlineKind: input.deadlineKind ?? null });
+  if (input.photo) data.photo = input.photo;
+  return Object.keys(data).length ? JSON.stringify(data) : null;
 }
 
 /** The roles an actor plays for one hazard. A co-unit plays none: it helps, the lead unit moves it. */

@@ -1,0 +1,114 @@
+// Turns a hazard-tip or hazard-ledger submission into a hazard record, inside the submission's own
+// transaction, so a stored tip always has its hazard (and a failed hazard stores no tip).
+import { inArray } from 'drizzle-orm';
+import { units } from '../db/schema.ts';
+import { isValidDay } from '../lib/time.ts';
+import campaign from '../../forms/campaign.ts';
+import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
+import { createHazard, type CreatedHazard, type DbOrTx } from './service.ts';
+
+export const HAZARD_TIP_FORM = 'hazard-tip';
+export const HAZARD_LEDGER_FORM = 'hazard-ledger';
+
+type Answer = string | number | boolean | readonly string[] | undefined;
+
+/** What the hook needs of a stored submission (a structural subset of the forms engine's context). */
+export interface HazardSubmission {
+  submission: { id: number; formId: string; unitCode: string | null; createdAt: number };
+  answers: Readonly<Record<string, Answer>>;
+}
+
+function str(a: Answer): string {
+  if (Array.isArray(a)) return a.join('、');
+  return a === undefined || a === null ? '' : String(a).trim();
+}
+
+/** The first answer present among field names the forms may use. */
+function pick(answers: HazardSubmission['answers'], ...names: string[]): string {
+  for (const n of names) {
+    const v = str(answers[n]);
+    if (v) return v;
+  }
+  return '';
+}
+
+function yes(a: Answer): boolean {
+  return a === true || a === 'yes' || a === 'true' || a === '1' || a === 'on' || a === 'fixed' || a === 'on-spot';
+}
+
+async function existingUnits(tx: DbOrTx, codes: string[]): Promise<string[]> {
+  if (!codes.length) return [];
+  const rows = await tx.select({ code: units.code, kind: units.kind }).from(units).where(inArray(units.code, codes));
+  return rows.filter((r) => r.kind !== 'office').map((r) => r.code);
+}
+
+/**
+ * A tip starts reported (the office triages it). A ledger row (R7) is either fixed on the spot (R10)
+ * and closed at once, or held by the reporting unit itself as lead with its own plan deadline (R11),
+ * other departments it needs as co-units (R12). Other forms are ignored.
+ */
+export async function hazardFromSubmission(tx: DbOrTx, ctx: HazardSubmission): Promise<CreatedHazard | null> {
+  const { submission, answers } = ctx;
+  if (submission.formId !== HAZARD_TIP_FORM && submission.formId !== HAZARD_LEDGER_FORM) return null;
+  const category = pick(answers, 'category', 'placeType', 'kind') || 'other';
+  const place = pick(answers, 'place', 'address', 'location') || '（未填写地点）';
+  const description = pick(answers, 'description', 'details');
+
+  if (submission.formId === HAZARD_TIP_FORM) {
+    return createHazard(tx, {
+      source: 'tip',
+      submissionId: submission.id,
+      category,
+      place,
+      description,
+      reportedUnitCode: submission.unitCode,
+      at: submission.createdAt,
+      photo: pick(answers, 'photo') || null,
+    });
+  }
+
+  const onSpot = yes(answers.fixedOnSpot ?? answers.fixed_on_spot ?? answers.handling);
+  const plan = pick(answers, 'plan', 'measures');
+  if (onSpot || !submission.unitCode) {
+    // A ledger row without a unit cannot be held by one; the office triages it like a tip.
+    return createHazard(tx, {
+      source: 'ledger',
+      submissionId: submission.id,
+      category,
+      place,
+      description,
+      reportedUnitCode: submission.unitCode,
+      at: submission.createdAt,
+      initial: onSpot ? 'fixed_on_spot' : 'reported',
+      photo: pick(answers, 'photo') || null,
+      note: onSpot ? pick(answers, 'fixNote', 'plan', 'measures') || '现场整改' : null,
+    });
+  }
+  const day = new Date(submission.createdAt + 8 * 3600_000).toISOString().slice(0, 10);
+  const given = pick(answers, 'deadline', 'dueDate');
+  const kindAnswer = pick(answers, 'deadlineKind');
+  const kind: DeadlineKind = (DEADLINE_KINDS as readonly string[]).includes(kindAnswer) ? (kindAnswer as DeadlineKind) : campaign.hazardDeadline.kind;
+  const deadline =
+    given && isValidDay(given) ? given : deadlineAfter(day, campaign.hazardDeadline.days, campaign.hazardDeadline.kind);
+  const coUnitAnswer = answers.otherDepartments ?? answers.coUnits ?? answers.departments;
+  const coUnits = await existingUnits(
+    tx,
+    (Array.isArray(coUnitAnswer) ? [...coUnitAnswer] : str(coUnitAnswer).split(/[,，、\s]+/)).filter((c) => c && c !== submission.unitCode),
+  );
+  return createHazard(tx, {
+    source: 'ledger',
+    submissionId: submission.id,
+    category,
+    place,
+    description,
+    reportedUnitCode: submission.unitCode,
+    at: submission.createdAt,
+    initial: 'rectifying',
+    photo: pick(answers, 'photo') || null,
+    leadUnitCode: submission.unitCode,
+    coUnitCodes: coUnits,
+    deadline,
+    deadlineKind: given && isValidDay(given) ? 'calendar' : kind,
+    note: plan || null,
+  });
+}

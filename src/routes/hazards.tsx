@@ -1,0 +1,128 @@
+// Hazard supervision over HTTP: the JSON API of DESIGN.md (office, unit, tipster feedback) and the
+// office's and units' pages, mounted together by hazardsRoutes(deps).
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../deps.ts';
+import type { Principal } from '../auth/codes.ts';
+import { requireRole, type AuthEnv } from '../auth/middleware.ts';
+import { AppError } from '../lib/errors.ts';
+import { shanghaiDay } from '../lib/time.ts';
+import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionResult } from '../hazards/service.ts';
+import { duplicateCandidates, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from '../hazards/queries.ts';
+import { allowedActions, awaitsOffice, stateLabel } from '../hazards/states.ts';
+import { tipsterFeedback } from '../hazards/receipt.ts';
+import { hazardAdminPages } from './hazards-admin.tsx';
+import { hazardUnitPages } from './hazards-unit.tsx';
+import { safeBack } from './hazards-feedback.tsx';
+import { findHazard, findVisibleHazard } from './hazards-views.tsx';
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  const body = await c.req.json().catch(() => undefined);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AppError(400, 'BAD_JSON', '请求内容应为 JSON 对象，例如 {"action":"accept"}');
+  }
+  return body as Record<string, unknown>;
+}
+
+export function transitionJson(r: TransitionResult) {
+  return { id: r.id, number: r.number, from: r.from, action: r.action, state: r.state, stateLabel: stateLabel(r.state), allowed: r.allowed };
+}
+
+async function detailJson(deps: Deps, principal: Principal, row: HazardRow) {
+  const today = shanghaiDay(deps.now());
+  const [view, history, duplicates] = await Promise.all([
+    getHazardView(deps.db, row.id, today),
+    hazardHistory(deps.db, row.id),
+    principal.role !== 'unit' && awaitsOffice(row.state) ? duplicateCandidates(deps.db, row, today) : Promise.resolve([]),
+  ]);
+  return { ...view!, allowed: allowedActions(row.state, actorsFor(principal, row)), history, duplicates };
+}
+
+export function hazardsRoutes(deps: Deps) {
+  const app = new Hono<AuthEnv>();
+  const readers = requireRole(deps, ['admin', 'leader']);
+  const admin = requireRole(deps, ['admin']);
+  const unit = requireRole(deps, ['unit']);
+
+  app.get('/api/v1/admin/hazards', readers, async (c) => {
+    const status = c.req.query('status') || 'open';
+    if (!isStatusFilter(status)) {
+      throw new AppError(422, 'VALIDATION', '状态筛选无效', { errors: [{ field: 'status', message: 'open、triage、overdue、closed、all 或某一状态' }] });
+    }
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 200) || 200, 1), 1000);
+    const offset = Math.max(Number(c.req.query('offset') ?? 0) || 0, 0);
+    const today = shanghaiDay(deps.now());
+    const items = await listHazards(deps.db, { status, today, limit, offset });
+    return c.json({ status, today, count: items.length, hazards: items });
+  });
+
+  app.get('/api/v1/admin/hazards/:id', readers, async (c) => {
+    const row = await findHazard(deps, c.req.param('id'));
+    return c.json(await detailJson(deps, c.get('principal'), row));
+  });
+
+  const move = (role: 'admin' | 'unit') =>
+    async function moveHazard(c: Context<AuthEnv>) {
+      const body = await jsonBody(c);
+      const principal = c.get('principal');
+      const row = role === 'unit' ? await findVisibleHazard(deps, principal, c.req.param('id')!) : await findHazard(deps, c.req.param('id')!);
+      const { action, ...input } = body;
+      if (typeof action !== 'string' || action === '') {
+        throw new AppError(422, 'VALIDATION', '请指定操作（action）', {
+          errors: [{ field: 'action', message: '必填' }],
+          allowed: allowedActions(row.state, actorsFor(principal, row)),
+        });
+      }
+      const result = await transition(deps, { hazardId: row.id, actor: principal, action, input: input as TransitionInput });
+      return c.json(transitionJson(result));
+    };
+
+  app.post('/api/v1/admin/hazards/:id/transitions', admin, move('admin'));
+  app.post('/api/v1/unit/hazards/:id/transitions', unit, move('unit'));
+
+  app.get('/api/v1/unit/hazards', unit, async (c) => {
+    const principal = c.get('principal');
+    const today = shanghaiDay(deps.now());
+    const items = await listUnitHazards(deps.db, principal.unitCode, { today, includeClosed: c.req.query('closed') === '1' });
+    return c.json({
+      unit: principal.unitCode,
+      today,
+      count: items.length,
+      hazards: items.map((h) => ({ ...h, role: h.leadUnit === principal.unitCode ? 'lead' : 'co-unit' })),
+    });
+  });
+
+  app.get('/api/v1/unit/hazards/:id', unit, async (c) => {
+    const principal = c.get('principal');
+    const row = await findVisibleHazard(deps, principal, c.req.param('id'));
+    return c.json(await detailJson(deps, principal, row));
+  });
+
+  // The tipster's callback after close-out: JSON from the API, or the small form on the receipt page.
+  app.post('/api/v1/receipts/:receipt/feedback', async (c) => {
+    const receipt = c.req.param('receipt');
+    const type = c.req.header('content-type') ?? '';
+    if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
+      const form = await c.req.parseBody();
+      const fixed = form.fixed === 'yes' || form.fixed === 'true' ? true : form.fixed === 'no' || form.fixed === 'false' ? false : undefined;
+      const back = safeBack(typeof form.back === 'string' ? form.back : '', receipt);
+      if (fixed === undefined) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=missing`, 303);
+      try {
+        await tipsterFeedback(deps, receipt, fixed);
+      } catch (err) {
+        if (err instanceof AppError && err.status === 409) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=closed`, 303);
+        throw err;
+      }
+      return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=${fixed ? 'fixed' : 'not-fixed'}`, 303);
+    }
+    const body = await jsonBody(c);
+    if (typeof body.fixed !== 'boolean') {
+      throw new AppError(422, 'VALIDATION', '请说明是否已整改（fixed: true 或 false）', { errors: [{ field: 'fixed', message: '应为 true 或 false' }] });
+    }
+    const result = await tipsterFeedback(deps, receipt, body.fixed, typeof body.note === 'string' ? body.note : undefined);
+    return c.json({ state: result.state, stateLabel: stateLabel(result.state), fixed: body.fixed });
+  });
+
+  app.route('/', hazardAdminPages(deps));
+  app.route('/', hazardUnitPages(deps));
+  return app;
+}
