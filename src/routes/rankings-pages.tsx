@@ -285,9 +285,12 @@ export function CircularPage(props: { view: RankingView }) {
     ['二', 'departments'],
   ];
   const behind = props.view.rows.filter((r) => r.score < threshold);
+  // "第1名甲镇，第2名乙镇、丙镇（并列）": ties are named together, as ranks are shared.
   const lead = (g: RankingGroup): Child => {
-    const top = byGroup(g).filter((r) => r.rank <= 3);
-    return top.length ? `${top.map((r) => r.unitName).join('、')}位列前三。` : '';
+    const places = new Map<number, string[]>();
+    for (const r of byGroup(g)) if (r.rank <= 3) places.set(r.rank, [...(places.get(r.rank) ?? []), r.unitName]);
+    const parts = [...places].map(([rank, names]) => `第${rank}名${names.join('、')}${names.length > 1 ? '（并列）' : ''}`);
+    return parts.length ? `${parts.join('，')}。` : '';
   };
   return (
     <Layout title={`通报 ${props.view.date}`} wide css={CIRCULAR_CSS}>
