@@ -5,14 +5,10 @@ import type { Deps } from './deps.ts';
 import { AppError, isDatabaseUnavailable } from './lib/errors.ts';
 import { Layout } from './web/layout.tsx';
 import { coreRoutes } from './routes/core.tsx';
-import { publicFormRoutes } from './routes/public-forms.tsx';
-import { receiptRoutes } from './routes/receipts.tsx';
-import { qrRoutes } from './routes/qr.tsx';
 import { unitSigninRoutes } from './routes/unit-signin.tsx';
 import { adminAccessRoutes } from './routes/admin-access.tsx';
 import { unitCadreRoutes } from './routes/unit-cadres.tsx';
 import { unitDashboardRoutes } from './routes/unit-dashboard.tsx';
-import { unitFormRoutes } from './routes/unit-forms.tsx';
 import { rankingsRoutes } from './routes/rankings.tsx';
 import { hazardsRoutes } from './routes/hazards.tsx';
 import './hazards/register.ts';
@@ -39,14 +35,10 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.route('/', coreRoutes(deps));
-  app.route('/', publicFormRoutes(deps));
-  app.route('/', receiptRoutes(deps));
-  app.route('/', qrRoutes(deps));
   app.route('/', unitSigninRoutes(deps));
   app.route('/', adminAccessRoutes(deps));
   app.route('/', unitCadreRoutes(deps));
   app.route('/', unitDashboardRoutes(deps));
-  app.route('/', unitFormRoutes(deps));
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));
 
