@@ -9,6 +9,7 @@ import { unitSigninRoutes } from './routes/unit-signin.tsx';
 import { adminAccessRoutes } from './routes/admin-access.tsx';
 import { unitCadreRoutes } from './routes/unit-cadres.tsx';
 import { unitDashboardRoutes } from './routes/unit-dashboard.tsx';
+import { unitFormRoutes } from './routes/unit-forms.tsx';
 import { rankingsRoutes } from './routes/rankings.tsx';
 import { hazardsRoutes } from './routes/hazards.tsx';
 import './hazards/register.ts';
@@ -39,6 +40,7 @@ export function createApp(deps: Deps) {
   app.route('/', adminAccessRoutes(deps));
   app.route('/', unitCadreRoutes(deps));
   app.route('/', unitDashboardRoutes(deps));
+  app.route('/', unitFormRoutes(deps));
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));
 

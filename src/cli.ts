@@ -9,6 +9,8 @@ import { seedOrganisation } from './seed.ts';
 import { computeSnapshot, dayJustEnded } from './rankings/index.ts';
 import { isValidDay } from './lib/time.ts';
 import organisation from '../forms/organisation.ts';
+import { sheetsGatewayFromConfig } from './sheets/client.ts';
+import { sheetsSyncCommand } from './sheets/command.ts';
 
 export interface Command {
   summary: string;
@@ -69,6 +71,7 @@ export const COMMANDS: Record<string, Command> = {
       console.error(`Ranking of ${day} stored: ${rows.length} units.`);
     },
   },
+  'sheets-sync': sheetsSyncCommand,
 };
 
 function help() {
@@ -91,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { db, config } = await openNodeRuntime();
   try {
-    const code = await cmd.run({ db, config, now: () => new Date(), log: consoleLogger }, args);
+    const code = await cmd.run({ db, config, now: () => new Date(), log: consoleLogger, sheets: sheetsGatewayFromConfig(config) }, args);
     return code ?? 0;
   } finally {
     db.$client.close();

@@ -1,6 +1,7 @@
 // What createApp and the scheduled jobs are built from; each entry file fills it for its runtime.
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
+import type { SheetsGateway } from './sheets/gateway.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -14,6 +15,8 @@ export interface Deps {
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   log: Logger;
+  /** The Google Sheet mirror; null or absent when GOOGLE_SERVICE_ACCOUNT / SHEET_ID are not set (jobs then wait in the outbox). */
+  sheets?: SheetsGateway | null;
 }
 
 /** One JSON line per event; callers never pass personal data in fields. */

@@ -2,6 +2,7 @@
 import type { Deps } from './deps.ts';
 import { runDailyRankings } from './rankings/backfill.ts';
 import { runHazardSupervision } from './hazards/overdue.ts';
+import { flushSheets } from './sheets/flush.ts';
 
 export const EVERY_FIVE_MINUTES = '*/5 * * * *';
 /** 00:05 Asia/Shanghai. */
@@ -12,7 +13,11 @@ export type ScheduledJob = (deps: Deps, at: Date) => Promise<unknown>;
 
 /** Jobs per cron expression. Each job is idempotent: a run that died halfway is completed by the next. */
 export const JOBS: Record<(typeof CRONS)[number], readonly { name: string; run: ScheduledJob }[]> = {
-  [EVERY_FIVE_MINUTES]: [{ name: 'hazards-overdue', run: runHazardSupervision }],
+  // The flush runs last so it carries what the other jobs just changed.
+  [EVERY_FIVE_MINUTES]: [
+    { name: 'hazards-overdue', run: runHazardSupervision },
+    { name: 'sheets-flush', run: (deps) => flushSheets(deps) },
+  ],
   [DAILY_AT_0005_SHANGHAI]: [{ name: 'rankings', run: (deps, at) => runDailyRankings(deps, at) }],
 };
 

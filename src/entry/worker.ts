@@ -4,6 +4,7 @@ import { ConfigError, parseConfig } from '../config.ts';
 import { openWebDb } from '../db/web.ts';
 import { consoleLogger, type Deps } from '../deps.ts';
 import { runScheduled } from '../scheduled.ts';
+import { sheetsGatewayFromConfig } from '../sheets/client.ts';
 
 export interface Env {
   LIBSQL_URL: string;
@@ -30,6 +31,7 @@ export function buildWorkerDeps(env: Env): Deps {
     config,
     now: () => new Date(),
     log: consoleLogger,
+    sheets: sheetsGatewayFromConfig(config),
   };
 }
 

@@ -4,6 +4,7 @@ import { asc, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { Layout } from '../web/layout.tsx';
+import { sheetHealth } from '../sheets/status.tsx';
 import forms from '../../forms/index.ts';
 import campaign from '../../forms/campaign.ts';
 
@@ -13,6 +14,8 @@ export function coreRoutes(deps: Deps) {
   app.get('/healthz', async (c) => {
     try {
       await deps.db.run(sql`select 1`);
+      // The detail is opt-in so the plain probe answers exactly {ok, db}.
+      if (c.req.query('detail') === '1') return c.json({ ok: true, db: 'ok', sheets: await sheetHealth(deps) });
       return c.json({ ok: true, db: 'ok' });
     } catch (err) {
       deps.log.error('healthz: database unreachable', { error: String((err as Error).message ?? err) });

@@ -78,6 +78,3 @@ export async function portalScope(deps: Deps, c: Context<AuthEnv>, opts: { write
   if (!unit) throw new AppError(404, 'NOT_FOUND', '找不到该单位');
   return { principal, unit };
 }
-
-/** Who did it, for the audit trail: the access code and its unit. */
-export const actorOf = (p: Principal) => `${p.role}:${p.unitCode}#${p.codeId}`;

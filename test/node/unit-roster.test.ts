@@ -11,7 +11,7 @@ const rosterOf = (t: TestContext, unit: string) => t.db.select().from(cadres).wh
 
 async function upload(s: Session, bytes: Uint8Array, encoding = 'auto', path = '/unit/cadres/import') {
   const body = new FormData();
-  body.set('file', new File([bytes], 'roster.csv', { type: 'text/csv' }));
+  body.set('file', new File([bytes as unknown as BlobPart], 'roster.csv', { type: 'text/csv' }));
   body.set('encoding', encoding);
   return s.page(path, { method: 'POST', body });
 }

@@ -1,0 +1,133 @@
+// A unit's own records of its forms: find one it may touch, list a day's, change or delete them with
+// an audit trail (who, when, before/after) written in the same transaction as the change.
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { submissionAudit, submissionPersonal, submissions } from '../db/schema.ts';
+import { metricValues, type Answers } from '../forms/engine.ts';
+import type { FormDefinition } from '../forms/types.ts';
+import { AppError } from '../lib/errors.ts';
+import type { Principal } from '../auth/codes.ts';
+
+export interface UnitRecord {
+  id: number;
+  formId: string;
+  unitCode: string | null;
+  receipt: string;
+  createdAt: number;
+  updatedAt: number | null;
+  day: string;
+  answers: Answers;
+  personal: Answers;
+}
+
+async function personalOf(db: Db, id: number): Promise<Answers> {
+  const row = await db.query.submissionPersonal.findFirst({ where: eq(submissionPersonal.submissionId, id) });
+  return row ? (JSON.parse(row.data) as Answers) : {};
+}
+
+/**
+ * A live record of this form the principal may touch. Unknown or deleted: 404. Another unit's: 403
+ * for a unit code; the office may touch any unit's record; leaders only read.
+ */
+export async function ownRecord(db: Db, principal: Principal, form: FormDefinition, id: number): Promise<UnitRecord> {
+  const row = Number.isInteger(id)
+    ? await db.query.submissions.findFirst({ where: and(eq(submissions.id, id), eq(submissions.formId, form.id), isNull(submissions.deletedAt)) })
+    : undefined;
+  if (!row) throw new AppError(404, 'NOT_FOUND', '找不到这条记录，可能已被删除');
+  if (principal.role === 'unit' && row.unitCode !== principal.unitCode) throw new AppError(403, 'FORBIDDEN', '只能查看和修改本单位的记录');
+  return {
+    id: row.id,
+    formId: row.formId,
+    unitCode: row.unitCode,
+    receipt: row.receipt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    day: row.day,
+    answers: JSON.parse(row.payload) as Answers,
+    personal: await personalOf(db, row.id),
+  };
+}
+
+/** A day's records of one form for one unit, newest first, with personal data (callers decide whether to mask it). */
+export async function recordsOfDay(db: Db, formId: string, unitCode: string, day: string): Promise<UnitRecord[]> {
+  const rows = await db
+    .select({ s: submissions, personal: submissionPersonal.data })
+    .from(submissions)
+    .leftJoin(submissionPersonal, eq(submissionPersonal.submissionId, submissions.id))
+    .where(and(eq(submissions.formId, formId), eq(submissions.unitCode, unitCode), eq(submissions.day, day), isNull(submissions.deletedAt)))
+    .orderBy(desc(submissions.id))
+    .limit(500);
+  return rows.map(({ s, personal }) => ({
+    id: s.id,
+    formId: s.formId,
+    unitCode: s.unitCode,
+    receipt: s.receipt,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    day: s.day,
+    answers: JSON.parse(s.payload) as Answers,
+    personal: personal ? (JSON.parse(personal) as Answers) : {},
+  }));
+}
+
+/** Who did it, as kept in the audit trail: the role, unit and access code id (never the code). */
+export const actorOf = (p: Principal) => `${p.role}:${p.unitCode}#${p.codeId}`;
+
+const snapshot = (r: { answers: Answers; personal: Answers }) => JSON.stringify({ answers: r.answers, personal: r.personal });
+
+/** Replaces a record's answers; the extracted ranking columns follow, and the audit keeps before/after. */
+export async function updateRecord(
+  db: Db,
+  principal: Principal,
+  form: FormDefinition,
+  record: UnitRecord,
+  next: { answers: Answers; personal: Answers },
+  now: Date,
+): Promise<void> {
+  const at = now.getTime();
+  await db.transaction(async (tx) => {
+    const changed = await tx
+      .update(submissions)
+      .set({ payload: JSON.stringify(next.answers), ...metricValues(form, next.answers), updatedAt: at })
+      .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt)))
+      .returning({ id: submissions.id });
+    // Deleted meanwhile by someone else: nothing to change.
+    if (changed.length === 0) throw new AppError(404, 'NOT_FOUND', '找不到这条记录，可能已被删除');
+    await tx.delete(submissionPersonal).where(eq(submissionPersonal.submissionId, record.id));
+    if (Object.keys(next.personal).length > 0) {
+      await tx.insert(submissionPersonal).values({ submissionId: record.id, data: JSON.stringify(next.personal) });
+    }
+    await tx.insert(submissionAudit).values({
+      submissionId: record.id,
+      actor: actorOf(principal),
+      action: 'update',
+      at,
+      before: snapshot(record),
+      after: snapshot(next),
+    });
+  });
+}
+
+/**
+ * Deletes a record softly: it leaves counts and lists (deletedAt), but the row and the audit keep
+ * what it was, so a mistaken delete can be traced.
+ */
+export async function deleteRecord(db: Db, principal: Principal, record: UnitRecord, now: Date): Promise<void> {
+  const at = now.getTime();
+  await db.transaction(async (tx) => {
+    const changed = await tx
+      .update(submissions)
+      .set({ deletedAt: at, updatedAt: at })
+      .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt)))
+      .returning({ id: submissions.id });
+    if (changed.length === 0) throw new AppError(404, 'NOT_FOUND', '找不到这条记录，可能已被删除');
+    await tx.insert(submissionAudit).values({
+      submissionId: record.id,
+      actor: actorOf(principal),
+      action: 'delete',
+      at,
+      before: snapshot(record),
+      after: null,
+    });
+  });
+}
