@@ -1,5 +1,9 @@
 // The tipster's "is it really fixed?" form, for the receipt page to include once a hazard is closed out.
 // It posts to POST /api/v1/receipts/:receipt/feedback, which answers a browser with 303 back here.
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { submissions } from '../db/schema.ts';
+import { publicHazardStatus } from '../hazards/receipt.ts';
 
 /** Where the receipt page lives, used when the form does not say where to come back to. */
 export const RECEIPT_PAGE_PATH = (receipt: string) => `/r/${encodeURIComponent(receipt)}`;
@@ -39,5 +43,29 @@ export function HazardFeedbackForm(props: HazardFeedbackFormProps) {
         </button>
       </p>
     </form>
+  );
+}
+
+/**
+ * What the receipt page adds for a hazard tip: the message after `?feedback=…`, and the feedback form
+ * while it is open. Null for other forms. Usage in the /r/:receipt handler:
+ * `const extra = await hazardReceiptExtra(deps, r.receipt, c.req.query('feedback'))` and render `{extra}`.
+ */
+export async function hazardReceiptExtra(deps: Pick<Deps, 'db'>, receipt: string, feedback?: string) {
+  const [sub] = await deps.db.select({ id: submissions.id }).from(submissions).where(eq(submissions.receipt, receipt));
+  if (!sub) return null;
+  const status = await publicHazardStatus(deps.db, sub.id);
+  if (!status) return null;
+  const message = feedback ? FEEDBACK_MESSAGES[feedback] : undefined;
+  return (
+    <>
+      {message ? (
+        <div class={feedback === 'closed' || feedback === 'missing' ? 'alert' : 'ok'} role="status">
+          {message}
+        </div>
+      ) : null}
+      <p class="muted">隐患编号：{status.number}</p>
+      {status.feedbackOpen ? <HazardFeedbackForm receipt={receipt} /> : null}
+    </>
   );
 }

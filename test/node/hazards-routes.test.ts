@@ -9,6 +9,7 @@ import { findReceipt } from '../../src/submissions/receipts.ts';
 import { runScheduled, EVERY_FIVE_MINUTES } from '../../src/scheduled.ts';
 import { deadlineAfter, daysBefore } from '../../src/hazards/deadlines.ts';
 import { hazardFromSubmission } from '../../src/hazards/from-submission.ts';
+import { hazardReceiptExtra } from '../../src/routes/hazards-feedback.tsx';
 import forms from '../../forms/index.ts';
 import { makeTestApp, type TestContext } from '../helpers/app.ts';
 
@@ -106,7 +107,13 @@ describe('a tip from submission to close-out and the tipster callback', () => {
     const t = await makeTestApp();
     const { receipt, hazard } = await submitTip(t);
     const admin = await bearer(t, 'office');
+    const before = String(await hazardReceiptExtra(t.deps, receipt));
+    expect(before).toContain(hazard.number);
+    expect(before).not.toContain('<form');
     await post(t, `/api/v1/admin/hazards/${hazard.id}/transitions`, admin(), { action: 'fix_on_spot', note: '当场清理' });
+    const open = String(await hazardReceiptExtra(t.deps, receipt, 'missing'));
+    expect(open).toContain(`action="/api/v1/receipts/${receipt}/feedback"`);
+    expect(open).toContain('请选择“已整改”或“未整改”');
     const res = await t.app.request(`/api/v1/receipts/${receipt}/feedback`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
