@@ -6,6 +6,7 @@ import { hazardEvents, hazards } from '../db/schema.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import { daysBefore } from './deadlines.ts';
+import { runHazardChangeHooks } from './hooks.ts';
 import { UNIT_HELD_STATES, OPEN_STATES } from './states.ts';
 
 export interface OverdueResult {
@@ -72,6 +73,7 @@ export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log'>, at: D
       });
       result.reminded++;
     }
+    if (late.length) await runHazardChangeHooks(tx, { hazardIds: late.map((h) => h.id), action: 'overdue', at: ms });
   });
   if (result.reminded || result.overdue) deps.log.info('hazards: supervision pass', { ...result });
   return result;

@@ -11,6 +11,7 @@ import { AppError, notFound } from '../lib/errors.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
+import { runHazardChangeHooks } from './hooks.ts';
 import {
   ACTIONS,
   allowedActions,
@@ -409,6 +410,7 @@ export async function transition(deps: Pick<Deps, 'db' | 'now'>, req: Transition
       note: input.reason ?? input.note ?? null,
       data: Object.keys(data).length ? JSON.stringify(data) : null,
     });
+    await runHazardChangeHooks(tx, { hazardIds: input.duplicateOf ? [hazard.id, input.duplicateOf] : [hazard.id], action, at });
     const after = { ...hazard, ...patch } as HazardRow;
     return { id: hazard.id, number: hazard.number, from: hazard.state as HazardState, state: to, action, allowed: allowedActions(to, actorsFor(actor, after)) };
   });

@@ -7,6 +7,7 @@ import { AppError } from '../../src/lib/errors.ts';
 import { createHazard, transition, type HazardActor, type TransitionInput } from '../../src/hazards/service.ts';
 import { ACTION_IDS, ACTIONS, STATE_IDS, STATES, allowedActions, isClosed, isOpen, nextState, type HazardAction } from '../../src/hazards/states.ts';
 import { duplicateCandidates, listHazards, normalisePlace } from '../../src/hazards/queries.ts';
+import { HAZARD_CHANGE_HOOKS, type HazardChange, type HazardChangeHook } from '../../src/hazards/hooks.ts';
 import { makeTestApp } from '../helpers/app.ts';
 
 const ADMIN: Principal = { codeId: 1, role: 'admin', unitCode: 'office' };
@@ -244,5 +245,32 @@ describe('duplicates', () => {
 
     const self = (await transition(deps, { hazardId: kept.id, actor: ADMIN, action: 'duplicate', input: { duplicateOf: again.id } }).catch((e: unknown) => e)) as AppError;
     expect(self.status).toBe(422);
+  });
+});
+
+describe('hazard change hooks', () => {
+  it('run inside the transition’s transaction: a failing hook rolls the move back', async () => {
+    const { db, deps } = await makeTestApp({ now: NOW });
+    const h = await tip(db);
+    const seen: HazardChange[] = [];
+    const record: HazardChangeHook = async (_tx, change) => {
+      seen.push(change);
+    };
+    const fail: HazardChangeHook = async () => {
+      throw new Error('outbox unavailable');
+    };
+    HAZARD_CHANGE_HOOKS.push(record);
+    try {
+      await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'not_a_hazard', input: { reason: '正常施工' } });
+      expect(seen).toContainEqual({ hazardIds: [h.id], action: 'not_a_hazard', at: Date.parse(NOW) });
+      const other = await tip(db);
+      HAZARD_CHANGE_HOOKS.push(fail);
+      await expect(transition(deps, { hazardId: other.id, actor: ADMIN, action: 'fix_on_spot', input: { note: '当场清理' } })).rejects.toThrow('outbox unavailable');
+      const [row] = await db.select().from(hazards).where(eq(hazards.id, other.id));
+      expect(row!.state).toBe('reported');
+      expect(await db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, other.id))).toHaveLength(1);
+    } finally {
+      for (const hook of [record, fail]) if (HAZARD_CHANGE_HOOKS.includes(hook)) HAZARD_CHANGE_HOOKS.splice(HAZARD_CHANGE_HOOKS.indexOf(hook), 1);
+    }
   });
 });
