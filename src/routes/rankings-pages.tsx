@@ -290,7 +290,9 @@ export function CircularPage(props: { view: RankingView }) {
     const places = new Map<number, string[]>();
     for (const r of byGroup(g)) if (r.rank <= 3) places.set(r.rank, [...(places.get(r.rank) ?? []), r.unitName]);
     const parts = [...places].map(([rank, names]) => `第${rank}名${names.join('、')}${names.length > 1 ? '（并列）' : ''}`);
-    return parts.length ? `${parts.join('，')}。` : '';
+    // Early in the campaign most units tie; a sentence naming half the district says nothing.
+    const named = [...places.values()].reduce((n, names) => n + names.length, 0);
+    return parts.length && named <= 5 ? `${parts.join('，')}。` : '';
   };
   return (
     <Layout title={`通报 ${props.view.date}`} wide css={CIRCULAR_CSS}>
