@@ -10,6 +10,7 @@ import { adminAccessRoutes } from './routes/admin-access.tsx';
 import { unitCadreRoutes } from './routes/unit-cadres.tsx';
 import { unitDashboardRoutes } from './routes/unit-dashboard.tsx';
 import { unitFormRoutes } from './routes/unit-forms.tsx';
+import { unitExportRoutes } from './routes/unit-export.tsx';
 import { rankingsRoutes } from './routes/rankings.tsx';
 import { hazardsRoutes } from './routes/hazards.tsx';
 import './hazards/register.ts';
@@ -41,6 +42,7 @@ export function createApp(deps: Deps) {
   app.route('/', unitCadreRoutes(deps));
   app.route('/', unitDashboardRoutes(deps));
   app.route('/', unitFormRoutes(deps));
+  app.route('/', unitExportRoutes(deps));
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));
 
