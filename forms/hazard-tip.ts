@@ -50,7 +50,7 @@ const hazardTip: FormDefinition = {
       name: 'photo',
       type: 'photo',
       label: '现场照片',
-      help: '可不传。支持 JPEG、PNG、WebP，不超过 5 MB；照片中的位置信息会被去除。',
+      help: '可不传。支持 JPEG、PNG、WebP，不超过 8 MB；照片中的位置信息会被去除。',
       sheetColumn: false,
     },
     {

@@ -5,6 +5,9 @@ import type { Deps } from './deps.ts';
 import { AppError, isDatabaseUnavailable } from './lib/errors.ts';
 import { Layout } from './web/layout.tsx';
 import { coreRoutes } from './routes/core.tsx';
+import { publicFormRoutes } from './routes/public-forms.tsx';
+import { receiptRoutes } from './routes/receipts.tsx';
+import { qrRoutes } from './routes/qr.tsx';
 import { unitSigninRoutes } from './routes/unit-signin.tsx';
 import { adminAccessRoutes } from './routes/admin-access.tsx';
 import { unitCadreRoutes } from './routes/unit-cadres.tsx';
@@ -37,6 +40,9 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.route('/', coreRoutes(deps));
+  app.route('/', publicFormRoutes(deps));
+  app.route('/', receiptRoutes(deps));
+  app.route('/', qrRoutes(deps));
   app.route('/', unitSigninRoutes(deps));
   app.route('/', adminAccessRoutes(deps));
   app.route('/', unitCadreRoutes(deps));

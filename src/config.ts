@@ -21,6 +21,8 @@ const ConfigSchema = v.object({
   GOOGLE_TOKEN_URL: v.optional(url('GOOGLE_TOKEN_URL'), 'https://oauth2.googleapis.com/token'),
   TURNSTILE_SITE_KEY: optionalText,
   TURNSTILE_SECRET: optionalText,
+  /** Turnstile's siteverify endpoint; set for tests or a relay. */
+  TURNSTILE_VERIFY_URL: v.optional(url('TURNSTILE_VERIFY_URL'), 'https://challenges.cloudflare.com/turnstile/v0/siteverify'),
   /** Public submissions allowed per client address and form per minute. */
   SUBMIT_RATE_LIMIT: v.optional(v.pipe(v.string(), v.toNumber('SUBMIT_RATE_LIMIT must be a number'), v.integer('SUBMIT_RATE_LIMIT must be a whole number'), v.minValue(1, 'SUBMIT_RATE_LIMIT must be at least 1')), '60'),
 });

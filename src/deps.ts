@@ -2,6 +2,8 @@
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import type { SheetsGateway } from './sheets/gateway.ts';
+import type { PhotoStore } from './submissions/photos.ts';
+import type { RateLimiter } from './abuse/rate-limit.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -17,6 +19,10 @@ export interface Deps {
   log: Logger;
   /** The Google Sheet mirror; null or absent when GOOGLE_SERVICE_ACCOUNT / SHEET_ID are not set (jobs then wait in the outbox). */
   sheets?: SheetsGateway | null;
+  /** Hazard-tip photos: R2 on Workers, a folder on Node; in memory when absent (see src/submissions/photos.ts). */
+  photos?: PhotoStore;
+  /** Public submission limiter: the Workers binding when bound; a bounded in-memory one when absent. */
+  rateLimiter?: RateLimiter;
 }
 
 /** One JSON line per event; callers never pass personal data in fields. */

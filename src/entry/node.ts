@@ -8,13 +8,14 @@ import { consoleLogger, type Deps } from '../deps.ts';
 import { CRONS, runScheduled } from '../scheduled.ts';
 import { issueAccessCode, OFFICE_UNIT } from '../auth/codes.ts';
 import { openNodeRuntime } from '../node/setup.ts';
+import { diskPhotoStore } from '../node/photos.ts';
 import { sheetsGatewayFromConfig } from '../sheets/client.ts';
 import { isEmpty, seedOrganisation } from '../seed.ts';
 import organisation from '../../forms/organisation.ts';
 
 async function main() {
   const { db, config } = await openNodeRuntime();
-  const deps: Deps = { db, config, now: () => new Date(), log: consoleLogger, sheets: sheetsGatewayFromConfig(config) };
+  const deps: Deps = { db, config, now: () => new Date(), log: consoleLogger, sheets: sheetsGatewayFromConfig(config), photos: diskPhotoStore(process.env.PHOTOS_DIR || 'data/photos') };
 
   let adminCode: string | undefined;
   if (process.env.SEED !== 'none' && (await isEmpty(db))) {

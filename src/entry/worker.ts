@@ -4,6 +4,8 @@ import { ConfigError, parseConfig } from '../config.ts';
 import { openWebDb } from '../db/web.ts';
 import { consoleLogger, type Deps } from '../deps.ts';
 import { runScheduled } from '../scheduled.ts';
+import { r2PhotoStore } from '../submissions/photos.ts';
+import { workersRateLimiter } from '../abuse/rate-limit.ts';
 import { sheetsGatewayFromConfig } from '../sheets/client.ts';
 
 export interface Env {
@@ -31,6 +33,8 @@ export function buildWorkerDeps(env: Env): Deps {
     config,
     now: () => new Date(),
     log: consoleLogger,
+    photos: env.PHOTOS ? r2PhotoStore(env.PHOTOS) : undefined,
+    rateLimiter: env.SUBMIT_LIMITER ? workersRateLimiter(env.SUBMIT_LIMITER) : undefined,
     sheets: sheetsGatewayFromConfig(config),
   };
 }

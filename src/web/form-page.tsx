@@ -115,7 +115,7 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
           <legend>
             {f.label}
             {required}
-            <span class="hp">{requiredText}</span>
+            {f.required ? <span class="hp">{requiredText}</span> : null}
           </legend>
           {helpAndError}
           {options.map((o, i) => (
@@ -184,7 +184,7 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
       <label for={id}>
         {f.label}
         {required}
-        <span class="hp">{requiredText}</span>
+        {f.required ? <span class="hp">{requiredText}</span> : null}
       </label>
       {helpAndError}
       {control}

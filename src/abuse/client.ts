@@ -1,0 +1,15 @@
+// The client address a rate limit is keyed by: Cloudflare's header, then the first forwarded address, then the socket.
+import type { Context } from 'hono';
+
+export function clientAddress(c: Context): string {
+  const cf = c.req.header('cf-connecting-ip');
+  if (cf) return cf.trim();
+  const forwarded = c.req.header('x-forwarded-for');
+  if (forwarded) {
+    const first = forwarded.split(',')[0]!.trim();
+    if (first) return first;
+  }
+  // @hono/node-server puts the Node request on env.incoming; read it without importing Node code.
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}

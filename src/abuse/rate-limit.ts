@@ -1,0 +1,59 @@
+// Per-client submission limits: the Workers Rate Limiting binding when bound, else a bounded in-memory window.
+// Generous by default (SUBMIT_RATE_LIMIT, 60 a minute per address and form): a whole village can sit behind one carrier NAT address.
+
+export interface RateLimitResult {
+  success: boolean;
+  /** Seconds until the client may try again (for Retry-After). */
+  retryAfter: number;
+}
+
+export interface RateLimiter {
+  limit(key: string): Promise<RateLimitResult>;
+}
+
+/** The shape of a Workers Rate Limiting binding (a 60-second period is configured in wrangler.toml). */
+export interface RateLimitBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+export function workersRateLimiter(binding: RateLimitBinding, periodSeconds = 60): RateLimiter {
+  return {
+    async limit(key) {
+      const { success } = await binding.limit({ key });
+      return { success, retryAfter: success ? 0 : periodSeconds };
+    },
+  };
+}
+
+export interface MemoryRateLimiterOptions {
+  /** Requests allowed per window and key. */
+  limit: number;
+  windowMs?: number;
+  /** Most keys remembered; past it the oldest windows are forgotten, so memory stays bounded under a flood of addresses. */
+  maxKeys?: number;
+  now?: () => number;
+}
+
+/** Fixed windows per key in a Map whose insertion order doubles as age order. */
+export function memoryRateLimiter(options: MemoryRateLimiterOptions): RateLimiter & { size(): number } {
+  const windowMs = options.windowMs ?? 60_000;
+  const maxKeys = options.maxKeys ?? 10_000;
+  const now = options.now ?? Date.now;
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    size: () => windows.size,
+    async limit(key) {
+      const t = now();
+      let w = windows.get(key);
+      if (!w || t - w.start >= windowMs) {
+        if (w) windows.delete(key);
+        w = { start: t, count: 0 };
+        windows.set(key, w);
+        while (windows.size > maxKeys) windows.delete(windows.keys().next().value!);
+      }
+      w.count++;
+      if (w.count <= options.limit) return { success: true, retryAfter: 0 };
+      return { success: false, retryAfter: Math.max(1, Math.ceil((w.start + windowMs - t) / 1000)) };
+    },
+  };
+}

@@ -1,0 +1,177 @@
+// Photos attached to submissions: type checked by magic bytes (never the client's claim), metadata stripped
+// (EXIF can hold the tipster's GPS position), kept in a PhotoStore — R2 on Workers, a folder on Node, memory otherwise.
+import { randomCode } from '../lib/crypto.ts';
+
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+export interface StoredPhoto {
+  bytes: Uint8Array;
+  type: PhotoType;
+}
+
+export interface PhotoStore {
+  put(key: string, bytes: Uint8Array, type: PhotoType): Promise<void>;
+  get(key: string): Promise<StoredPhoto | null>;
+  delete?(key: string): Promise<void>;
+}
+
+export const PHOTO_EXTENSIONS: Record<PhotoType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
+/** The type the bytes really are, or null for anything that is not JPEG, PNG or WebP. */
+export function sniffPhotoType(b: Uint8Array): PhotoType | null {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((x, i) => b[i] === x)) return 'image/png';
+  if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+function ascii(b: Uint8Array, at: number, n: number): string {
+  return String.fromCharCode(...b.subarray(at, at + n));
+}
+
+const PHOTO_KEY_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/** An unguessable key: formId/day/random.ext (matches the engine's PHOTO_KEY). */
+export function newPhotoKey(formId: string, day: string, type: PhotoType): string {
+  return `${formId}/${day}/${randomCode(20, PHOTO_KEY_ALPHABET)}.${PHOTO_EXTENSIONS[type]}`;
+}
+
+/**
+ * JPEG without APP1 (EXIF, XMP), APP13 (IPTC) and comments. Orientation lives in EXIF too, so a photo
+ * may show rotated; a sideways picture is a fair price for not publishing where the tipster stood.
+ */
+export function stripJpegMetadata(b: Uint8Array): Uint8Array {
+  const out: Uint8Array[] = [b.subarray(0, 2)];
+  let i = 2;
+  while (i + 4 <= b.length) {
+    if (b[i] !== 0xff) return b; // not a marker where one must be: leave the file as it is rather than corrupt it
+    const marker = b[i + 1]!;
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    if (marker === 0xda) {
+      out.push(b.subarray(i)); // start of scan: the rest is image data
+      return concat(out);
+    }
+    if (marker >= 0xd0 && marker <= 0xd9) {
+      out.push(b.subarray(i, i + 2));
+      i += 2;
+      continue;
+    }
+    const length = (b[i + 2]! << 8) | b[i + 3]!;
+    const end = i + 2 + length;
+    if (length < 2 || end > b.length) return b;
+    const drop = marker === 0xe1 || marker === 0xed || marker === 0xfe;
+    if (!drop) out.push(b.subarray(i, end));
+    i = end;
+  }
+  return b;
+}
+
+/** PNG without eXIf and text chunks (whole chunks go, so the other chunks' CRCs stay valid). */
+export function stripPngMetadata(b: Uint8Array): Uint8Array {
+  const out: Uint8Array[] = [b.subarray(0, 8)];
+  let i = 8;
+  while (i + 12 <= b.length) {
+    const length = ((b[i]! << 24) >>> 0) + (b[i + 1]! << 16) + (b[i + 2]! << 8) + b[i + 3]!;
+    const type = ascii(b, i + 4, 4);
+    const end = i + 12 + length;
+    if (end > b.length) return b;
+    if (!['eXIf', 'tEXt', 'iTXt', 'zTXt', 'tIME'].includes(type)) out.push(b.subarray(i, end));
+    i = end;
+    if (type === 'IEND') break;
+  }
+  return concat(out);
+}
+
+/** WebP without EXIF and XMP chunks; the VP8X flags and the RIFF size are updated to match. */
+export function stripWebpMetadata(b: Uint8Array): Uint8Array {
+  const out: Uint8Array[] = [];
+  let i = 12;
+  while (i + 8 <= b.length) {
+    const size = b[i + 4]! | (b[i + 5]! << 8) | (b[i + 6]! << 16) | ((b[i + 7]! << 24) >>> 0);
+    const type = ascii(b, i, 4);
+    const end = i + 8 + size + (size % 2);
+    if (i + 8 + size > b.length) return b;
+    if (type !== 'EXIF' && type !== 'XMP ') {
+      const chunk = b.slice(i, Math.min(end, b.length));
+      if (type === 'VP8X' && chunk.length > 8) chunk[8] = chunk[8]! & ~0x0c;
+      out.push(chunk);
+    }
+    i = end;
+  }
+  const body = concat(out);
+  const result = new Uint8Array(12 + body.length);
+  result.set(b.subarray(0, 12));
+  const riffSize = 4 + body.length;
+  result[4] = riffSize & 0xff;
+  result[5] = (riffSize >> 8) & 0xff;
+  result[6] = (riffSize >> 16) & 0xff;
+  result[7] = (riffSize >>> 24) & 0xff;
+  result.set(body, 12);
+  return result;
+}
+
+export function stripPhotoMetadata(b: Uint8Array, type: PhotoType): Uint8Array {
+  switch (type) {
+    case 'image/jpeg':
+      return stripJpegMetadata(b);
+    case 'image/png':
+      return stripPngMetadata(b);
+    case 'image/webp':
+      return stripWebpMetadata(b);
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The default store: fine for tests and a single short-lived process; bounded so it cannot eat the heap. */
+export function memoryPhotoStore(maxPhotos = 200): PhotoStore & { keys(): string[] } {
+  const photos = new Map<string, StoredPhoto>();
+  return {
+    keys: () => [...photos.keys()],
+    async put(key, bytes, type) {
+      photos.set(key, { bytes, type });
+      while (photos.size > maxPhotos) photos.delete(photos.keys().next().value!);
+    },
+    async get(key) {
+      return photos.get(key) ?? null;
+    },
+    async delete(key) {
+      photos.delete(key);
+    },
+  };
+}
+
+/** The shape of an R2 bucket binding this module needs (structural, so the core imports no Workers types at runtime). */
+export interface R2Like {
+  put(key: string, value: Uint8Array, options?: { httpMetadata?: { contentType?: string } }): Promise<unknown>;
+  get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer>; httpMetadata?: { contentType?: string } } | null>;
+  delete(key: string): Promise<void>;
+}
+
+export function r2PhotoStore(bucket: R2Like): PhotoStore {
+  return {
+    async put(key, bytes, type) {
+      await bucket.put(key, bytes, { httpMetadata: { contentType: type } });
+    },
+    async get(key) {
+      const obj = await bucket.get(key);
+      if (!obj) return null;
+      const bytes = new Uint8Array(await obj.arrayBuffer());
+      return { bytes, type: sniffPhotoType(bytes) ?? 'image/jpeg' };
+    },
+    async delete(key) {
+      await bucket.delete(key);
+    },
+  };
+}
