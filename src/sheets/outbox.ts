@@ -1,0 +1,47 @@
+// The transactional outbox: whatever changes data a tab shows enqueues that tab in the same transaction.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { sheetOutbox } from '../db/schema.ts';
+import { TAB_IDS, type TabId } from './tabs.ts';
+
+/** A database or the transaction handle drizzle passes to db.transaction's callback. */
+export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** The tabs a new or changed submission of each form makes stale; every form counts on 总览. */
+export const FORM_TABS: Readonly<Record<string, readonly TabId[]>> = {
+  'mass-feedback': ['overview', 'opinions'],
+  'household-visit': ['overview', 'visits', 'opinions'],
+  'deputy-suggestion': ['overview', 'suggestions'],
+  'hazard-tip': ['overview', 'hazards'],
+  'hazard-ledger': ['overview', 'hazards'],
+};
+/** For hazard changes (state moves, assignment, overdue marks). */
+export const HAZARD_TABS: readonly TabId[] = ['overview', 'hazards'];
+/** For a new or recomputed ranking snapshot. */
+export const RANKING_TABS: readonly TabId[] = ['overview', 'rankings'];
+/** For changes to units or cadres (names, quotas). */
+export const ORGANISATION_TABS: readonly TabId[] = ['visits', 'opinions', 'rankings', 'hazards'];
+
+export function tabsForForm(formId: string): readonly TabId[] {
+  return FORM_TABS[formId] ?? ['overview'];
+}
+
+/**
+ * Enqueues the tabs in the caller's transaction. A tab that already has an unclaimed job gets no
+ * second one: the flush rewrites whole tabs, so one job per tab is enough. A job claimed by a
+ * running flush does not count, so a change committed during a flush is never lost.
+ */
+export async function enqueueTabs(tx: DbOrTx, tabs: readonly TabId[], now: Date | number = Date.now()): Promise<void> {
+  const at = typeof now === 'number' ? now : now.getTime();
+  for (const tab of new Set(tabs)) {
+    if (!TAB_IDS.includes(tab)) throw new Error(`enqueueTabs: unknown tab ${String(tab)}`);
+    await tx.run(sql`insert into ${sheetOutbox} (tab, created_at, attempts, next_attempt_at)
+      select ${tab}, ${at}, 0, 0
+      where not exists (select 1 from ${sheetOutbox} where ${and(eq(sheetOutbox.tab, tab), eq(sheetOutbox.attempts, 0), eq(sheetOutbox.nextAttemptAt, 0))})`);
+  }
+}
+
+/** Every tab, e.g. after a restore or when the sheet was edited by hand. */
+export async function enqueueAllTabs(tx: DbOrTx, now: Date | number = Date.now()): Promise<void> {
+  await enqueueTabs(tx, TAB_IDS, now);
+}
