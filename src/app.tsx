@@ -5,6 +5,7 @@ import type { Deps } from './deps.ts';
 import { AppError, isDatabaseUnavailable } from './lib/errors.ts';
 import { Layout } from './web/layout.tsx';
 import { coreRoutes } from './routes/core.tsx';
+import { sheetsRoutes } from './sheets/routes.tsx';
 import { publicFormRoutes } from './routes/public-forms.tsx';
 import { receiptRoutes } from './routes/receipts.tsx';
 import { qrRoutes } from './routes/qr.tsx';
@@ -40,6 +41,7 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.route('/', coreRoutes(deps));
+  app.route('/', sheetsRoutes(deps));
   app.route('/', publicFormRoutes(deps));
   app.route('/', receiptRoutes(deps));
   app.route('/', qrRoutes(deps));
