@@ -1,9 +1,10 @@
 // `npm run bench [-- name…]`: runs the benchmarks in BENCHES; JSON on stdout, a human summary on stderr.
 import type { Bench } from './types.ts';
 import rankings from './rankings.ts';
+import submissions from './submissions.ts';
 
 /** Add a benchmark module here. */
-export const BENCHES: readonly Bench[] = [rankings];
+export const BENCHES: readonly Bench[] = [rankings, submissions];
 
 async function main(argv: string[]) {
   const wanted = argv.filter((a) => !a.startsWith('-'));
