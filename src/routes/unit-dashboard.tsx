@@ -113,7 +113,9 @@ function Dashboard(props: DashboardProps) {
             <tbody>
               {props.cadres.map((c) => (
                 <tr data-cadre={c.id}>
-                  <td>{c.name}</td>
+                  <td>
+                    {readOnly ? c.name : <a href={`/unit/forms/household-visit?cadre=${c.id}${unitQuery(props.principal, props.unit.code, '&')}`}>{c.name}</a>}
+                  </td>
                   <td>{CADRE_ROLE_LABELS[c.role]}</td>
                   <td>{c.assignedName ?? '—'}</td>
                   <td class="num">
@@ -210,6 +212,11 @@ function Dashboard(props: DashboardProps) {
       )}
 
       <h2>本单位牵头的治安隐患</h2>
+      {props.principal.role === 'unit' ? (
+        <p class="muted">
+          签收、整改和上报整改结果请到<a href="/unit/hazards">隐患督办</a>。
+        </p>
+      ) : null}
       {props.hazards.length === 0 ? (
         <p class="muted">
           目前没有由本单位牵头整改的隐患。{isTown && !readOnly ? <>排查发现的隐患请登记到<a href={`/unit/forms/hazard-ledger${q}`}>隐患台账</a>。</> : null}

@@ -15,7 +15,7 @@ import { storeSubmission } from '../submissions/store.ts';
 import { checkFormToken, issueFormToken } from '../submissions/tokens.ts';
 import { FORM_CSS, FormView } from '../web/form-page.tsx';
 import { maskPersonal } from '../exports/mask.ts';
-import { getUnit, listCadres, placesFor, type UnitInfo } from '../roster/roster.ts';
+import { getCadre, getUnit, listCadres, placesFor, type UnitInfo } from '../roster/roster.ts';
 import { tasksOf } from '../unit/dashboard.ts';
 import { withDerived, patrolFlagText, PATROL_FORM_ID } from '../unit/derived.ts';
 import { deleteRecord, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from '../unit/records.ts';
@@ -263,6 +263,12 @@ export function unitFormRoutes(deps: Deps) {
       if (STICKY_TYPES.has(f.type) && v) values[f.name] = v;
     }
     if (!values.visitDate && base.form.fields.some((f) => f.name === 'visitDate')) values.visitDate = shanghaiDay(deps.now());
+    // A cadre visits in the village assigned to them (R1): offer it until another is chosen.
+    const placeField = base.form.fields.find((f) => f.type === 'place');
+    if (placeField && values[placeField.name] === undefined && typeof values.cadre === 'string') {
+      const cadre = await getCadre(deps.db, Number(values.cadre));
+      if (cadre?.unitCode === base.unit.code && cadre.assignedCode) values[placeField.name] = cadre.assignedCode;
+    }
     const focus = base.form.fields.find((f) => values[f.name] === undefined)?.name;
     const saved = c.req.query('saved');
     const notice = saved ? `已保存（记录 ${saved}）。继续登记下一条。` : c.req.query('deleted') ? '记录已删除。' : undefined;

@@ -50,7 +50,9 @@ export function PortalLayout(props: PortalProps) {
     ['/unit/forms/task-report', '任务进度'],
     ['/unit/export', '导出'],
   ];
-  if (props.principal.role === 'admin') links.push(['/admin/access', '访问码管理']);
+  // Hazards the unit leads are worked on in the supervision pages (src/routes/hazards-*.tsx).
+  if (props.principal.role === 'unit') links.push(['/unit/hazards', '隐患督办']);
+  if (props.principal.role === 'admin') links.push(['/admin/hazards', '隐患督办'], ['/admin/access', '访问码管理']);
   return (
     <Layout title={props.title} heading="平安金台 · 单位工作台" headingHref={`/unit${q}`} css={PORTAL_CSS} wide={props.wide ?? true}>
       <p class="who">
@@ -59,7 +61,7 @@ export function PortalLayout(props: PortalProps) {
       </p>
       <nav class="portal noprint" aria-label="单位工作台">
         {links.map(([href, label]) => (
-          <a href={href === '/admin/access' ? href : href + q} aria-current={props.current === href ? 'page' : undefined}>
+          <a href={href.startsWith('/admin/') || href === '/unit/hazards' ? href : href + q} aria-current={props.current === href ? 'page' : undefined}>
             {label}
           </a>
         ))}

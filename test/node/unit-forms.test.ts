@@ -332,3 +332,17 @@ describe('hazard ledger rows', () => {
     expect(dash).toContain('出租房屋');
   });
 });
+
+describe('starting from the dashboard', () => {
+  it('links each cadre to the entry page with the cadre chosen and their assigned village offered', async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, 'chencang');
+    const cadre = await cadreOf(t, 'chencang', '韩春生（演示）');
+    const dash = await (await s.page('/unit')).text();
+    expect(dash).toContain(`href="/unit/forms/household-visit?cadre=${cadre.id}"`);
+    const entry = await (await s.page(`/unit/forms/household-visit?cadre=${cadre.id}`)).text();
+    expect(entry).toMatch(new RegExp(`<option value="${cadre.id}" selected`));
+    expect(entry).toMatch(/<option value="chencang-v3" selected/);
+    expect(entry).toContain('document.getElementById("f-householdHead")?.focus()');
+  });
+});
