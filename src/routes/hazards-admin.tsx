@@ -12,6 +12,7 @@ import { actorsFor, transition } from '../hazards/service.ts';
 import { duplicateCandidates, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../hazards/queries.ts';
 import { allowedActions, awaitsOffice, type HazardAction } from '../hazards/states.ts';
 import { categoryLabel } from '../hazards/categories.ts';
+import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './hazards-photos.tsx';
 import { ActionForms, FieldErrors, findHazard, findVisibleHazard, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, StatePill, type UnitOption } from './hazards-views.tsx';
 
 const HOME = '/admin/hazards';
@@ -113,7 +114,7 @@ async function renderDetail(
         </div>
       ) : null}
       <h2>办理记录</h2>
-      <HistoryTable events={history} />
+      <HistoryTable events={history} hazardId={row.id} />
     </HazardLayout>,
     status as 200,
   );
@@ -156,12 +157,18 @@ export function hazardAdminPages(deps: Deps) {
     return renderDetail(deps, c, c.req.param('id'), { done: done ? doneLabel(done) : undefined });
   });
 
-  app.post(`${HOME}/:id/transitions`, admin, async (c) => {
+  app.post(`${HOME}/:id/transitions`, admin, PHOTO_BODY_LIMIT, async (c) => {
     const row = await findHazard(deps, c.req.param('id'));
-    const { action, input, values } = formInput(await c.req.parseBody({ all: true }));
+    const body = await c.req.parseBody({ all: true });
+    const { action, input, values } = formInput(body);
+    let photo: string | undefined;
     try {
+      photo = await takeHazardPhoto(deps, body);
+      if (photo) input.photo = photo;
       await transition(deps, { hazardId: row.id, actor: c.get('principal'), action, input });
     } catch (err) {
+      // The move did not happen: its evidence photo would be an orphan.
+      if (photo) await hazardPhotoStore(deps).delete?.(photo);
       if (err instanceof AppError && err.status !== 404) {
         const errors = (err.details?.errors as { field: string; message: string }[] | undefined) ?? undefined;
         return renderDetail(deps, c, String(row.id), { error: err.message, errors, failed: action, values }, err.status);

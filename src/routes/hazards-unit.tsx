@@ -12,6 +12,7 @@ import { actorsFor, canSee, transition } from '../hazards/service.ts';
 import { getHazardView, hazardHistory, listUnitHazards, unitNames } from '../hazards/queries.ts';
 import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } from '../hazards/states.ts';
 import { categoryLabel } from '../hazards/categories.ts';
+import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './hazards-photos.tsx';
 import { ActionForms, FieldErrors, findHazard, findVisibleHazard, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable } from './hazards-views.tsx';
 
 const HOME = '/unit/hazards';
@@ -65,7 +66,7 @@ async function renderDetail(
         <ActionForms actions={allowed} postTo={`${HOME}/${row.id}/transitions`} units={[]} current={view!} today={today} values={extra.values} failed={extra.failed} />
       </div>
       <h2>办理记录</h2>
-      <HistoryTable events={history} />
+      <HistoryTable events={history} hazardId={row.id} />
     </HazardLayout>,
     status as 200,
   );
@@ -132,13 +133,19 @@ export function hazardUnitPages(deps: Deps) {
     return renderDetail(deps, c, c.req.param('id'), { done: label });
   });
 
-  app.post(`${HOME}/:id/transitions`, unit, async (c) => {
+  app.post(`${HOME}/:id/transitions`, unit, PHOTO_BODY_LIMIT, async (c) => {
     const principal = c.get('principal');
     const row = await findVisibleHazard(deps, principal, c.req.param('id'));
-    const { action, input, values } = formInput(await c.req.parseBody({ all: true }));
+    const body = await c.req.parseBody({ all: true });
+    const { action, input, values } = formInput(body);
+    let photo: string | undefined;
     try {
+      photo = await takeHazardPhoto(deps, body);
+      if (photo) input.photo = photo;
       await transition(deps, { hazardId: row.id, actor: principal, action, input });
     } catch (err) {
+      // The move did not happen: its evidence photo would be an orphan.
+      if (photo) await hazardPhotoStore(deps).delete?.(photo);
       if (err instanceof AppError && err.status !== 404) {
         return renderDetail(deps, c, String(row.id), { error: err.message, failed: action, values }, err.status);
       }

@@ -176,7 +176,7 @@ export function HazardSummary(props: { h: HazardView; today: string; names: Map<
 const ROLE_LABELS: Record<string, string> = { admin: '区综治办', unit: '', tipster: '反映人', system: '系统', leader: '领导' };
 
 /** Every step with who (the unit, never a person) and the note, for staff. */
-export function HistoryTable(props: { events: EventView[] }) {
+export function HistoryTable(props: { events: EventView[]; hazardId: number }) {
   return (
     <table>
       <thead>
@@ -197,7 +197,11 @@ export function HistoryTable(props: { events: EventView[] }) {
             <td>{e.actorUnitName && e.actorRole !== 'admin' ? e.actorUnitName : (ROLE_LABELS[e.actorRole] ?? e.actorRole)}</td>
             <td>
               {e.note ?? ''}
-              {typeof e.data?.photo === 'string' ? <div class="muted">照片：{e.data.photo}</div> : null}
+              {typeof e.data?.photo === 'string' ? (
+                <div>
+                  <a href={`/hazards/${props.hazardId}/photos/${e.data.photo}`}>查看照片</a>
+                </div>
+              ) : null}
               {typeof e.data?.deadline === 'string' ? <div class="muted">期限：{e.data.deadline}</div> : null}
             </td>
           </tr>
@@ -222,7 +226,7 @@ const FIELD_LABELS: Record<ActionField, string> = {
   deadline: '整改期限',
   note: '情况说明',
   reason: '原因',
-  photo: '照片编号',
+  photo: '现场照片',
   duplicateOf: '合并到（隐患编号）',
 };
 
@@ -247,7 +251,7 @@ export function ActionForms(props: {
         const val = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');
         const id = (f: string) => `${action}-${f}`;
         return (
-          <form method="post" action={props.postTo} id={`act-${action}`}>
+          <form method="post" action={props.postTo} id={`act-${action}`} enctype={fields.includes('photo') ? 'multipart/form-data' : undefined}>
             <input type="hidden" name="action" value={action} />
             <h3>{def.label}</h3>
             {fields.map((f) => {
@@ -321,8 +325,9 @@ export function ActionForms(props: {
                 case 'photo':
                   return (
                     <>
-                      <label for={id(f)}>{FIELD_LABELS[f]}（可选）</label>
-                      <input type="text" id={id(f)} name="photo" maxlength={200} value={val('photo')} />
+                      <label for={id(f)}>现场照片（可选）</label>
+                      <p class="help">JPEG、PNG 或 WebP，不超过 5 MB；照片中的位置等信息会被去除。</p>
+                      <input type="file" id={id(f)} name="photoFile" accept="image/jpeg,image/png,image/webp" />
                     </>
                   );
                 case 'duplicateOf':

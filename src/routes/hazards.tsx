@@ -12,6 +12,7 @@ import { allowedActions, awaitsOffice, stateLabel } from '../hazards/states.ts';
 import { tipsterFeedback } from '../hazards/receipt.ts';
 import { hazardAdminPages } from './hazards-admin.tsx';
 import { hazardUnitPages } from './hazards-unit.tsx';
+import { hazardPhotoRoutes } from './hazards-photos.tsx';
 import { safeBack } from './hazards-feedback.tsx';
 import { findHazard, findVisibleHazard } from './hazards-views.tsx';
 
@@ -124,5 +125,6 @@ export function hazardsRoutes(deps: Deps) {
 
   app.route('/', hazardAdminPages(deps));
   app.route('/', hazardUnitPages(deps));
+  app.route('/', hazardPhotoRoutes(deps));
   return app;
 }

@@ -10,6 +10,7 @@ import { runScheduled, EVERY_FIVE_MINUTES } from '../../src/scheduled.ts';
 import { deadlineAfter, daysBefore } from '../../src/hazards/deadlines.ts';
 import { hazardFromSubmission } from '../../src/hazards/from-submission.ts';
 import { hazardReceiptExtra } from '../../src/routes/hazards-feedback.tsx';
+import { memoryPhotoStore } from '../../src/submissions/photos.ts';
 import forms from '../../forms/index.ts';
 import { makeTestApp, type TestContext } from '../helpers/app.ts';
 
@@ -315,5 +316,47 @@ describe('pages', () => {
     const queue2 = await (await t.app.request('/admin/hazards', { headers: { cookie: office } })).text();
     expect(queue2).toContain('已退单，待重新分办');
     expect((await t.app.request('/admin/hazards', { headers: { cookie: police } })).status).toBe(403);
+  });
+
+  it('a unit reports it fixed with a photo; staff who may see the hazard can view it, others cannot', async () => {
+    const photos = memoryPhotoStore();
+    const t = await makeTestApp({ deps: { photos } });
+    const police = await signIn(t, 'police');
+    const education = await signIn(t, 'education');
+    const admin = await bearer(t, 'office');
+    const { hazard } = await submitTip(t);
+    await post(t, `/api/v1/admin/hazards/${hazard.id}/transitions`, admin(), { action: 'assign', leadUnit: 'police', days: 3 });
+    await t.app.request(`/unit/hazards/${hazard.id}/transitions`, form(police, { action: 'accept' }));
+    const page = await (await t.app.request(`/unit/hazards/${hazard.id}`, { headers: { cookie: police } })).text();
+    expect(page).toContain('enctype="multipart/form-data"');
+
+    const upload = (bytes: number[], note: string) => {
+      const body = new FormData();
+      body.append('action', 'report_fixed');
+      body.append('note', note);
+      body.append('photoFile', new File([new Uint8Array(bytes)], 'x.jpg', { type: 'image/jpeg' }));
+      return t.app.request(`/unit/hazards/${hazard.id}/transitions`, { method: 'POST', headers: { cookie: police }, body });
+    };
+    let res = await upload([0x3c, 0x73, 0x63, 0x72, 0x69, 0x70, 0x74], '已清理');
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('只能上传 JPEG、PNG 或 WebP 照片');
+    res = await upload([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02, 0xff, 0xd9], '');
+    expect(res.status).toBe(422);
+    expect(photos.keys()).toEqual([]);
+    res = await upload([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02, 0xff, 0xd9], '已清理');
+    expect(res.status).toBe(303);
+    const [ev] = (await t.db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, hazard.id))).filter((e) => e.action === 'report_fixed');
+    const key = (JSON.parse(ev!.data!) as { photo: string }).photo;
+    expect(key).toMatch(/^hazard-evidence\/2014-11-04\/[a-z0-9]+\.jpg$/);
+    expect(photos.keys()).toEqual([key]);
+
+    const view = await t.app.request(`/hazards/${hazard.id}/photos/${key}`, { headers: { cookie: police } });
+    expect([view.status, view.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+    expect([...new Uint8Array(await view.arrayBuffer())]).toEqual([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02, 0xff, 0xd9]);
+    expect((await t.app.request(`/hazards/${hazard.id}/photos/${key}`, { headers: admin() })).status).toBe(200);
+    expect((await t.app.request(`/hazards/${hazard.id}/photos/${key}`, { headers: { cookie: education } })).status).toBe(404);
+    expect((await t.app.request(`/hazards/${hazard.id}/photos/hazard-evidence/2014-11-04/other.jpg`, { headers: { cookie: police } })).status).toBe(404);
+    const detail = await (await t.app.request(`/admin/hazards/${hazard.id}`, { headers: admin() })).text();
+    expect(detail).toContain(`/hazards/${hazard.id}/photos/${key}`);
   });
 });
