@@ -47,7 +47,7 @@ export async function build(db: Db) {
     (form_id, form_version, unit_code, rollup_code, source, created_at, day, payload, receipt, cadre_id, satisfaction, aware, participated)
     SELECT 'household-visit', 1, ${rankedUnit('(i * 7919) % 5000 + 1')}, ${rankedUnit('(i * 7919) % 5000 + 1')}, 'unit', 0, ${day('i * 31')}, '{}', 'V' || i,
       (i * 7919) % 5000 + 1,
-      CASE i % 10 WHEN 0 THEN 'unsatisfied' WHEN 1 THEN 'unknown' WHEN 2 THEN 'basically' ELSE 'satisfied' END,
+      CASE i % 10 WHEN 0 THEN 'dissatisfied' WHEN 1 THEN 'unknown' WHEN 2 THEN 'basically_satisfied' ELSE 'satisfied' END,
       i % 4 <> 0, i % 3 <> 0 FROM seq`);
   // Resident feedback from villages (rolled up to their town) and departments.
   await db.run(sql`${seq(SIZES.feedback)} INSERT INTO submissions
@@ -56,7 +56,7 @@ export async function build(db: Db) {
       CASE WHEN i % 5 = 0 THEN 'd' || (i % ${SIZES.departments} + 1) ELSE 'v' || (i % ${villages} + 1) END,
       CASE WHEN i % 5 = 0 THEN 'd' || (i % ${SIZES.departments} + 1) ELSE 't' || ((i % ${villages}) % ${SIZES.towns} + 1) END,
       'public', 0, ${day('i * 17')}, '{}', 'F' || i,
-      CASE i % 7 WHEN 0 THEN 'unsatisfied' WHEN 1 THEN 'basically' ELSE 'satisfied' END, i % 5 <> 1, i % 2,
+      CASE i % 7 WHEN 0 THEN 'dissatisfied' WHEN 1 THEN 'basically_satisfied' ELSE 'satisfied' END, i % 5 <> 1, i % 2,
       CASE WHEN i % 500 = 0 THEN 1 END FROM seq`);
   await db.run(sql`${seq(SIZES.taskReports)} INSERT INTO submissions
     (form_id, form_version, unit_code, rollup_code, source, created_at, day, payload, receipt, task_id, quantity)

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import type { CadreRole } from '../db/schema.ts';
 import { CLOSED_STATES, isFixed } from '../hazards/states.ts';
+import { SATISFIED_VALUES } from '../../forms/options.ts';
 
 /**
  * Hazard states closed without a fix (a duplicate, or not a hazard after all): such hazards are not
@@ -94,9 +95,13 @@ export interface AnswerRow {
  * denominator: an answer that skipped a question does not count against that rate.
  */
 export async function answerAggregates(db: Db, r: DayRange): Promise<AnswerRow[]> {
+  const satisfied = sql.join(
+    SATISFIED_VALUES.map((v) => sql`${v}`),
+    sql`, `,
+  );
   return db.all<AnswerRow>(sql`
     SELECT coalesce(rollup_code, unit_code) AS unit,
-           coalesce(sum(satisfaction IN ('satisfied', 'basically')), 0) AS sNum,
+           coalesce(sum(satisfaction IN (${satisfied})), 0) AS sNum,
            count(satisfaction) AS sDen,
            coalesce(sum(aware), 0) AS aNum,
            count(aware) AS aDen,

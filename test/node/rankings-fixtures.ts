@@ -90,8 +90,8 @@ export async function insertActivity(db: Db) {
     satisfaction: 'satisfied', aware: true, participated: true,
   });
   const feedback = [
-    { satisfaction: 'basically', aware: true, participated: false },
-    { satisfaction: 'unsatisfied', aware: true, participated: false },
+    { satisfaction: 'basically_satisfied', aware: true, participated: false },
+    { satisfaction: 'dissatisfied', aware: true, participated: false },
     { satisfaction: 'unknown', aware: false, participated: false },
   ];
   for (const f of feedback) {
@@ -100,7 +100,7 @@ export async function insertActivity(db: Db) {
   // A deleted answer does not count.
   await insertSubmission(db, {
     formId: 'mass-feedback', source: 'public', at: noon('2014-11-02'), unitCode: 'v-a1', rollupCode: 't-a',
-    satisfaction: 'unsatisfied', aware: false, participated: false, deletedAt: noon('2014-11-03'),
+    satisfaction: 'dissatisfied', aware: false, participated: false, deletedAt: noon('2014-11-03'),
   });
   await insertSubmission(db, { formId: 'task-report', at: noon('2014-11-01'), unitCode: 't-a', rollupCode: 't-a', taskId: 'towns-x', quantity: 5 });
   await insertSubmission(db, { formId: 'task-report', at: noon('2014-11-01'), unitCode: 't-a', rollupCode: 't-a', taskId: 'towns-y', quantity: 6 });

@@ -103,7 +103,7 @@ describe('computeRanking on a hand-computed district', () => {
     });
     await insertSubmission(t.db, {
       formId: 'mass-feedback', source: 'public', at: '2014-11-05T00:00:00+08:00', unitCode: 'v-a1', rollupCode: 't-a',
-      satisfaction: 'unsatisfied', aware: false, participated: false,
+      satisfaction: 'dissatisfied', aware: false, participated: false,
     });
     const d4 = byUnit(await computeRanking(t.db, '2014-11-04', RULES))['t-a']!;
     expect(d4.metrics.S).toEqual({ num: 1, den: 1, value: 1 });
@@ -116,7 +116,7 @@ describe('computeRanking on a hand-computed district', () => {
 
   it('counts a department answer by its own unit code when no rollup is stored', async () => {
     const t = await fixture();
-    await insertSubmission(t.db, { formId: 'mass-feedback', source: 'public', at: noon('2014-11-02'), unitCode: 'd-y', satisfaction: 'basically', aware: true, participated: false });
+    await insertSubmission(t.db, { formId: 'mass-feedback', source: 'public', at: noon('2014-11-02'), unitCode: 'd-y', satisfaction: 'basically_satisfied', aware: true, participated: false });
     const y = byUnit(await computeRanking(t.db, '2014-11-02', RULES))['d-y']!;
     expect(y.metrics.S).toEqual({ num: 1, den: 1, value: 1 });
     expect(y.metrics.P).toEqual({ num: 0, den: 1, value: 0 });
@@ -195,5 +195,38 @@ describe('the nightly job', () => {
     const window = { startDate: '2014-11-28', endDate: '2014-11-30' };
     expect(await runDailyRankings(t.deps, new Date('2014-12-03T16:05:00Z'), RULES, window)).toEqual(['2014-11-28', '2014-11-29', '2014-11-30']);
     expect(await runDailyRankings(t.deps, new Date('2014-12-04T16:05:00Z'), RULES, window)).toEqual([]);
+  });
+});
+
+describe('answers stored by the forms engine', () => {
+  it('are counted by the ranking: satisfaction values, village → town rollup, cadre visits and task reports', async () => {
+    const { storeSubmission } = await import('../../src/submissions/store.ts');
+    const forms = (await import('../../forms/index.ts')).default;
+    const form = (id: string) => forms.find((f) => f.id === id)!;
+    const t = await makeTestApp({ now: '2014-11-04T02:00:00Z' });
+    const cadre = await t.db.query.cadres.findFirst({ where: (c, { eq: is, and }) => and(is(c.unitCode, 'chencang'), is(c.role, 'cadre')) });
+    const store = (id: string, answers: Record<string, unknown>, unitCode: string, personal: Record<string, unknown> = {}) =>
+      storeSubmission(t.deps, { form: form(id), answers: answers as never, personal: personal as never, unitCode, source: id === 'mass-feedback' ? 'public' : 'unit' });
+
+    await store('mass-feedback', { satisfaction: 'basically_satisfied', aware: true, participated: false }, 'chencang-v1');
+    await store('mass-feedback', { satisfaction: 'dissatisfied', aware: false, participated: true }, 'chencang-v2');
+    await store(
+      'household-visit',
+      { cadre: cadre!.id, visitDate: '2014-11-04', place: 'chencang-v1', almanac: true, aware: true, participated: false, satisfaction: 'satisfied' },
+      'chencang',
+      { householdHead: '某某', address: '3组15号' },
+    );
+    await store('task-report', { task: 'towns-law-lectures', quantity: 2, date: '2014-11-04' }, 'chencang');
+
+    const c = byUnit(await computeRanking(t.db, '2014-11-04'))['chencang']!;
+    expect(c.metrics.S).toEqual({ num: 2, den: 3, value: 0.6667 });
+    expect(c.metrics.A).toEqual({ num: 2, den: 3, value: 0.6667 });
+    expect(c.metrics.P).toEqual({ num: 1, den: 3, value: 0.3333 });
+    expect(c.metrics.V).toMatchObject({ visits: 1 });
+    // towns-law-lectures 2 of 3, the five other towns tasks 0: (2/3) / 6
+    expect(c.metrics.G).toEqual({ num: 0.6667, den: 6, value: 0.1111 });
+    // Nothing of it is counted the day before.
+    const before = byUnit(await computeRanking(t.db, '2014-11-03'))['chencang']!;
+    expect([before.metrics.S, before.metrics.V?.visits, before.metrics.G?.num]).toEqual([null, 0, 0]);
   });
 });

@@ -20,7 +20,7 @@ describe('the daily ranking in workerd', () => {
       // One resident answer for a department at 23:59:59 on the day, in Beijing time.
       await db.execute({
         sql: `INSERT INTO submissions (form_id, form_version, unit_code, rollup_code, source, created_at, day, payload, receipt, satisfaction, aware, participated)
-              VALUES ('mass-feedback', 1, 'credit-union', 'credit-union', 'public', ?, ?, '{}', ?, 'basically', 1, 0)`,
+              VALUES ('mass-feedback', 1, 'credit-union', 'credit-union', 'public', ?, ?, '{}', ?, 'basically_satisfied', 1, 0)`,
         args: [Date.parse(`${DAY}T23:59:59+08:00`), DAY, `WK-${code}`],
       });
       await db.execute({ sql: 'DELETE FROM ranking_snapshots WHERE day = ?', args: [DAY] });
