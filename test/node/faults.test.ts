@@ -1,0 +1,188 @@
+// Faults: the database failing at every statement of a submission (no partial rows, 503 with a message to retry,
+// a retry that then stores it once), a commit whose answer is lost, and a database that is gone altogether.
+import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../src/db/index.ts';
+import { makeTestApp } from '../helpers/app.ts';
+import { diskError, faultyDb, networkError, type Faults } from '../helpers/faulty-db.ts';
+
+const TABLES = ['submissions', 'submission_personal', 'submission_audit', 'form_tokens', 'hazards', 'hazard_events', 'hazard_co_units', 'sheet_outbox'] as const;
+type Counts = Record<(typeof TABLES)[number], number>;
+
+const TIP = {
+  category: 'rental-housing',
+  place: '中山东路12号出租屋',
+  description: '楼道堆满杂物，堵住了消防通道',
+  contactName: '李四',
+  contactPhone: '13812345678',
+};
+const RETRY_MESSAGE = /尚未保存.*请稍后重试/;
+
+async function counts(db: Db): Promise<Counts> {
+  const out = {} as Counts;
+  for (const t of TABLES) {
+    const [row] = await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${t}`));
+    out[t] = row!.n;
+  }
+  return out;
+}
+
+/** Rows that only make sense with their partner: a tip without its contact row, a hazard without its tip or its first event. */
+async function orphans(db: Db) {
+  const [r] = await db.all<{ noPersonal: number; noSubmission: number; noEvent: number }>(sql`select
+    (select count(*) from submissions s where s.form_id = 'hazard-tip' and not exists (select 1 from submission_personal p where p.submission_id = s.id)) as noPersonal,
+    (select count(*) from hazards h where h.source = 'tip' and not exists (select 1 from submissions s where s.id = h.submission_id)) as noSubmission,
+    (select count(*) from hazards h where not exists (select 1 from hazard_events e where e.hazard_id = h.id)) as noEvent`);
+  return r;
+}
+
+async function setup() {
+  const { db, faults } = await faultyDb();
+  const t = await makeTestApp({ seed: false, deps: { db } });
+  return { db, faults, app: t.app };
+}
+
+const postTip = (app: Awaited<ReturnType<typeof setup>>['app'], key: string) =>
+  app.request('/api/v1/forms/hazard-tip/submissions?u=zhongshan-east-c1', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(TIP),
+  });
+
+async function pageToken(app: Awaited<ReturnType<typeof setup>>['app']): Promise<string> {
+  const html = await (await app.request('/f/hazard-tip')).text();
+  const m = /name="_token" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no form token on the page');
+  return m[1]!;
+}
+
+const postTipPage = (app: Awaited<ReturnType<typeof setup>>['app'], token: string) =>
+  app.request('/f/hazard-tip', { method: 'POST', body: new URLSearchParams({ ...TIP, _token: token }) });
+
+/** Cuts the database at statement 1, 2, 3… of `attempt` until one gets through; returns how many cuts there were. */
+async function cutEverywhere(db: Db, faults: Faults, error: () => Error, attempt: (n: number) => Promise<Response>, failed: (res: Response) => Promise<void>) {
+  const empty = await counts(db);
+  for (let n = 1; n < 100; n++) {
+    faults.set({ at: n, error });
+    const res = await attempt(n);
+    const fired = faults.fired;
+    faults.clear();
+    if (!fired) return { cuts: n - 1, res, empty };
+    await failed(res);
+    expect(await counts(db), `database cut at statement ${n}`).toEqual(empty);
+  }
+  throw new Error('the request never got through');
+}
+
+describe('the database failing mid-request', () => {
+  it.each([
+    ['a failing disk', diskError],
+    ['a lost connection to the libSQL server', networkError],
+  ])('API: %s at any statement of a hazard tip stores nothing and answers 503 with a message to retry; the retry stores it once', async (_name, error) => {
+    const { db, faults, app } = await setup();
+    const { cuts, res } = await cutEverywhere(
+      db,
+      faults,
+      error,
+      (n) => postTip(app, `tip-${n}`),
+      async (r) => {
+        expect(r.status).toBe(503);
+        expect(r.headers.get('retry-after')).toBe('30');
+        const body = (await r.json()) as { error: string; message: string };
+        expect(body.error).toBe('UNAVAILABLE');
+        expect(body.message).toMatch(RETRY_MESSAGE);
+      },
+    );
+    // Reads, BEGIN, the submission, its personal row, the hazard, its event, the outbox, COMMIT: all cut once.
+    expect(cuts).toBeGreaterThanOrEqual(6);
+    expect(res.status).toBe(201);
+    const after = await counts(db);
+    expect(after).toMatchObject({ submissions: 1, submission_personal: 1, hazards: 1, form_tokens: 0, submission_audit: 0 });
+    expect(after.hazard_events).toBeGreaterThanOrEqual(1);
+    expect(after.sheet_outbox).toBeGreaterThanOrEqual(1);
+    expect(await orphans(db)).toEqual({ noPersonal: 0, noSubmission: 0, noEvent: 0 });
+
+    // A client that retries a failed request with its key gets it stored exactly once.
+    const retried = await postTip(app, 'tip-1');
+    expect(retried.status).toBe(201);
+    const again = await postTip(app, 'tip-1');
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await again.json()) as { id: number }).id).toBe(((await retried.json()) as { id: number }).id);
+    expect((await counts(db)).submissions).toBe(2);
+    expect((await counts(db)).hazards).toBe(2);
+  });
+
+  it('page: a failure at any statement of a tip answers 503 in Chinese with a way back to the filled form, stores nothing, and the same page submits once afterwards', async () => {
+    const { db, faults, app } = await setup();
+    const token = await pageToken(app);
+    const { cuts, res } = await cutEverywhere(
+      db,
+      faults,
+      diskError,
+      () => postTipPage(app, token),
+      async (r) => {
+        expect(r.status).toBe(503);
+        expect(r.headers.get('content-type')).toContain('text/html');
+        const html = await r.text();
+        expect(html).toMatch(RETRY_MESSAGE);
+        // history.back() returns to the form with what the person typed still in it.
+        expect(html).toContain('返回上一页');
+        // Personal data never echoes into an error page.
+        expect(html).not.toContain(TIP.contactPhone);
+      },
+    );
+    expect(cuts).toBeGreaterThanOrEqual(6);
+    expect(res.status).toBe(303);
+    const receipt = res.headers.get('location');
+    expect(receipt).toMatch(/^\/r\/[A-Z0-9]{10}$/);
+    // The token was not spent by the failed attempts, and a double tap now finds the stored tip.
+    const tap = await postTipPage(app, token);
+    expect(tap.status).toBe(303);
+    expect(tap.headers.get('location')).toBe(receipt);
+    expect(await counts(db)).toMatchObject({ submissions: 1, submission_personal: 1, hazards: 1, form_tokens: 1 });
+    expect(await orphans(db)).toEqual({ noPersonal: 0, noSubmission: 0, noEvent: 0 });
+  });
+
+  it('a commit that lands but whose answer is lost: the retry with the same key returns the stored submission and stores nothing new', async () => {
+    const { db, faults, app } = await setup();
+    expect((await postTip(app, 'first')).status).toBe(201);
+    const before = await counts(db);
+
+    faults.set({ at: 1, only: 'commit', afterCommit: true, error: networkError });
+    const lost = await postTip(app, 'lost-answer');
+    expect(faults.fired).toBe(true);
+    faults.clear();
+    expect(lost.status).toBe(503);
+    const stored = await counts(db);
+    expect(stored.submissions).toBe(before.submissions + 1);
+
+    const retry = await postTip(app, 'lost-answer');
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await counts(db)).toEqual(stored);
+    const [row] = await db.all<{ id: number }>(sql`select id from submissions where idempotency_key = 'lost-answer'`);
+    expect(((await retry.json()) as { id: number }).id).toBe(row!.id);
+  });
+
+  it('a database that is gone: /healthz and submissions answer 503, nothing half-written, and everything works again when it is back', async () => {
+    const { db, faults, app } = await setup();
+    const empty = await counts(db);
+    faults.set({ at: 1, sticky: true, error: networkError });
+    const health = await app.request('/healthz');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ ok: false, db: 'unreachable' });
+    const api = await postTip(app, 'while-down');
+    expect(api.status).toBe(503);
+    expect(((await api.json()) as { message: string }).message).toMatch(RETRY_MESSAGE);
+    const page = await app.request('/f/mass-feedback', { method: 'POST', body: new URLSearchParams({ satisfaction: 'satisfied', aware: 'yes', participated: 'no' }) });
+    expect(page.status).toBe(503);
+    expect(await page.text()).toMatch(RETRY_MESSAGE);
+    faults.clear();
+
+    expect(await counts(db)).toEqual(empty);
+    expect((await app.request('/healthz')).status).toBe(200);
+    expect((await postTip(app, 'while-down')).status).toBe(201);
+    expect((await counts(db)).submissions).toBe(1);
+  });
+});
