@@ -209,3 +209,27 @@ describe('POST /admin/rankings/recompute', () => {
     expect(await t.db.select().from(rankingSnapshots).where(eq(rankingSnapshots.day, '2014-11-07'))).toHaveLength(0);
   });
 });
+
+describe('with a signed-in session instead of a Bearer code', () => {
+  it('the office signs in, opens the leader page and presses 重新计算', async () => {
+    const t = await setup();
+    const signin = await t.app.request('/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ code: t.admin, next: '/leader' }).toString(),
+    });
+    expect(signin.status).toBe(303);
+    expect(signin.headers.get('location')).toBe('/leader');
+    const cookie = signin.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await t.app.request('/leader', { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('action="/admin/rankings/recompute"');
+    const res = await t.app.request('/admin/rankings/recompute', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'date=2014-11-04',
+    });
+    expect(res.status).toBe(303);
+    expect(await t.db.select().from(rankingSnapshots).where(eq(rankingSnapshots.day, '2014-11-04'))).toHaveLength(6);
+  });
+});
