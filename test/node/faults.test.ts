@@ -60,7 +60,7 @@ const postTipPage = (app: Awaited<ReturnType<typeof setup>>['app'], token: strin
   app.request('/f/hazard-tip', { method: 'POST', body: new URLSearchParams({ ...TIP, _token: token }) });
 
 /** Cuts the database at statement 1, 2, 3… of `attempt` until one gets through; returns how many cuts there were. */
-async function cutEverywhere(db: Db, faults: Faults, error: () => Error, attempt: (n: number) => Promise<Response>, failed: (res: Response) => Promise<void>) {
+async function cutEverywhere(db: Db, faults: Faults, error: () => Error, attempt: (n: number) => Response | Promise<Response>, failed: (res: Response) => Promise<void>) {
   const empty = await counts(db);
   for (let n = 1; n < 100; n++) {
     faults.set({ at: n, error });
