@@ -70,6 +70,11 @@ export function createApp(deps: Deps) {
       status = err.status;
       code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : 'HTTP_ERROR';
       message = status === 413 ? '提交的内容太大，请缩小照片或删减文字后再试' : err.message || '请求有误';
+    } else if (err instanceof TypeError && /FormData|multipart|boundary/i.test(err.message)) {
+      // A broken multipart body (bad or missing boundary) fails inside c.req.parseBody(): the client's fault, not ours.
+      status = 400;
+      code = 'BAD_BODY';
+      message = '提交的内容无法读取，请刷新页面后重新填写';
     } else if (isDatabaseUnavailable(err)) {
       status = 503;
       code = 'UNAVAILABLE';

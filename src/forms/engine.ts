@@ -56,6 +56,7 @@ export const MESSAGES = {
   datetime: '请填写有效的日期和时间，如 2014-11-04 09:30',
   phone: '请填写正确的手机号（11位，以1开头）或座机号（如 0917-3212345）',
   photo: '照片无效，请重新选择',
+  encoding: '含有无法识别的字符（可能是编码错误），请重新输入',
   pattern: '格式不正确',
   unknown: '表单中没有这一项',
   minLength: (n: number) => `至少填写${n}个字`,
@@ -196,6 +197,8 @@ function valueSchema(f: FieldDefinition, ctx: FormContext): AnySchema {
       const items: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [];
       if (min !== undefined && min > 0) items.push(v.minLength(min, MESSAGES.minLength(min)));
       items.push(v.maxLength(max, MESSAGES.maxLength(max)));
+      // U+FFFD is what invalid UTF-8 bytes (raw or %-encoded) decode to: refuse them rather than store mojibake.
+      items.push(v.check((s) => !s.includes('\uFFFD'), MESSAGES.encoding));
       if (f.pattern) items.push(v.regex(new RegExp(f.pattern, 'u'), f.patternMessage ?? MESSAGES.pattern));
       return v.pipe(v.string(MESSAGES.text), ...items) as AnySchema;
     }

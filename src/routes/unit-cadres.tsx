@@ -294,6 +294,7 @@ export function unitCadreRoutes(deps: Deps) {
   app.post('/unit/cadres/:id/active', anyone, async (c) => {
     const { principal, cadre, unit } = await ownCadre(c, true);
     const form = await c.req.parseBody();
+    if (form.active !== '1' && form.active !== '0') throw new AppError(400, 'BAD_REQUEST', '请求有误：请在花名册页面点“停用”或“恢复”');
     await setCadreActive(deps.db, cadre.id, form.active === '1');
     return c.redirect(`/unit/cadres?done=active${unitQuery(principal, unit.code, '&')}`, 303);
   });
@@ -329,7 +330,10 @@ export function unitCadreRoutes(deps: Deps) {
   app.patch('/api/v1/unit/cadres/:id', anyone, async (c) => {
     const { cadre, unit } = await ownCadre(c, true);
     const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!body || typeof body !== 'object') throw new AppError(400, 'BAD_REQUEST', '请求体应为 JSON 对象');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'BAD_REQUEST', '请求体应为 JSON 对象');
+    // Like the forms API: a typo in a field name is reported, not silently dropped.
+    const unknown = Object.keys(body).filter((k) => !['name', 'post', 'role', 'assignedCode', 'active'].includes(k));
+    if (unknown.length) throw new AppError(422, 'INVALID', '干部信息有误', { errors: unknown.slice(0, 20).map((field) => ({ field, message: '没有这一项' })) });
     const merged = { name: cadre.name, post: cadre.post, role: cadre.role, assignedCode: cadre.assignedCode ?? '', ...body };
     const checked = checkCadre(merged, await placesFor(deps.db, unit));
     if (!checked.ok) throw new AppError(422, 'INVALID', '干部信息有误', { errors: checked.errors });
