@@ -128,7 +128,8 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
     const ranks = competitionRanks(members, (r) => r.scoreX100);
     for (const r of members) r.rank = ranks.get(r)!;
   }
-  return result.sort((x, y) => x.grp.localeCompare(y.grp) * -1 || x.rank - y.rank || x.unitCode.localeCompare(y.unitCode));
+  const groupOrder = (g: RankingGroup) => RANKING_GROUPS.indexOf(g);
+  return result.sort((x, y) => groupOrder(x.grp) - groupOrder(y.grp) || x.rank - y.rank || x.unitCode.localeCompare(y.unitCode));
 }
 
 /**
