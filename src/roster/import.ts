@@ -48,7 +48,7 @@ export function checkRosterCsv(text: string, unit: UnitInfo, places: readonly Pl
   const out: CadreInput[] = [];
   const seen = new Map<string, number>();
   for (const row of rows.slice(1)) {
-    const cell = (name: (typeof ROSTER_COLUMNS)[number]) => (row.cells[col[name]] ?? '').trim();
+    const cell = (name: (typeof ROSTER_COLUMNS)[number]) => (row.cells[col[name]] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
     const problems: string[] = [];
     const name = cell('姓名');
     const post = cell('职务');

@@ -110,8 +110,10 @@ export function checkCadre(
   places: readonly Place[],
 ): { ok: true; value: CadreInput } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const name = typeof input.name === 'string' ? input.name.trim() : '';
-  const post = typeof input.post === 'string' ? input.post.trim() : '';
+  // Control characters (pasted from other systems) would break the CSV and sheet a name ends up in.
+  const clean = (v: unknown) => (typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, '').trim() : '');
+  const name = clean(input.name);
+  const post = clean(input.post);
   const role = typeof input.role === 'string' ? parseRole(input.role) : null;
   const assigned = typeof input.assignedCode === 'string' ? input.assignedCode.trim() : '';
   if (!name) errors.push({ field: 'name', message: '请填写姓名' });

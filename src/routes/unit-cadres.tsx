@@ -334,6 +334,9 @@ export function unitCadreRoutes(deps: Deps) {
     // Like the forms API: a typo in a field name is reported, not silently dropped.
     const unknown = Object.keys(body).filter((k) => !['name', 'post', 'role', 'assignedCode', 'active'].includes(k));
     if (unknown.length) throw new AppError(422, 'INVALID', '干部信息有误', { errors: unknown.slice(0, 20).map((field) => ({ field, message: '没有这一项' })) });
+    if (body.active !== undefined && typeof body.active !== 'boolean') {
+      throw new AppError(422, 'INVALID', '干部信息有误', { errors: [{ field: 'active', message: '应为 true 或 false' }] });
+    }
     const merged = { name: cadre.name, post: cadre.post, role: cadre.role, assignedCode: cadre.assignedCode ?? '', ...body };
     const checked = checkCadre(merged, await placesFor(deps.db, unit));
     if (!checked.ok) throw new AppError(422, 'INVALID', '干部信息有误', { errors: checked.errors });
