@@ -44,6 +44,8 @@ function publicStep(e: typeof hazardEvents.$inferSelect): PublicStep | null {
   }
   if (!isHazardAction(e.action)) return null; // reminders, overdue marks, merges: internal
   const def: ActionDefinition = ACTIONS[e.action];
+  // Internal notes that do not move the hazard (催办, progress) are not steps for the tipster.
+  if (!def.to && !def.publicText) return null;
   return { status: stateLabel(e.toState), at, note: def.publicNote ? e.note : (def.publicText ?? null) };
 }
 

@@ -127,6 +127,20 @@ export const ACTIONS = {
     optional: [],
     publicNote: true,
   },
+  urge: {
+    label: '催办',
+    from: ['assigned', 'rectifying'],
+    by: ['admin'],
+    requires: ['note'],
+    optional: [],
+  },
+  progress: {
+    label: '报告整改进展',
+    from: ['rectifying'],
+    by: ['lead'],
+    requires: ['note'],
+    optional: ['photo'],
+  },
   reopen: {
     label: '群众反映未整改',
     from: ['closed', 'fixed_on_spot'],

@@ -53,9 +53,13 @@ describe('a tip from submission to close-out and the tipster callback', () => {
 
     const path = (who: 'admin' | 'unit') => `/api/v1/${who}/hazards/${hazard.id}/transitions`;
     let r = await post(t, path('admin'), admin(), { action: 'assign', leadUnit: 'police', coUnits: ['work-safety'], days: 3, deadlineKind: 'working' });
-    expect(r).toEqual({ status: 200, body: { id: hazard.id, number: 'YH-20141104-0001', from: 'reported', action: 'assign', state: 'assigned', stateLabel: '已交办，待签收', allowed: ['reassign'] } });
+    expect(r).toEqual({ status: 200, body: { id: hazard.id, number: 'YH-20141104-0001', from: 'reported', action: 'assign', state: 'assigned', stateLabel: '已交办，待签收', allowed: ['reassign', 'urge'] } });
     r = await post(t, path('unit'), police(), { action: 'accept' });
-    expect([r.status, r.body.state, r.body.allowed]).toEqual([200, 'rectifying', ['return', 'report_fixed']]);
+    expect([r.status, r.body.state, r.body.allowed]).toEqual([200, 'rectifying', ['return', 'report_fixed', 'progress']]);
+    r = await post(t, path('admin'), admin(), { action: 'urge', note: '请民警王强本周内处理' });
+    expect([r.status, r.body.state]).toEqual([200, 'rectifying']);
+    r = await post(t, path('unit'), police(), { action: 'progress', note: '已约谈房东张某' });
+    expect([r.status, r.body.state]).toEqual([200, 'rectifying']);
     r = await post(t, path('unit'), police(), { action: 'report_fixed', note: '民警李明已督促房东清理' });
     expect([r.status, r.body.state]).toEqual([200, 'fixed_reported']);
     r = await post(t, path('admin'), admin(), { action: 'reject', reason: '复查时仍有杂物' });
@@ -80,7 +84,7 @@ describe('a tip from submission to close-out and the tipster callback', () => {
       ['已销号', '经复查，通道已畅通，予以销号'],
     ]);
     const text = JSON.stringify(status);
-    for (const secret of [...Object.values(PERSONAL), '李明', '公安', 'police', 'work-safety', '安监', 'dongfeng']) expect(text).not.toContain(secret);
+    for (const secret of [...Object.values(PERSONAL), '李明', '王强', '张某', '催办', '公安', 'police', 'work-safety', '安监', 'dongfeng']) expect(text).not.toContain(secret);
 
     // Not fixed: it reopens for the office, with an event; the receipt says so.
     const fb = await post(t, `/api/v1/receipts/${receipt.toLowerCase()}/feedback`, { 'content-type': 'application/json' }, { fixed: false });

@@ -72,6 +72,8 @@ const VALID_INPUT: Record<HazardAction, (keeperId: number) => TransitionInput> =
   fix_on_spot: () => ({ note: '当场清理' }),
   duplicate: (keeperId) => ({ duplicateOf: keeperId }),
   not_a_hazard: () => ({ reason: '经核实为正常施工' }),
+  urge: () => ({ note: '请于本周内整改到位' }),
+  progress: () => ({ note: '已约谈房东' }),
   reopen: () => ({}),
   confirm_fixed: () => ({}),
 };
