@@ -44,6 +44,7 @@ const hazardTip: FormDefinition = {
       type: 'date',
       label: '发现日期',
       min: '2014-01-01',
+      max: 'today',
       sheetColumn: '发现日期',
     },
     {

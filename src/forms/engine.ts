@@ -26,6 +26,8 @@ export interface FormContext {
   tasks?: readonly { id: string; title: string }[];
   /** What to do with keys that are not fields of the form (see the top of this module). Default 'ignore'. */
   unknown?: 'ignore' | 'reject';
+  /** Today (Asia/Shanghai, YYYY-MM-DD): what a date bound of 'today' means; without it such a bound is not checked. */
+  today?: string;
 }
 
 export type AnswerValue = string | number | boolean | string[];
@@ -172,6 +174,13 @@ function normaliser(f: FieldDefinition): (raw: unknown) => unknown {
 const num = (x: number | string | undefined): number | undefined => (typeof x === 'number' ? x : undefined);
 const str = (x: number | string | undefined): string | undefined => (typeof x === 'string' ? x : undefined);
 
+/** A date bound as a day: 'today' resolves through the context (unchecked without one). */
+export function dateBound(bound: number | string | undefined, ctx: FormContext): string | undefined {
+  if (bound === 'today') return ctx.today;
+  return str(bound);
+}
+const TODAY_MESSAGES = { min: '不能早于今天', max: '不能晚于今天' } as const;
+
 function contextValues(f: FieldDefinition, ctx: FormContext): (string | number)[] {
   switch (f.type) {
     case 'cadre':
@@ -219,19 +228,19 @@ function valueSchema(f: FieldDefinition, ctx: FormContext): AnySchema {
     }
     case 'date': {
       const items: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [v.check(isValidDay, MESSAGES.date)];
-      const min = str(f.min);
-      const max = str(f.max);
-      if (min) items.push(v.check((d) => d >= min, MESSAGES.minDate(min)));
-      if (max) items.push(v.check((d) => d <= max, MESSAGES.maxDate(max)));
+      const min = dateBound(f.min, ctx);
+      const max = dateBound(f.max, ctx);
+      if (min) items.push(v.check((d) => d >= min, f.min === 'today' ? TODAY_MESSAGES.min : MESSAGES.minDate(min)));
+      if (max) items.push(v.check((d) => d <= max, f.max === 'today' ? TODAY_MESSAGES.max : MESSAGES.maxDate(max)));
       return v.pipe(v.string(MESSAGES.date), ...items) as AnySchema;
     }
     case 'datetime': {
       const items: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [v.check(isValidDateTime, MESSAGES.datetime)];
-      const min = str(f.min);
-      const max = str(f.max);
+      const min = dateBound(f.min, ctx);
+      const max = dateBound(f.max, ctx);
       // Bounds are days (YYYY-MM-DD): compare the day part.
-      if (min) items.push(v.check((d) => d.slice(0, 10) >= min.slice(0, 10), MESSAGES.minDate(min)));
-      if (max) items.push(v.check((d) => d.slice(0, 10) <= max.slice(0, 10), MESSAGES.maxDate(max)));
+      if (min) items.push(v.check((d) => d.slice(0, 10) >= min.slice(0, 10), f.min === 'today' ? TODAY_MESSAGES.min : MESSAGES.minDate(min)));
+      if (max) items.push(v.check((d) => d.slice(0, 10) <= max.slice(0, 10), f.max === 'today' ? TODAY_MESSAGES.max : MESSAGES.maxDate(max)));
       return v.pipe(v.string(MESSAGES.datetime), ...items) as AnySchema;
     }
     case 'phone':
@@ -503,9 +512,9 @@ export function definitionProblems(form: FormDefinition): string[] {
         if (f.options.some((o: FieldOption) => !o.value || !o.label)) at(f, 'option without value or label');
       }
     } else if (f.options) at(f, `options are only for choice and multichoice, not ${f.type}`);
-    if (f.min !== undefined && f.max !== undefined && typeof f.min === typeof f.max && f.min > f.max) at(f, 'min is greater than max');
+    if (f.min !== undefined && f.max !== undefined && f.min !== 'today' && f.max !== 'today' && typeof f.min === typeof f.max && f.min > f.max) at(f, 'min is greater than max');
     if (f.type === 'date' || f.type === 'datetime') {
-      for (const b of [f.min, f.max]) if (b !== undefined && (typeof b !== 'string' || !isValidDay(b.slice(0, 10)))) at(f, `date bound ${String(b)} is not YYYY-MM-DD`);
+      for (const b of [f.min, f.max]) if (b !== undefined && b !== 'today' && (typeof b !== 'string' || !isValidDay(b.slice(0, 10)))) at(f, `date bound ${String(b)} is not YYYY-MM-DD or 'today'`);
     } else if ((f.min !== undefined && typeof f.min !== 'number') || (f.max !== undefined && typeof f.max !== 'number')) {
       at(f, 'min/max must be numbers');
     }

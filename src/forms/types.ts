@@ -32,7 +32,7 @@ export interface FieldDefinition {
   readonly help?: string;
   readonly required?: boolean;
   readonly options?: readonly FieldOption[];
-  /** Lengths for text, values for integer, earliest/latest for date (YYYY-MM-DD). */
+  /** Lengths for text, values for integer, earliest/latest for date (YYYY-MM-DD, or 'today' in Asia/Shanghai). */
   readonly min?: number | string;
   readonly max?: number | string;
   readonly pattern?: string;

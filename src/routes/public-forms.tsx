@@ -32,9 +32,10 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Options for context fields on public forms: a 'unit' field lists the district departments. */
 async function publicContext(deps: Deps, form: FormDefinition): Promise<FormContext> {
-  if (!form.fields.some((f) => f.type === 'unit')) return {};
+  const today = shanghaiDay(deps.now());
+  if (!form.fields.some((f) => f.type === 'unit')) return { today };
   const rows = await deps.db.select({ code: units.code, name: units.name }).from(units).where(eq(units.kind, 'department')).orderBy(asc(units.code));
-  return { units: rows };
+  return { today, units: rows };
 }
 
 /** The unit a ?u= code names, or null: an unknown code still shows the form and stores the answer unattributed. */

@@ -36,9 +36,39 @@ export function newPhotoKey(formId: string, day: string, type: PhotoType): strin
   return `${formId}/${day}/${randomCode(20, PHOTO_KEY_ALPHABET)}.${PHOTO_EXTENSIONS[type]}`;
 }
 
+/** The EXIF orientation (1–8) in an APP1 payload, or undefined. */
+export function exifOrientation(app1: Uint8Array): number | undefined {
+  if (app1.length < 14 || ascii(app1, 0, 6) !== 'Exif\u0000\u0000') return undefined;
+  const t = app1.subarray(6);
+  const little = ascii(t, 0, 2) === 'II';
+  if (!little && ascii(t, 0, 2) !== 'MM') return undefined;
+  const u16 = (at: number) => (little ? t[at]! | (t[at + 1]! << 8) : (t[at]! << 8) | t[at + 1]!);
+  const u32 = (at: number) => (little ? u16(at) + u16(at + 2) * 65536 : u16(at) * 65536 + u16(at + 2));
+  const ifd = u32(4);
+  if (ifd + 2 > t.length) return undefined;
+  const count = u16(ifd);
+  for (let k = 0; k < count; k++) {
+    const e = ifd + 2 + k * 12;
+    if (e + 12 > t.length) return undefined;
+    if (u16(e) === 0x0112 && u16(e + 2) === 3) {
+      const o = u16(e + 8);
+      return o >= 1 && o <= 8 ? o : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** An APP1 segment holding nothing but the orientation, so a portrait photo still shows upright. */
+function orientationSegment(o: number): Uint8Array {
+  const payload = [...'Exif\u0000\u0000MM\u0000*'].map((ch) => ch.charCodeAt(0));
+  payload.push(0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0);
+  const length = payload.length + 2;
+  return new Uint8Array([0xff, 0xe1, length >> 8, length & 0xff, ...payload]);
+}
+
 /**
- * JPEG without APP1 (EXIF, XMP), APP13 (IPTC) and comments. Orientation lives in EXIF too, so a photo
- * may show rotated; a sideways picture is a fair price for not publishing where the tipster stood.
+ * JPEG without APP1 (EXIF, XMP), APP13 (IPTC) and comments: EXIF can hold the GPS position, the camera's
+ * serial number and the owner's name. Only the orientation survives, in a fresh minimal EXIF segment.
  */
 export function stripJpegMetadata(b: Uint8Array): Uint8Array {
   const out: Uint8Array[] = [b.subarray(0, 2)];
@@ -64,6 +94,10 @@ export function stripJpegMetadata(b: Uint8Array): Uint8Array {
     if (length < 2 || end > b.length) return b;
     const drop = marker === 0xe1 || marker === 0xed || marker === 0xfe;
     if (!drop) out.push(b.subarray(i, end));
+    else if (marker === 0xe1) {
+      const o = exifOrientation(b.subarray(i + 4, end));
+      if (o && o !== 1) out.push(orientationSegment(o));
+    }
     i = end;
   }
   return b;

@@ -2,7 +2,7 @@
 // JavaScript-free HTML — labels, help, errors tied to fields, an error summary, values kept on re-render.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { DEFAULT_MAX_LENGTH, type FieldError, type FormContext } from '../forms/engine.ts';
+import { dateBound, DEFAULT_MAX_LENGTH, type FieldError, type FormContext } from '../forms/engine.ts';
 import type { FieldDefinition, FormDefinition } from '../forms/types.ts';
 import { Layout } from './layout.tsx';
 
@@ -161,7 +161,7 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
       break;
     }
     case 'date':
-      control = <input type="date" {...attrs} value={value} min={typeof f.min === 'string' ? f.min : undefined} max={typeof f.max === 'string' ? f.max : undefined} />;
+      control = <input type="date" {...attrs} value={value} min={dateBound(f.min, ctx)} max={dateBound(f.max, ctx)} />;
       break;
     case 'datetime':
       control = <input type="datetime-local" {...attrs} value={value} />;

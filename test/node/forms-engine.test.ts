@@ -27,6 +27,7 @@ const form = (fields: FieldDefinition[], extra: Partial<FormDefinition> = {}): F
 const one = (field: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>) => form([{ name: 'x', label: '某项', ...field } as FieldDefinition]);
 
 const CTX: FormContext = {
+  today: '2014-11-04',
   cadres: [{ id: 7, name: '张三' }],
   places: [{ code: 'chencang-v1', name: '陈仓示范村一' }],
   units: [{ code: 'police', name: '金台公安分局' }],
@@ -69,6 +70,8 @@ describe('validateAnswers, field by field', () => {
     { name: 'date wrong format', field: { type: 'date' }, input: '2014/11/04', error: /有效的日期/ },
     { name: 'date before min', field: { type: 'date', min: '2014-10-29' }, input: '2014-10-01', error: '不能早于2014-10-29' },
     { name: 'date after max', field: { type: 'date', max: '2014-11-30' }, input: '2014-12-01', error: '不能晚于2014-11-30' },
+    { name: 'date after today', field: { type: 'date', max: 'today' }, input: '2014-11-05', error: '不能晚于今天' },
+    { name: 'date today is fine', field: { type: 'date', max: 'today' }, input: '2014-11-04', ok: '2014-11-04' },
     { name: 'datetime with space and seconds', field: { type: 'datetime' }, input: '2014-11-04 09:30:00', ok: '2014-11-04T09:30' },
     { name: 'datetime impossible hour', field: { type: 'datetime' }, input: '2014-11-04T25:00', error: /有效的日期和时间/ },
     { name: 'mobile phone', field: { type: 'phone' }, input: '138 0013 8000', ok: '13800138000' },
@@ -155,6 +158,12 @@ describe('validateAnswers, whole forms', () => {
 });
 
 describe('definitions', () => {
+  it("a 'today' bound is not checked without a today in the context", () => {
+    expect(validateAnswers(one({ type: 'date', max: 'today' }), { x: '2099-01-01' }).ok).toBe(true);
+    expect(definitionProblems(one({ type: 'date', min: '2014-01-01', max: 'today' }))).toEqual([]);
+    expect(definitionProblems(one({ type: 'date', max: 'tomorrow' })).join()).toMatch(/not YYYY-MM-DD/);
+  });
+
   it('every form in forms/ passes validateDefinition and ids are unique', () => {
     for (const f of forms) expect(definitionProblems(f), f.id).toEqual([]);
     expect(new Set(forms.map((f) => f.id)).size).toBe(forms.length);

@@ -6,7 +6,7 @@ import { makeTestApp } from '../helpers/app.ts';
 import { capturingLogger, postForm, postJson, VALID } from '../helpers/public-forms.ts';
 import { submissions } from '../../src/db/schema.ts';
 import { memoryRateLimiter, workersRateLimiter } from '../../src/abuse/rate-limit.ts';
-import { memoryPhotoStore, sniffPhotoType, stripJpegMetadata, stripPngMetadata, stripWebpMetadata } from '../../src/submissions/photos.ts';
+import { exifOrientation, memoryPhotoStore, sniffPhotoType, stripJpegMetadata, stripPngMetadata, stripWebpMetadata } from '../../src/submissions/photos.ts';
 import { MAX_PHOTO_BYTES } from '../../src/abuse/body-limit.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -238,6 +238,29 @@ describe('photos on hazard tips', () => {
     expect(res.status).toBe(303);
     const [row] = await t.db.select().from(submissions);
     expect(JSON.parse(row!.payload).photo).toBeUndefined();
+  });
+
+  it('keeps only the orientation of a portrait photo from its EXIF', () => {
+    const exif = [
+      ...new TextEncoder().encode('Exif\u0000\u0000II*\u0000'), 8, 0, 0, 0, // little-endian TIFF, IFD0 at 8
+      2, 0, // two entries
+      0x0f, 0x01, 2, 0, 4, 0, 0, 0, 0x41, 0x42, 0x43, 0, // Make "ABC"
+      0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, // Orientation 6 (rotate 90°)
+      0, 0, 0, 0,
+      ...new TextEncoder().encode('GPSLatitude34.36N'),
+    ];
+    const jpeg = new Uint8Array([0xff, 0xd8, ...segment(0xe1, exif), 0xff, 0xda, 0, 4, 1, 2, 9, 9, 0xff, 0xd9]);
+    const out = stripJpegMetadata(jpeg);
+    const text = new TextDecoder('latin1').decode(out);
+    expect(text).not.toContain('GPS');
+    expect(text).not.toContain('ABC');
+    expect(out[2]).toBe(0xff);
+    expect(out[3]).toBe(0xe1);
+    const length = (out[4]! << 8) | out[5]!;
+    expect(exifOrientation(out.subarray(6, 4 + length))).toBe(6);
+    expect([...out.slice(-10)]).toEqual([0xff, 0xda, 0, 4, 1, 2, 9, 9, 0xff, 0xd9]);
+    // Without an orientation, nothing of the EXIF remains.
+    expect(new TextDecoder('latin1').decode(stripJpegMetadata(JPEG_WITH_EXIF))).not.toContain('Exif');
   });
 
   it('sniffs types by magic bytes', () => {

@@ -104,6 +104,16 @@ describe('POST /f/:formId', () => {
     expect(await t.db.select().from(submissions)).toHaveLength(0);
   });
 
+  it('a hazard noticed after today is refused, and the date picker stops at today', async () => {
+    const t = await makeTestApp();
+    expect(await (await t.app.request('/f/hazard-tip')).text()).toMatch(/type="date"[^>]*min="2014-01-01" max="2014-11-04"/);
+    const res = await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'], noticedOn: '2014-11-05' }, { files: {} });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('id="f-noticedOn-err">不能晚于今天</p>');
+    t.setNow('2014-11-04T16:30:00Z'); // 00:30 on the 5th in Shanghai
+    expect((await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'], noticedOn: '2014-11-05' }, { files: {} })).status).toBe(303);
+  });
+
   it('renders an HTML-injection attempt escaped', async () => {
     const t = await makeTestApp();
     const evil = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
