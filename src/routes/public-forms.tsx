@@ -26,6 +26,7 @@ const publicForm = (id: string) => PUBLIC_FORMS.find((f) => f.id === id);
 export const RATE_LIMITED_MESSAGE = '提交太频繁了，请稍等一分钟再试';
 export const TURNSTILE_MESSAGE = '请完成页面上的人机验证后再提交';
 export const PHOTO_TYPE_MESSAGE = '只能上传 JPEG、PNG 或 WebP 格式的照片';
+export const PHOTO_AGAIN_MESSAGE = '请重新选择照片（页面提示修改时，之前选的照片不会保留）';
 export const PHOTO_SIZE_MESSAGE = `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，请换一张或缩小后再传`;
 const UNIT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -196,6 +197,11 @@ export function publicFormRoutes(deps: Deps) {
       if (!result.ok || errors.length > 0) {
         const values = { ...input };
         for (const f of form.fields) if (f.type === 'photo') delete values[f.name];
+        // A browser cannot refill a file input, so a good photo must be chosen again: say so beside it.
+        for (const f of form.fields) {
+          if (f.type === 'photo' && input[f.name] !== undefined && !errors.some((e) => e.field === f.name)) errors.push({ field: f.name, message: PHOTO_AGAIN_MESSAGE });
+        }
+        errors.splice(0, errors.length, ...mergeErrors(form, errors));
         return renderForm(c, form, { values, errors, token, status: 422 });
       }
       for (const p of pending) await photos.put(p.key, p.bytes, p.type);

@@ -232,6 +232,18 @@ describe('photos on hazard tips', () => {
     expect(photos.keys()).toEqual([]);
   });
 
+  it('a good photo with another answer wrong asks for the photo again and stores nothing', async () => {
+    const photos = memoryPhotoStore();
+    const t = await makeTestApp({ deps: { photos } });
+    const res = await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'], place: '' }, { files: { photo: new Blob([JPEG_WITH_EXIF]) } });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('id="f-place-err">请填写“隐患地点”');
+    expect(html).toContain('id="f-photo-err">请重新选择照片');
+    expect(html.indexOf('f-place-err')).toBeLessThan(html.indexOf('f-photo-err'));
+    expect(photos.keys()).toEqual([]);
+  });
+
   it('a photo key typed into the form is ignored', async () => {
     const t = await makeTestApp();
     const res = await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'], photo: 'hazard-tip/2014-11-04/someoneelsesphoto1.jpg' }, { files: {} });
