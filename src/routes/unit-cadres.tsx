@@ -51,7 +51,7 @@ function CadreFields(props: { values: Values; errors: FieldError[]; places: Plac
         '角色（决定入户任务数）',
         <select id={`${props.idPrefix}-role`} name="role" required>
           {CADRE_ROLES.map((r) => (
-            <option value={r} selected={props.values.role === r}>
+            <option value={r} selected={(props.values.role ?? 'cadre') === r}>
               {CADRE_ROLE_LABELS[r]}（不少于 {quotaOf(r)} 户）
             </option>
           ))}
@@ -173,7 +173,10 @@ function RosterPage(props: RosterPageProps) {
             <p>
               在 Excel 中按列填写 <strong>{ROSTER_COLUMNS.join('、')}</strong>（第一行为表头），另存为“CSV（逗号分隔）”后上传。角色填“区级领导”“单位领导”或“干部”；包抓村社区填名称或代码。
             </p>
-            <p class="muted">同名干部会被更新，其余新增；文件中只要有一行有错，整个文件都不会导入，并列出每一行的问题。</p>
+            <p class="muted">
+              同名干部会被更新，其余新增；文件中只要有一行有错，整个文件都不会导入，并列出每一行的问题。
+              <a href={`/unit/cadres/template.csv${q}`}>下载模板</a>
+            </p>
             <form method="post" action={`/unit/cadres/import${q}`} enctype="multipart/form-data">
               <label for="file">CSV 文件</label>
               <input type="file" id="file" name="file" accept=".csv,text/csv" required />
@@ -272,6 +275,15 @@ export function unitCadreRoutes(deps: Deps) {
     if (!result.ok) return c.html(await rosterPage(c, principal, unit, { importErrors: result.errors }), 422);
     const n = encodeURIComponent(`新增 ${result.added} 人，更新 ${result.updated} 人`);
     return c.redirect(`/unit/cadres?done=imported&n=${n}${unitQuery(principal, unit.code, '&')}`, 303);
+  });
+
+  // A template that opens in Excel as it should (BOM), with one example row in the unit's first village.
+  app.get('/unit/cadres/template.csv', anyone, async (c) => {
+    const { unit } = await portalScope(deps, c);
+    const [first] = await placesFor(deps.db, unit);
+    const csv = `\uFEFF${ROSTER_COLUMNS.join(',')}\r\n张某某,干部,干部,${first?.name ?? ''}\r\n`;
+    c.header('Content-Disposition', `attachment; filename="roster-template.csv"; filename*=UTF-8''${encodeURIComponent('干部花名册模板.csv')}`);
+    return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
   app.get('/unit/cadres/:id/edit', anyone, async (c) => {

@@ -189,3 +189,18 @@ describe('roster pages and API', () => {
     expect((await rosterOf(t, 'panlong')).map((r) => r.name)).not.toContain('领导加的');
   });
 });
+
+describe('roster template', () => {
+  it('offers a CSV template that imports back as it is', async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, 'jinhe');
+    const res = await s.page('/unit/cadres/template.csv');
+    expect(res.status).toBe(200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(bytes.slice(3))).toBe('姓名,职务,角色,包抓村社区\r\n张某某,干部,干部,金河示范村一（演示）\r\n');
+    const before = (await rosterOf(t, 'jinhe')).length;
+    expect((await upload(s, bytes)).status).toBe(303);
+    expect(await rosterOf(t, 'jinhe')).toHaveLength(before + 1);
+  });
+});
