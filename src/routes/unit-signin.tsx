@@ -44,7 +44,7 @@ function SignInPage(props: { next: string; error?: string; current?: { unitName:
           <input type="hidden" name="next" value={props.next} />
           <label for="code">访问码</label>
           <p class="help" id="code-help">
-            形如 ABCD-EFGH-JKMN-PQRT，大小写和短横线均可不输。
+            形如 ACDE-FGHJ-KMNP-QRTU，不区分大小写，短横线可以不输。
           </p>
           <input
             type="text"
