@@ -1,17 +1,20 @@
 // Receipts: the page a resident lands on after submitting (/r/:receipt), a lookup box (/r), and the JSON API.
 // A receipt shows the form, time and handling status, never the answers or personal data.
 import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { Deps } from '../deps.ts';
 import { notFound } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { findReceipt, type Receipt } from '../submissions/receipts.ts';
 import { Layout } from '../web/layout.tsx';
 import forms from '../../forms/index.ts';
+import { hazardReceiptExtra } from './hazards-feedback.tsx';
 
 const RECEIPT_CSS = `.code{font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:3px;background:#fff;border:2px dashed #b3261e;border-radius:8px;padding:10px;text-align:center;margin:8px 0;word-break:break-all}
 ol.steps{padding-left:20px}ol.steps li{margin:6px 0}`;
 
-function ReceiptPage(props: { r: Receipt }) {
+/** `extra`: what a form's own module adds below the steps (the hazard tipster's feedback form). */
+function ReceiptPage(props: { r: Receipt; extra?: Child }) {
   const { r } = props;
   const form = forms.find((f) => f.id === r.form);
   return (
@@ -43,6 +46,7 @@ function ReceiptPage(props: { r: Receipt }) {
           ))}
         </ol>
       </div>
+      {props.extra}
       <p>
         <a href={`/f/${r.form}`}>再填一份</a> · <a href="/r">查询其他回执</a> · <a href="/">回到首页</a>
       </p>
@@ -88,7 +92,8 @@ export function receiptRoutes(deps: Deps) {
     // The code is the key to the status: keep it out of caches and out of Referer headers.
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
-    return c.html(<ReceiptPage r={r} />);
+    const extra = await hazardReceiptExtra(deps, r.receipt, c.req.query('feedback'));
+    return c.html(<ReceiptPage r={r} extra={extra} />);
   });
 
   app.get('/api/v1/receipts/:receipt', async (c) => {

@@ -135,6 +135,50 @@ describe('a tip from submission to close-out and the tipster callback', () => {
   });
 });
 
+describe('over HTTP end to end', () => {
+  it('a tip posted to the public API becomes a hazard; the receipt API and page show its steps and the feedback form, never personal data', async () => {
+    const t = await makeTestApp();
+    const res = await t.app.request('/api/v1/forms/hazard-tip/submissions?u=xiguan-c1', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'internet-cafe', place: '西关街88号网吧', description: '网吧距小学不足200米，有未成年人上网', ...PERSONAL }),
+    });
+    expect(res.status).toBe(201);
+    const { id, receipt } = (await res.json()) as { id: number; receipt: string };
+    const h = (await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, id) }))!;
+    expect([h.state, h.category, h.place, h.source]).toEqual(['reported', 'internet-cafe', '西关街88号网吧', 'tip']);
+
+    const admin = await bearer(t, 'office');
+    const culture = await bearer(t, 'culture');
+    await post(t, `/api/v1/admin/hazards/${h.id}/transitions`, admin(), { action: 'assign', leadUnit: 'culture', coUnits: ['police', 'education'], days: 5, note: '文化局牵头，公安、教体配合' });
+    await post(t, `/api/v1/unit/hazards/${h.id}/transitions`, culture(), { action: 'accept' });
+    await post(t, `/api/v1/unit/hazards/${h.id}/transitions`, culture(), { action: 'report_fixed', note: '该网吧已依法关停' });
+    await post(t, `/api/v1/admin/hazards/${h.id}/transitions`, admin(), { action: 'close', note: '经核查网吧已关停，予以销号' });
+
+    const api = await t.app.request(`/api/v1/receipts/${receipt}`);
+    expect(api.status).toBe(200);
+    const body = (await api.json()) as { status: string; history: { status: string; note: string | null }[] };
+    expect(body.status).toBe('已销号');
+    expect(body.history.map((s) => s.status)).toEqual(['待分办', '已交办，待签收', '整改中', '已整改，待核查', '已销号']);
+    const raw = JSON.stringify(body);
+    for (const secret of [...Object.values(PERSONAL), '文化局', 'culture', '公安', 'xiguan']) expect(raw).not.toContain(secret);
+
+    const page = await (await t.app.request(`/r/${receipt}`)).text();
+    expect(page).toContain('经核查网吧已关停，予以销号');
+    expect(page).toContain(`action="/api/v1/receipts/${receipt}/feedback"`);
+    for (const secret of Object.values(PERSONAL)) expect(page).not.toContain(secret);
+    const fb = await t.app.request(`/api/v1/receipts/${receipt}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ fixed: 'yes', back: `/r/${receipt}` }).toString(),
+    });
+    expect(fb.headers.get('location')).toBe(`/r/${receipt}?feedback=fixed`);
+    const after = await (await t.app.request(`/r/${receipt}?feedback=fixed`)).text();
+    expect(after).toContain('感谢您确认整改到位');
+    expect(after).not.toContain(`action="/api/v1/receipts/${receipt}/feedback"`);
+  });
+});
+
 describe('the unit boundary', () => {
   it('a unit cannot see or move another unit’s hazard; a co-unit cannot move it; the office API refuses units', async () => {
     const t = await makeTestApp();
