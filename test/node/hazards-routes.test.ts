@@ -286,6 +286,39 @@ describe('hazard-ledger rows', () => {
     answers: { category: 'school-surroundings', address: '陈仓镇中心小学门口', description: '距校门 150 米有网吧', foundBy: '张三', ...answers },
   });
 
+  it('a town’s ledger row through the unit API becomes its own supervised hazard', async () => {
+    const t = await makeTestApp();
+    const town = await bearer(t, 'chencang');
+    const res = await t.app.request('/api/v1/unit/forms/hazard-ledger/submissions', {
+      method: 'POST',
+      headers: town(),
+      body: JSON.stringify({
+        category: 'rental-housing',
+        village: 'chencang-v1',
+        address: '陈仓示范村一3组出租屋',
+        description: '出租屋未登记流动人口，无灭火器',
+        foundBy: '李四',
+        foundOn: '2014-11-03',
+        handling: 'deadline',
+        plan: '督促房东配置灭火器并登记',
+        deadline: '2014-11-12',
+        otherDepartments: ['police'],
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    const h = (await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, id) }))!;
+    expect([h.source, h.state, h.leadUnitCode, h.deadline, h.place]).toEqual(['ledger', 'rectifying', 'chencang', '2014-11-12', '陈仓示范村一3组出租屋']);
+    const list = (await (await t.app.request('/api/v1/unit/hazards', { headers: town() })).json()) as { hazards: { id: number; role: string; allowed?: string[] }[] };
+    expect(list.hazards.map((x) => [x.id, x.role])).toEqual([[h.id, 'lead']]);
+    const police = await bearer(t, 'police');
+    const co = (await (await t.app.request('/api/v1/unit/hazards', { headers: police() })).json()) as { hazards: { id: number; role: string }[] };
+    expect(co.hazards.map((x) => [x.id, x.role])).toEqual([[h.id, 'co-unit']]);
+    const events = await t.db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, h.id));
+    expect(events.map((e) => e.note)).toEqual(['督促房东配置灭火器并登记']);
+    expect(JSON.stringify(events)).not.toContain('李四');
+  });
+
   it('fixed on the spot closes at once, led by the reporting unit', async () => {
     const t = await makeTestApp();
     const h = await hazardFromSubmission(t.db, ledger({ handling: 'on-spot', fixNote: '已劝离未成年人' }));
