@@ -16,7 +16,8 @@ export const ROLE_LABELS: Record<Principal['role'], string> = {
 
 /** Only same-site paths: an open redirect would let a phishing link borrow our sign-in page. */
 export function safeNext(next: string | undefined | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/unit';
+  // Visible ASCII only: a browser drops a tab or newline inside a URL, so "/<TAB>/evil" would become "//evil" (and a newline cannot go in a header at all).
+  if (!next || !/^\/(?![/\\])[\x21-\x7e]*$/.test(next)) return '/unit';
   return next;
 }
 
