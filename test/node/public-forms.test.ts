@@ -30,6 +30,19 @@ describe('GET /f/:formId', () => {
     }
   });
 
+  it.each(FORM_IDS)('%s: every aria-describedby and summary link points at an element on the page, with and without errors', async (id) => {
+    const t = await makeTestApp();
+    const clean = await (await t.app.request(`/f/${id}`)).text();
+    const errored = await (await postForm(t, `/f/${id}`, { phone: 'x', contactPhone: 'x' }, id === 'hazard-tip' ? { files: {} } : {})).text();
+    expect(errored).toContain('有 ');
+    for (const html of [clean, errored]) {
+      const ids = new Set([...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]));
+      expect(ids.size).toBe([...html.matchAll(/\bid="([^"]+)"/g)].length); // ids are unique
+      for (const m of html.matchAll(/aria-describedby="([^"]+)"/g)) for (const ref of m[1]!.split(' ')) expect(ids.has(ref), ref).toBe(true);
+      for (const m of html.matchAll(/href="#([^"]+)"/g)) expect(ids.has(m[1]), m[1]).toBe(true);
+    }
+  });
+
   it('404s for an unknown form and for unit forms', async () => {
     const t = await makeTestApp();
     expect((await t.app.request('/f/no-such-form')).status).toBe(404);
