@@ -1,6 +1,6 @@
 // Rankings at district scale: the daily snapshot's time next to one plain GROUP BY over the same visits table.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../src/db/index.ts';
@@ -74,15 +74,22 @@ export async function build(db: Db) {
   await db.run(sql`ANALYZE`);
 }
 
-async function median(runs: number, fn: () => Promise<unknown>): Promise<{ ms: number; all: number[] }> {
-  const all: number[] = [];
+const timed = async (fn: () => Promise<unknown>) => {
+  const t = performance.now();
+  await fn();
+  return Math.round((performance.now() - t) * 10) / 10;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs a and b alternately, so load from other processes falls on both sides of the ratio alike. */
+async function interleaved(runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>) {
+  const ta: number[] = [];
+  const tb: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    await fn();
-    all.push(Math.round((performance.now() - t) * 10) / 10);
+    ta.push(await timed(a));
+    tb.push(await timed(b));
   }
-  const sorted = [...all].sort((a, b) => a - b);
-  return { ms: sorted[Math.floor(sorted.length / 2)]!, all };
+  return { a: { ms: median(ta), all: ta }, b: { ms: median(tb), all: tb } };
 }
 
 const bench: Bench = {
@@ -92,9 +99,7 @@ const bench: Bench = {
     const db = await openNodeDb(`file:${join(dir, 'bench.db')}`);
     try {
       await migrateDb(db);
-      let t = performance.now();
-      await build(db);
-      const buildMs = Math.round(performance.now() - t);
+      const buildMs = Math.round(await timed(() => build(db)));
       log(`built ${SIZES.units} units, ${SIZES.cadres} cadres, ${SIZES.visits} visits, ${SIZES.feedback} feedback answers, ${SIZES.hazards} hazards in ${buildMs} ms`);
 
       const baselineSql = sql`SELECT cadre_id, count(*) FROM submissions WHERE form_id = 'household-visit' GROUP BY cadre_id`;
@@ -102,13 +107,11 @@ const bench: Bench = {
       // Warm both once so neither pays for a cold page cache.
       await db.all(baselineSql);
       const rows = await computeSnapshot(deps, SNAPSHOT_DAY);
-      const baseline = await median(RUNS, () => db.all(baselineSql));
-      const snapshot = await median(RUNS, () => computeSnapshot(deps, SNAPSHOT_DAY));
+      const { a: baseline, b: snapshot } = await interleaved(RUNS, () => db.all(baselineSql), () => computeSnapshot(deps, SNAPSHOT_DAY));
       const ratio = Math.round((snapshot.ms / baseline.ms) * 100) / 100;
       log(`baseline GROUP BY over visits: ${baseline.ms} ms (median of ${RUNS}: ${baseline.all.join(', ')})`);
       log(`snapshot of ${SNAPSHOT_DAY} (${rows.length} units): ${snapshot.ms} ms (median of ${RUNS}: ${snapshot.all.join(', ')})`);
-      log(`ratio snapshot / baseline: ${ratio}× (aim ≤ 3×)`);
-      t = performance.now();
+      log(`ratio snapshot / baseline: ${ratio}× (aim ≤ 3×); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
       return {
         sizes: SIZES,
         buildMs,
@@ -118,6 +121,7 @@ const bench: Bench = {
         snapshotMs: snapshot.ms,
         ratio,
         aim: 3,
+        loadAverage: loadavg(),
         runs: { baseline: baseline.all, snapshot: snapshot.all },
       };
     } finally {
