@@ -3,7 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { units } from '../db/schema.ts';
+import { formTokens, units } from '../db/schema.ts';
 import { formJsonSchema, validateAnswers, type FieldError, type FormContext } from '../forms/engine.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { AppError, notFound } from '../lib/errors.ts';
@@ -212,6 +212,12 @@ export function publicFormRoutes(deps: Deps) {
         unitCode: c.req.query('u'),
         source: 'public',
         formToken: token,
+      }).catch(async (err: unknown) => {
+        // The database failed: delete the photos once the token shows no tip was stored. A commit can land with only its
+        // answer lost, and when the database cannot tell, an orphan photo beats a tip without its photo.
+        const landed = token ? await deps.db.select({ t: formTokens.token }).from(formTokens).where(eq(formTokens.token, token)).then((r) => r.length > 0, () => true) : true;
+        if (!landed) for (const p of pending) await photos.delete?.(p.key);
+        throw err;
       });
       if (!stored.created) for (const p of pending) await photos.delete?.(p.key);
       deps.log.info(stored.created ? 'submission stored' : 'submission repeated', { form: form.id, id: stored.id, source: 'public' });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/index.ts';
+import { memoryPhotoStore } from '../../src/submissions/photos.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { diskError, faultyDb, networkError, type Faults } from '../helpers/faulty-db.ts';
 
@@ -17,6 +18,8 @@ const TIP = {
   contactPhone: '13812345678',
 };
 const RETRY_MESSAGE = /尚未保存.*请稍后重试/;
+/** A 1×1 PNG. */
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (ch) => ch.charCodeAt(0));
 
 async function counts(db: Db): Promise<Counts> {
   const out = {} as Counts;
@@ -142,6 +145,64 @@ describe('the database failing mid-request', () => {
     expect(tap.headers.get('location')).toBe(receipt);
     expect(await counts(db)).toMatchObject({ submissions: 1, submission_personal: 1, hazards: 1, form_tokens: 1 });
     expect(await orphans(db)).toEqual({ noPersonal: 0, noSubmission: 0, noEvent: 0 });
+  });
+
+  it('page with a photo: a failure at any statement leaves no stored photo behind (no picture without its tip)', async () => {
+    const { db, faults } = await faultyDb();
+    const photos = memoryPhotoStore();
+    const { app } = await makeTestApp({ seed: false, deps: { db, photos } });
+    const post = async () => {
+      const html = await (await app.request('/f/hazard-tip')).text();
+      const token = /name="_token" value="([^"]+)"/.exec(html)![1]!;
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ ...TIP, _token: token })) fd.append(k, v);
+      fd.append('photo', new Blob([PNG], { type: 'image/png' }), 'photo.png');
+      faults.set({ at: cut, error: diskError });
+      return app.request('/f/hazard-tip', { method: 'POST', body: fd });
+    };
+    let cut = 1;
+    for (; cut < 100; cut++) {
+      const res = await post();
+      const fired = faults.fired;
+      faults.clear();
+      if (!fired) {
+        expect(res.status).toBe(303);
+        break;
+      }
+      expect(res.status, `cut at ${cut}`).toBe(503);
+      expect(photos.keys(), `cut at ${cut}`).toEqual([]);
+      expect((await counts(db)).submissions).toBe(0);
+    }
+    expect(cut).toBeGreaterThan(6);
+    expect(photos.keys()).toHaveLength(1);
+    const [row] = await db.all<{ payload: string }>(sql`select payload from submissions`);
+    expect(row!.payload).toContain(photos.keys()[0]!);
+  });
+
+  it('page with a photo, commit landed but its answer lost: the photo stays with the stored tip, and the resent page finds it', async () => {
+    const { db, faults } = await faultyDb();
+    const photos = memoryPhotoStore();
+    const { app } = await makeTestApp({ seed: false, deps: { db, photos } });
+    const html = await (await app.request('/f/hazard-tip')).text();
+    const token = /name="_token" value="([^"]+)"/.exec(html)![1]!;
+    const post = () => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ ...TIP, _token: token })) fd.append(k, v);
+      fd.append('photo', new Blob([PNG], { type: 'image/png' }), 'photo.png');
+      return app.request('/f/hazard-tip', { method: 'POST', body: fd });
+    };
+    faults.set({ at: 1, only: 'commit', afterCommit: true, error: networkError });
+    expect((await post()).status).toBe(503);
+    faults.clear();
+    const [row] = await db.all<{ payload: string; receipt: string }>(sql`select payload, receipt from submissions`);
+    expect(photos.keys()).toHaveLength(1);
+    expect(row!.payload).toContain(photos.keys()[0]!);
+    // The person presses send again: the same receipt, and the second copy of the photo is not kept.
+    const again = await post();
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(`/r/${row!.receipt}`);
+    expect(photos.keys()).toHaveLength(1);
+    expect((await counts(db)).submissions).toBe(1);
   });
 
   it('a commit that lands but whose answer is lost: the retry with the same key returns the stored submission and stores nothing new', async () => {
