@@ -1,14 +1,16 @@
 // Reading hazards: the office's supervision and triage lists, a unit's list, one hazard with its
 // history, and duplicate candidates. Ordering and filtering happen in SQL.
-import { and, asc, desc, eq, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
 import { addDays } from '../lib/time.ts';
 import { daysOverdue } from './deadlines.ts';
 import type { DbOrTx, HazardRow } from './service.ts';
 import {
   CLOSED_STATES,
+  isClosed,
   isHazardState,
   isOpen,
+  MERGED_STATES,
   OFFICE_QUEUE_STATES,
   OPEN_STATES,
   SYSTEM_EVENTS,
@@ -124,7 +126,7 @@ export interface ListOptions {
 
 /**
  * The office's list. Overdue first, by days overdue; then the triage priority (more reports first)
- * and the nearest deadline; then the oldest.
+ * and the nearest deadline; then the oldest. Closed-only lists: latest close-out first.
  */
 export async function listHazards(db: DbOrTx, opts: ListOptions): Promise<HazardView[]> {
   const status = opts.status ?? 'open';
@@ -132,11 +134,15 @@ export async function listHazards(db: DbOrTx, opts: ListOptions): Promise<Hazard
   const late = overdueDaysSql(opts.today);
   const where = [inArray(hazards.state, [...states])];
   if (status === 'overdue') where.push(sql`${late} > 0`);
+  // Closed lists read as a log: the latest close-out first.
+  const order = states.every(isClosed)
+    ? [desc(hazards.closedAt), desc(hazards.id)]
+    : [desc(late), desc(hazards.reportCount), sql`${hazards.deadline} is null`, asc(hazards.deadline), asc(hazards.createdAt), asc(hazards.id)];
   const rows = await db
     .select()
     .from(hazards)
     .where(and(...where))
-    .orderBy(desc(late), desc(hazards.reportCount), sql`${hazards.deadline} is null`, asc(hazards.deadline), asc(hazards.createdAt), asc(hazards.id))
+    .orderBy(...order)
     .limit(Math.min(opts.limit ?? 200, 1000))
     .offset(opts.offset ?? 0);
   return viewsOf(db, rows, opts.today);
@@ -233,7 +239,7 @@ export async function duplicateCandidates(db: DbOrTx, hazard: HazardRow, today: 
         gte(hazards.day, addDays(hazard.day, -DUPLICATE_WINDOW_DAYS)),
         lte(hazards.day, addDays(hazard.day, DUPLICATE_WINDOW_DAYS)),
         ne(hazards.id, hazard.id),
-        ne(hazards.state, 'duplicate'),
+        notInArray(hazards.state, MERGED_STATES),
       ),
     )
     .orderBy(desc(hazards.reportCount), asc(hazards.createdAt))

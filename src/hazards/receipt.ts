@@ -4,7 +4,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { hazardEvents, hazards, submissions } from '../db/schema.ts';
 import { AppError, notFound } from '../lib/errors.ts';
-import { ACTIONS, isClosed, isHazardAction, SYSTEM_EVENTS, stateLabel, type ActionDefinition } from './states.ts';
+import { ACTIONS, isFixed, isHazardAction, isMerged, SYSTEM_EVENTS, stateLabel, type ActionDefinition } from './states.ts';
 import { transition, type DbOrTx, type HazardRow, type TransitionResult } from './service.ts';
 
 export interface PublicStep {
@@ -29,7 +29,7 @@ async function hazardsOfSubmission(db: DbOrTx, submissionId: number): Promise<{ 
   const own = await db.query.hazards.findFirst({ where: eq(hazards.submissionId, submissionId) });
   if (!own) return null;
   let root = own;
-  for (let i = 0; i < MAX_MERGE_DEPTH && root.state === 'duplicate' && root.duplicateOf; i++) {
+  for (let i = 0; i < MAX_MERGE_DEPTH && isMerged(root.state) && root.duplicateOf; i++) {
     const next = await db.query.hazards.findFirst({ where: eq(hazards.id, root.duplicateOf) });
     if (!next) break;
     root = next;
@@ -80,7 +80,7 @@ export async function publicHazardStatus(db: DbOrTx, submissionId: number): Prom
   return {
     status: stateLabel(root.state),
     number: own.number,
-    feedbackOpen: isClosed(root.state) && root.state !== 'not_a_hazard' && root.state !== 'duplicate' && !(await feedbackSinceClose(db, root.id)),
+    feedbackOpen: isFixed(root.state) && !(await feedbackSinceClose(db, root.id)),
     history: steps,
   };
 }
@@ -100,7 +100,8 @@ export async function tipsterFeedback(deps: Pick<Deps, 'db' | 'now'>, receipt: s
   const found = await hazardsOfSubmission(deps.db, sub.id);
   if (!found) throw notFound('该回执没有对应的隐患');
   const { root } = found;
-  if (!isClosed(root.state) || root.state === 'not_a_hazard' || root.state === 'duplicate') {
+  // Only a hazard closed as rectified can be confirmed or disputed; "not a hazard" is the office's call.
+  if (!isFixed(root.state)) {
     throw new AppError(409, 'NOT_CLOSED', '该隐患尚未整改销号，暂不能评价', { state: root.state, allowed: [] });
   }
   if (await feedbackSinceClose(deps.db, root.id)) {

@@ -17,8 +17,10 @@ import {
   allowedActions,
   isClosed,
   isHazardAction,
+  isMerged,
   isOpen,
   nextState,
+  stateLabel,
   type ActionDefinition,
   type ActionField,
   type Actor,
@@ -273,7 +275,7 @@ async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInpu
     if (!t) errors.push({ field: 'duplicateOf', message: '请选择要合并到的隐患' });
     else if (!target) errors.push({ field: 'duplicateOf', message: '要合并到的隐患不存在' });
     else if (target.id === hazard.id) errors.push({ field: 'duplicateOf', message: '不能合并到自身' });
-    else if (target.state === 'duplicate') errors.push({ field: 'duplicateOf', message: '该隐患本身已被合并，请选择保留的那一条' });
+    else if (isMerged(target.state)) errors.push({ field: 'duplicateOf', message: '该隐患本身已被合并，请选择保留的那一条' });
     else out.duplicateOf = target.id;
   }
 
@@ -300,7 +302,9 @@ export interface TransitionResult {
 }
 
 function illegal(state: string, allowed: HazardAction[], action: string): AppError {
-  return new AppError(409, 'ILLEGAL_TRANSITION', `当前状态下不能进行该操作（${action}）`, { state, allowed });
+  const what = isHazardAction(action) ? `「${ACTIONS[action].label}」` : '该操作';
+  const can = allowed.length ? `，现在可以：${allowed.map((a) => ACTIONS[a].label).join('、')}` : '';
+  return new AppError(409, 'ILLEGAL_TRANSITION', `该隐患当前为「${stateLabel(state)}」，不能进行${what}${can}`, { state, allowed });
 }
 
 /**
@@ -341,7 +345,7 @@ export async function transition(deps: Pick<Deps, 'db' | 'now'>, req: Transition
       patch.remindedAt = null;
       Object.assign(data, { leadUnit: input.leadUnit, coUnits: input.coUnits ?? [], deadline: input.deadline, deadlineKind: input.deadlineKind });
     }
-    if (action === 'return') {
+    if (def.releasesLead) {
       // The unit hands it back: it no longer leads it, and the office names a new lead.
       patch.leadUnitCode = null;
       patch.deadline = null;
@@ -374,7 +378,7 @@ export async function transition(deps: Pick<Deps, 'db' | 'now'>, req: Transition
       .returning({ id: hazards.id });
     if (updated.length !== 1) throw illegal(hazard.state, allowed, action);
 
-    if (input.leadUnit || action === 'return') {
+    if (input.leadUnit || def.releasesLead) {
       await tx.delete(hazardCoUnits).where(eq(hazardCoUnits.hazardId, hazard.id));
       if (input.coUnits?.length) {
         await tx.insert(hazardCoUnits).values(input.coUnits.map((unitCode) => ({ hazardId: hazard.id, unitCode })));

@@ -11,6 +11,8 @@ export interface StateDefinition {
   readonly fixed?: boolean;
   /** The item waits for the office (triage queue). */
   readonly awaitsOffice?: boolean;
+  /** Closed by being merged into another hazard (duplicate_of): its reports live on there. */
+  readonly merged?: boolean;
 }
 
 export const STATES = {
@@ -22,7 +24,7 @@ export const STATES = {
   reopened: { type: 'open', label: '群众反映未整改，待重新分办', awaitsOffice: true },
   closed: { type: 'closed', label: '已销号', fixed: true },
   fixed_on_spot: { type: 'closed', label: '已现场整改', fixed: true },
-  duplicate: { type: 'closed', label: '重复反映，已合并' },
+  duplicate: { type: 'closed', label: '重复反映，已合并', merged: true },
   not_a_hazard: { type: 'closed', label: '经核实不属于治安隐患' },
 } as const satisfies Record<string, StateDefinition>;
 
@@ -47,6 +49,10 @@ export interface ActionDefinition {
   readonly publicNote?: boolean;
   /** Shown in place of the note on the receipt. */
   readonly publicText?: string;
+  /** The acting unit lets go of the hazard: lead, co-units and deadline are cleared (退单). */
+  readonly releasesLead?: boolean;
+  /** A step back or a refusal; pages show it as a secondary button. */
+  readonly negative?: boolean;
 }
 
 const OFFICE_DESK = ['reported', 'returned', 'reopened'] as const satisfies readonly HazardState[];
@@ -79,6 +85,8 @@ export const ACTIONS = {
     requires: ['reason'],
     optional: [],
     publicText: '正在重新确定责任单位',
+    releasesLead: true,
+    negative: true,
   },
   report_fixed: {
     label: '报告整改完成',
@@ -97,6 +105,7 @@ export const ACTIONS = {
     requires: ['reason'],
     optional: [],
     publicText: '核查未通过，继续整改',
+    negative: true,
   },
   close: { label: '核查销号', from: ['fixed_reported'], to: 'closed', by: ['admin'], requires: [], optional: ['note'], publicNote: true },
   fix_on_spot: {
@@ -126,6 +135,7 @@ export const ACTIONS = {
     requires: ['reason'],
     optional: [],
     publicNote: true,
+    negative: true,
   },
   urge: {
     label: '催办',
@@ -189,11 +199,13 @@ export const isClosed = (s: string) => stateOf(s).type === 'closed';
 /** Closed because it was rectified (销号 or fixed on the spot). */
 export const isFixed = (s: string) => isClosed(s) && stateOf(s).fixed === true;
 export const awaitsOffice = (s: string) => stateOf(s).awaitsOffice === true;
+export const isMerged = (s: string) => stateOf(s).merged === true;
 export const stateLabel = (s: string) => stateOf(s).label;
 
 export const OPEN_STATES = STATE_IDS.filter(isOpen);
 export const CLOSED_STATES = STATE_IDS.filter(isClosed);
 export const FIXED_STATES = STATE_IDS.filter(isFixed);
+export const MERGED_STATES = STATE_IDS.filter(isMerged);
 /** States the office acts on next: the triage queue and verification. */
 export const OFFICE_QUEUE_STATES = STATE_IDS.filter(awaitsOffice);
 /** Open states in which a unit holds the hazard and the deadline runs. */

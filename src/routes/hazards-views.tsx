@@ -345,7 +345,7 @@ export function ActionForms(props: {
               }
             })}
             <p>
-              <button class={action === 'reject' || action === 'return' || action === 'not_a_hazard' ? 'btn secondary' : 'btn'} type="submit">
+              <button class={def.negative ? 'btn secondary' : 'btn'} type="submit">
                 {def.label}
               </button>
             </p>
