@@ -24,16 +24,27 @@ export interface MetricFigure {
 /** A metric is null when its denominator is 0: there is nothing to judge, so it is left out of the score. */
 export type Metrics = Record<MetricKey, MetricFigure | null>;
 
+/** An exact figure; the score is computed from these, and roundedFigures() prepares them for people and storage. */
 export function figure(num: number, den: number, extra: Record<string, number> = {}): MetricFigure | null {
   if (!(den > 0)) return null;
-  return { num: round4(num), den: round4(den), value: round4(num / den), ...extra };
+  return { num, den, value: num / den, ...extra };
 }
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
+/** The figures to 4 decimals (V and G numerators are sums of fractions), for the snapshot and the API. */
+export function roundedFigures(metrics: Metrics): Metrics {
+  const out = {} as Metrics;
+  for (const k of METRIC_KEYS) {
+    const m = metrics[k];
+    out[k] = m ? (Object.fromEntries(Object.entries(m).map(([key, v]) => [key, round4(v)])) as MetricFigure) : null;
+  }
+  return out;
+}
+
 /**
  * Score × 100 as an integer (the stored form): 100 × Σ wᵢmᵢ / Σ wᵢ over the metrics with data,
- * rounded to 2 decimals. Computed from num/den, not the rounded value, so rounding happens once.
+ * rounded to 2 decimals. Pass exact figures (not roundedFigures) so rounding happens once.
  */
 export function scoreX100(metrics: Metrics, weights: Readonly<Record<MetricKey, number>>): number {
   let sum = 0;

@@ -8,7 +8,7 @@ import { addDays } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import campaignTasks from '../../forms/tasks.ts';
 import { answerAggregates, hazardAggregates, taskAggregates, visitAggregates, type DayRange } from './metrics.ts';
-import { competitionRanks, figure, scoreX100, type Metrics } from './score.ts';
+import { competitionRanks, figure, roundedFigures, scoreX100, type Metrics } from './score.ts';
 
 export type RankingGroup = 'towns' | 'departments';
 export const RANKING_GROUPS: readonly RankingGroup[] = ['towns', 'departments'];
@@ -121,7 +121,7 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
       P: figure(a.a.pNum, a.a.pDen),
       G: figure(gNum, own.length),
     };
-    result.push({ unitCode: code, grp, scoreX100: scoreX100(metrics, rules.weights), rank: 0, metrics });
+    result.push({ unitCode: code, grp, scoreX100: scoreX100(metrics, rules.weights), rank: 0, metrics: roundedFigures(metrics) });
   }
   for (const grp of RANKING_GROUPS) {
     const members = result.filter((r) => r.grp === grp);
