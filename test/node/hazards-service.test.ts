@@ -130,6 +130,7 @@ describe('every state × action × actor', () => {
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).status).toBe(409);
     expect((err as AppError).details).toEqual({ state: 'reported', allowed: ['assign', 'fix_on_spot', 'duplicate', 'not_a_hazard'] });
+    expect((err as AppError).message).toBe('该隐患当前为「待分办」，不能进行「核查销号」，现在可以：交办（挂牌督办）、已现场整改、合并为重复反映、不属于隐患');
   });
 
   it('requires the fields an action needs, with Chinese messages per field', async () => {
