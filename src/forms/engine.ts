@@ -76,6 +76,7 @@ const FULL_WIDTH_DIGITS = /[０-９]/g;
 const halfWidth = (s: string) => s.replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
 // Control characters other than tab and newline have no place in an answer (and can break sheets and logs).
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function oneString(raw: unknown): unknown {
   if (Array.isArray(raw)) raw = raw.find((x) => x !== undefined && x !== '');
@@ -206,8 +207,9 @@ function valueSchema(f: FieldDefinition, ctx: FormContext): AnySchema {
       const items: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [];
       if (min !== undefined && min > 0) items.push(v.minLength(min, MESSAGES.minLength(min)));
       items.push(v.maxLength(max, MESSAGES.maxLength(max)));
-      // U+FFFD is what invalid UTF-8 bytes (raw or %-encoded) decode to: refuse them rather than store mojibake.
-      items.push(v.check((s) => !s.includes('\uFFFD'), MESSAGES.encoding));
+      // U+FFFD is what invalid UTF-8 bytes (raw or %-encoded) decode to, and a lone surrogate (a JSON \u escape such as D800) has no
+      // UTF-8 form: refuse both rather than store mojibake.
+      items.push(v.check((s) => !s.includes('\uFFFD') && !LONE_SURROGATE.test(s), MESSAGES.encoding));
       if (f.pattern) items.push(v.regex(new RegExp(f.pattern, 'u'), f.patternMessage ?? MESSAGES.pattern));
       return v.pipe(v.string(MESSAGES.text), ...items) as AnySchema;
     }

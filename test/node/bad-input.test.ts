@@ -599,6 +599,15 @@ describe('oversized and invalid UTF-8 answers that are otherwise valid', () => {
     expect(api.status).toBeLessThan(500);
     expect(((await api.json()) as { message: string }).message).toMatch(CJK);
 
+    // A lone surrogate escaped in JSON has no UTF-8 form either.
+    const surrogate = await f.t.app.request('/api/v1/forms/hazard-tip/submissions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': freshIp() },
+      body: '{"category":"fire","place":"陈仓出租屋","description":"消防通道\\ud800被堵塞了"}',
+    });
+    expect(surrogate.status).toBe(422);
+    expect(((await surrogate.json()) as { errors: { field: string; message: string }[] }).errors).toEqual([{ field: 'description', message: '含有无法识别的字符（可能是编码错误），请重新输入' }]);
+
     const formBytes = new Uint8Array([...enc.encode('category=fire&place=%E9%99%88'), 0xff, 0xfe, ...enc.encode('&description=%E6%B6%88%E9%98%B2%E9%80%9A%E9%81%93%E8%A2%AB%E5%A0%B5')]);
     const page = await f.t.app.request('/f/hazard-tip', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': freshIp() }, body: formBytes });
     expect(page.status).toBeGreaterThanOrEqual(400);
