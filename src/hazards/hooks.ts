@@ -1,5 +1,6 @@
-// Extension point: work that must commit with a hazard change (e.g. the sheet outbox marking the hazard
-// ledger tab stale). Hooks run inside the change's transaction; throwing rolls the change back.
+// Extension point: work that must commit with a hazard change (the sheet outbox marking the hazard tab
+// stale, a notifier queueing an SMS to the lead unit). Hooks run inside the change's transaction; throwing
+// rolls the change back.
 import type { Tx } from '../submissions/hooks.ts';
 
 export interface HazardChange {
@@ -12,7 +13,7 @@ export interface HazardChange {
 
 export type HazardChangeHook = (tx: Tx, change: HazardChange) => Promise<void>;
 
-/** Run for every transition and for every supervision pass that marked something. */
+/** Run for every transition, and for every supervision pass that reminded or marked something overdue. */
 export const HAZARD_CHANGE_HOOKS: HazardChangeHook[] = [];
 
 export async function runHazardChangeHooks(tx: Tx, change: HazardChange): Promise<void> {

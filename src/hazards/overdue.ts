@@ -52,6 +52,7 @@ export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log'>, at: D
       .from(hazards)
       .where(and(inArray(hazards.state, UNIT_HELD_STATES), isNotNull(hazards.deadline), isNull(hazards.remindedAt), eq(hazards.overdue, false)));
     const { remindDaysBefore } = campaign.hazardDeadline;
+    const remindedIds: number[] = [];
     const due = pending.filter((h) => h.deadline! >= today && daysBefore(h.deadline!, remindDaysBefore, h.kind ?? 'calendar') <= today);
     for (const h of due) {
       const marked = await tx
@@ -72,8 +73,11 @@ export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log'>, at: D
         data: JSON.stringify({ deadline: h.deadline }),
       });
       result.reminded++;
+      remindedIds.push(h.id);
     }
+    // Hooks are also where a notifier (SMS, when there is a gateway) would tell the lead unit.
     if (late.length) await runHazardChangeHooks(tx, { hazardIds: late.map((h) => h.id), action: 'overdue', at: ms });
+    if (remindedIds.length) await runHazardChangeHooks(tx, { hazardIds: remindedIds, action: 'remind', at: ms });
   });
   if (result.reminded || result.overdue) deps.log.info('hazards: supervision pass', { ...result });
   return result;

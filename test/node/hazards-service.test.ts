@@ -7,6 +7,7 @@ import { AppError } from '../../src/lib/errors.ts';
 import { createHazard, transition, type HazardActor, type TransitionInput } from '../../src/hazards/service.ts';
 import { ACTION_IDS, ACTIONS, STATE_IDS, STATES, allowedActions, isClosed, isOpen, nextState, type HazardAction } from '../../src/hazards/states.ts';
 import { duplicateCandidates, listHazards, normalisePlace } from '../../src/hazards/queries.ts';
+import { runHazardSupervision } from '../../src/hazards/overdue.ts';
 import { HAZARD_CHANGE_HOOKS, type HazardChange, type HazardChangeHook } from '../../src/hazards/hooks.ts';
 import { makeTestApp } from '../helpers/app.ts';
 
@@ -275,5 +276,31 @@ describe('hazard change hooks', () => {
     } finally {
       for (const hook of [record, fail]) if (HAZARD_CHANGE_HOOKS.includes(hook)) HAZARD_CHANGE_HOOKS.splice(HAZARD_CHANGE_HOOKS.indexOf(hook), 1);
     }
+  });
+});
+
+describe('the supervision pass', () => {
+  it('tells the change hooks (where a notifier would sit) about reminders and overdue marks, once each', async () => {
+    const { db, deps } = await makeTestApp({ now: NOW });
+    const h = await tip(db);
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'assign', input: { leadUnit: 'police', deadline: '2014-11-05', deadlineKind: 'calendar' } });
+    const seen: HazardChange[] = [];
+    const record: HazardChangeHook = async (_tx, change) => {
+      seen.push(change);
+    };
+    HAZARD_CHANGE_HOOKS.push(record);
+    try {
+      for (const at of ['2014-11-04T03:00:00Z', '2014-11-04T03:05:00Z', '2014-11-05T16:00:00Z', '2014-11-05T16:05:00Z']) {
+        await runHazardSupervision(deps, new Date(at));
+      }
+    } finally {
+      HAZARD_CHANGE_HOOKS.splice(HAZARD_CHANGE_HOOKS.indexOf(record), 1);
+    }
+    expect(seen).toEqual([
+      { hazardIds: [h.id], action: 'remind', at: Date.parse('2014-11-04T03:00:00Z') },
+      { hazardIds: [h.id], action: 'overdue', at: Date.parse('2014-11-05T16:00:00Z') },
+    ]);
+    const [row] = await db.select().from(hazards).where(eq(hazards.id, h.id));
+    expect([row!.overdue, row!.remindedAt]).toEqual([true, Date.parse('2014-11-04T03:00:00Z')]);
   });
 });
