@@ -1,7 +1,30 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
-import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+/**
+ * The workerd pool loads CommonJS dependencies through a module fallback that resolves with the root
+ * Vite server. Inside @googleapis/sheets' google-auth-library, require('gaxios') (and gtoken,
+ * bignumber.js) follows the package's exports map to its ESM build, and require('node:process')
+ * finds no module. Wrangler's bundle resolves all of them correctly; only the test pool needs these.
+ */
+const REQUIRE_REDIRECTS: Record<string, string> = {
+  gaxios: fileURLToPath(new URL('./node_modules/googleapis-common/node_modules/gaxios/build/cjs/src/index.js', import.meta.url)),
+  gtoken: fileURLToPath(new URL('./node_modules/gtoken/build/cjs/src/index.cjs', import.meta.url)),
+  'bignumber.js': fileURLToPath(new URL('./node_modules/bignumber.js/bignumber.js', import.meta.url)),
+  'node:process': fileURLToPath(new URL('./test/workers/node-process.cjs', import.meta.url)),
+};
+const googleapisInWorkerd: Plugin = {
+  name: 'googleapis-commonjs-in-workerd',
+  enforce: 'pre',
+  resolveId(id, _importer, options) {
+    const custom = (options as { custom?: Record<string, { isRequire?: boolean } | undefined> }).custom;
+    return custom?.['node-resolve']?.isRequire ? (REQUIRE_REDIRECTS[id] ?? null) : null;
+  },
+};
 
 export default defineConfig({
+  plugins: [googleapisInWorkerd],
   test: {
     projects: [
       {

@@ -1,6 +1,5 @@
 // The real SheetsGateway: @googleapis/sheets v4 with a service-account JWT, identical on Workers (nodejs_compat) and Node.
-import { sheets_v4 } from '@googleapis/sheets';
-import { JWT, gaxios } from 'google-auth-library';
+import { auth as googleAuth, sheets_v4 } from '@googleapis/sheets';
 import type { Config } from '../config.ts';
 import { SheetsApiError, type SheetsGateway, type SheetProps, type ValueRange } from './gateway.ts';
 
@@ -17,22 +16,25 @@ export interface GoogleSheetsOptions {
   fetch?: typeof fetch;
 }
 
+type Jwt = InstanceType<typeof googleAuth.JWT>;
+type Transporter = Jwt['transporter'];
+type PreparedOptions = Parameters<NonNullable<NonNullable<Parameters<Transporter['interceptors']['request']['add']>[0]>['resolved']>>[0];
+
 /**
- * One gaxios transporter carries the token request and every Sheets call. Its request interceptor
- * sends the library's hard-coded token URL to GOOGLE_TOKEN_URL (a relay, or the test fake), and
- * turns off gaxios' own retries so the flush alone decides when to retry and counts every write.
+ * The JWT's gaxios transporter carries the token request and every Sheets call. Its request
+ * interceptor sends the library's hard-coded token URL to GOOGLE_TOKEN_URL (a relay, or the test
+ * fake), and turns off gaxios' own retries so the flush alone decides when to retry and counts
+ * every request.
  */
-export function createTransporter(tokenUrl: string, fetchImpl: typeof fetch = (...a) => fetch(...a)): gaxios.Gaxios {
-  const transporter = new gaxios.Gaxios({ fetchImplementation: fetchImpl as never });
+export function routeTransporter(transporter: Transporter, tokenUrl: string): void {
   transporter.interceptors.request.add({
-    resolved: async (opts: gaxios.GaxiosOptionsPrepared) => {
+    resolved: async (opts: PreparedOptions) => {
       if (String(opts.url) === GOOGLE_DEFAULT_TOKEN_URL && tokenUrl !== GOOGLE_DEFAULT_TOKEN_URL) opts.url = new URL(tokenUrl);
       opts.retry = false;
       delete opts.retryConfig;
       return opts;
     },
   });
-  return transporter;
 }
 
 /** Builds the gateway from config, or null when the sheet is not configured. */
@@ -49,16 +51,20 @@ export function sheetsGatewayFromConfig(config: Config, fetchImpl?: typeof fetch
 
 export function createGoogleSheetsGateway(opts: GoogleSheetsOptions): SheetsGateway {
   const key = JSON.parse(opts.serviceAccountJson) as { client_email: string; private_key: string; private_key_id?: string };
-  const auth = new JWT({
+  const fetchImpl = opts.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  // google-auth-library's JWT as @googleapis/sheets ships it (googleapis-common pins its own copy):
+  // importing the top-level package too would bundle the library twice into the Worker.
+  const auth = new googleAuth.JWT({
     email: key.client_email,
     key: key.private_key,
     keyId: key.private_key_id,
     scopes: SCOPES,
-    transporter: createTransporter(opts.tokenUrl, opts.fetch),
+    // Without it gaxios imports node-fetch whenever there is no `window`, Workers included.
+    transporterOptions: { fetchImplementation: fetchImpl as never },
   });
+  routeTransporter(auth.transporter, opts.tokenUrl);
   const rootUrl = opts.apiRoot.endsWith('/') ? opts.apiRoot : `${opts.apiRoot}/`;
-  // googleapis-common carries its own copy of google-auth-library; the client is duck-typed at runtime.
-  const api = new sheets_v4.Sheets({ auth: auth as never, rootUrl, retry: false });
+  const api = new sheets_v4.Sheets({ auth, rootUrl, retry: false });
   const spreadsheetId = opts.spreadsheetId;
 
   return {

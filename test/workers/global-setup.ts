@@ -7,6 +7,7 @@ import { migrateDb, openNodeDb } from '../../src/db/node.ts';
 import { seedOrganisation } from '../../src/seed.ts';
 import { startLibsqlServer } from '../../src/dev/libsql-server.ts';
 import organisation from '../../forms/organisation.ts';
+import { startFakeGoogle } from '../fake-google/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,13 +29,16 @@ export default async function setup(project: TestProject) {
 
   const server = await startLibsqlServer({ path, port: 0 });
   project.provide('libsqlUrl', server.url);
-  project.provide('googleApiRoot', 'http://127.0.0.1:9/');
-  project.provide('googleTokenUrl', 'http://127.0.0.1:9/token');
-  project.provide('googleServiceAccount', '');
-  project.provide('sheetId', '');
+  // A fake Google the Worker signs its JWT for and writes the sheet to; tests read it over /_fake/*.
+  const google = await startFakeGoogle();
+  project.provide('googleApiRoot', google.apiRoot);
+  project.provide('googleTokenUrl', google.tokenUrl);
+  project.provide('googleServiceAccount', google.serviceAccountJson);
+  project.provide('sheetId', google.spreadsheetId);
 
   return async () => {
     await server.close();
+    await google.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }
