@@ -6,14 +6,14 @@ import type { Deps } from '../deps.ts';
 import { formTokens, units } from '../db/schema.ts';
 import { formJsonSchema, validateAnswers, type FieldError, type FormContext } from '../forms/engine.ts';
 import type { FormDefinition } from '../forms/types.ts';
-import { AppError, notFound } from '../lib/errors.ts';
+import { AppError, isDatabaseUnavailable, loggableError, notFound } from '../lib/errors.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { clientAddress } from '../abuse/client.ts';
 import { honeypotFilled } from '../abuse/honeypot.ts';
 import { memoryRateLimiter, type RateLimiter } from '../abuse/rate-limit.ts';
 import { turnstileEnabled, verifyTurnstile } from '../abuse/turnstile.ts';
 import { limitBody, MAX_ANSWERS_BYTES, MAX_MULTIPART_BYTES, MAX_PHOTO_BYTES } from '../abuse/body-limit.ts';
-import { memoryPhotoStore, newPhotoKey, sniffPhotoType, stripPhotoMetadata, type PhotoStore, type PhotoType } from '../submissions/photos.ts';
+import { newPhotoKey, photoStoreOf, sniffPhotoType, stripPhotoMetadata, type PhotoStore, type PhotoType } from '../submissions/photos.ts';
 import { storeSubmission } from '../submissions/store.ts';
 import { checkFormToken, issueFormToken } from '../submissions/tokens.ts';
 import { FormPage, TOKEN_FIELD, TURNSTILE_FIELD } from '../web/form-page.tsx';
@@ -26,6 +26,7 @@ const publicForm = (id: string) => PUBLIC_FORMS.find((f) => f.id === id);
 export const RATE_LIMITED_MESSAGE = '提交太频繁了，请稍等一分钟再试';
 export const TURNSTILE_MESSAGE = '请完成页面上的人机验证后再提交';
 export const PHOTO_TYPE_MESSAGE = '只能上传 JPEG、PNG 或 WebP 格式的照片';
+export const DATABASE_RETRY_MESSAGE = '系统繁忙，您的内容尚未保存。您填写的内容都还在下面，请稍后再点一次提交。';
 export const PHOTO_AGAIN_MESSAGE = '请重新选择照片（页面提示修改时，之前选的照片不会保留）';
 export const PHOTO_SIZE_MESSAGE = `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，请换一张或缩小后再传`;
 const UNIT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -122,7 +123,7 @@ function RateLimitedPage() {
 export function publicFormRoutes(deps: Deps) {
   const app = new Hono();
   const limiter: RateLimiter = deps.rateLimiter ?? memoryRateLimiter({ limit: deps.config.SUBMIT_RATE_LIMIT });
-  const photos: PhotoStore = deps.photos ?? memoryPhotoStore();
+  const photos: PhotoStore = photoStoreOf(deps);
   const siteKey = deps.config.TURNSTILE_SECRET ? deps.config.TURNSTILE_SITE_KEY || undefined : undefined;
 
   const limited = async (c: Context, formId: string) => {
@@ -133,7 +134,7 @@ export function publicFormRoutes(deps: Deps) {
     return retryAfter;
   };
 
-  const renderForm = async (c: Context, form: FormDefinition, opts: { values?: Record<string, unknown>; errors?: FieldError[]; token?: string; status?: 200 | 422 }) => {
+  const renderForm = async (c: Context, form: FormDefinition, opts: { values?: Record<string, unknown>; errors?: FieldError[]; token?: string; status?: 200 | 422 | 503 }) => {
     const u = c.req.query('u');
     const unit = await attributedUnit(deps, u);
     const action = `/f/${form.id}${unit ? `?u=${encodeURIComponent(unit.code)}` : ''}`;
@@ -205,20 +206,37 @@ export function publicFormRoutes(deps: Deps) {
         return renderForm(c, form, { values, errors, token, status: 422 });
       }
       for (const p of pending) await photos.put(p.key, p.bytes, p.type);
-      const stored = await storeSubmission(deps, {
-        form,
-        answers: result.answers,
-        personal: result.personal,
-        unitCode: c.req.query('u'),
-        source: 'public',
-        formToken: token,
-      }).catch(async (err: unknown) => {
+      let stored: Awaited<ReturnType<typeof storeSubmission>>;
+      try {
+        stored = await storeSubmission(deps, {
+          form,
+          answers: result.answers,
+          personal: result.personal,
+          unitCode: c.req.query('u'),
+          source: 'public',
+          formToken: token,
+        });
+      } catch (err) {
         // The database failed: delete the photos once the token shows no tip was stored. A commit can land with only its
         // answer lost, and when the database cannot tell, an orphan photo beats a tip without its photo.
         const landed = token ? await deps.db.select({ t: formTokens.token }).from(formTokens).where(eq(formTokens.token, token)).then((r) => r.length > 0, () => true) : true;
         if (!landed) for (const p of pending) await photos.delete?.(p.key);
-        throw err;
-      });
+        if (!isDatabaseUnavailable(err)) throw err;
+        // Give the page back with the answers and the same token, so pressing send again stores it once; if even the
+        // page cannot be built, the plain 503 page says the same.
+        deps.log.error('database unavailable; answers handed back for a retry', { form: form.id, ...loggableError(err), stack: undefined });
+        const values = { ...input };
+        const again: FieldError[] = [{ field: '_retry', message: DATABASE_RETRY_MESSAGE }];
+        for (const f of form.fields) {
+          if (f.type !== 'photo') continue;
+          delete values[f.name];
+          if (input[f.name] !== undefined) again.push({ field: f.name, message: PHOTO_AGAIN_MESSAGE });
+        }
+        c.header('Retry-After', '30');
+        return renderForm(c, form, { values, errors: again, token, status: 503 }).catch(() => {
+          throw err;
+        });
+      }
       if (!stored.created) for (const p of pending) await photos.delete?.(p.key);
       deps.log.info(stored.created ? 'submission stored' : 'submission repeated', { form: form.id, id: stored.id, source: 'public' });
       return c.redirect(`/r/${stored.receipt}`, 303);

@@ -186,6 +186,16 @@ export function memoryPhotoStore(maxPhotos = 200): PhotoStore & { keys(): string
   };
 }
 
+const DEFAULT_STORES = new WeakMap<object, PhotoStore>();
+
+/** deps.photos, or one in-memory store per deps when none is configured, so every route sees the same photos. */
+export function photoStoreOf(deps: { photos?: PhotoStore }): PhotoStore {
+  if (deps.photos) return deps.photos;
+  let store = DEFAULT_STORES.get(deps);
+  if (!store) DEFAULT_STORES.set(deps, (store = memoryPhotoStore()));
+  return store;
+}
+
 /** The shape of an R2 bucket binding this module needs (structural, so the core imports no Workers types at runtime). */
 export interface R2Like {
   put(key: string, value: Uint8Array, options?: { httpMetadata?: { contentType?: string } }): Promise<unknown>;
