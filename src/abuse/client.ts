@@ -1,4 +1,6 @@
 // The client address a rate limit is keyed by: Cloudflare's header, then the first forwarded address, then the socket.
+// Headers are trusted as a proxy sets them: on Workers cf-connecting-ip cannot be forged; a Node server exposed
+// without a proxy in front should strip x-forwarded-for, or a client can pick its own rate-limit key.
 import type { Context } from 'hono';
 
 export function clientAddress(c: Context): string {

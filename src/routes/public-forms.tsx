@@ -1,5 +1,8 @@
 // Public forms by link and QR code: the page (GET/POST /f/:formId) and the JSON API
 // (GET /api/v1/forms, POST /api/v1/forms/:formId/submissions), behind rate limit, body limit, honeypot and Turnstile.
+// Both routes take ?u= for attribution and share one rate-limit count per client address and form. When
+// TURNSTILE_SECRET is set the API needs a token too (CF-Turnstile-Response header), or bots would simply
+// use it instead of the page. The honeypot exists only in the page; a filled one gets a thank-you and nothing is stored.
 import { Hono, type Context } from 'hono';
 import { asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
