@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
-import { AppError, isDatabaseUnavailable } from './lib/errors.ts';
+import { AppError, isDatabaseUnavailable, loggableError } from './lib/errors.ts';
 import { Layout } from './web/layout.tsx';
 import { coreRoutes } from './routes/core.tsx';
 import { sheetsRoutes } from './sheets/routes.tsx';
@@ -79,12 +79,12 @@ export function createApp(deps: Deps) {
       status = 503;
       code = 'UNAVAILABLE';
       message = '系统繁忙，您的内容尚未保存，请稍后重试';
-      deps.log.error('database unavailable', { path: c.req.path, error: (err as Error).message });
+      deps.log.error('database unavailable', { path: c.req.path, ...loggableError(err), stack: undefined });
     } else {
       status = 500;
       code = 'INTERNAL';
       message = '系统出错了，请稍后重试';
-      deps.log.error('unhandled error', { path: c.req.path, error: (err as Error).message, stack: (err as Error).stack });
+      deps.log.error('unhandled error', { path: c.req.path, ...loggableError(err) });
     }
     if (status === 503) c.header('Retry-After', '30');
     if (wantsJson(c.req.path, c.req.header('accept'))) {

@@ -27,3 +27,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (/ECONNREFUSED|fetch failed|database is locked|disk I\/O/i.test(String(e.message ?? ''))) return true;
   return e.cause ? isDatabaseUnavailable(e.cause) : false;
 }
+
+/**
+ * What may be logged about an error. A failed query's message carries its bound values, which can be personal data
+ * (a tipster's phone): log the SQL text and the driver's own message instead.
+ */
+export function loggableError(err: unknown): { error: string; query?: string; stack?: string } {
+  const e = err as { message?: unknown; query?: unknown; params?: unknown; cause?: unknown; stack?: unknown } | null;
+  if (e && typeof e === 'object' && typeof e.query === 'string' && 'params' in e) {
+    const cause = e.cause ? loggableError(e.cause) : { error: 'query failed' };
+    return { ...cause, query: e.query.slice(0, 500) };
+  }
+  return { error: String(e?.message ?? err), stack: typeof e?.stack === 'string' ? e.stack : undefined };
+}

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/index.ts';
+import { DATABASE_RETRY_MESSAGE } from '../../src/routes/public-forms.tsx';
 import { memoryPhotoStore } from '../../src/submissions/photos.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { diskError, faultyDb, networkError, type Faults } from '../helpers/faulty-db.ts';
@@ -41,8 +42,19 @@ async function orphans(db: Db) {
 
 async function setup() {
   const { db, faults } = await faultyDb();
-  const t = await makeTestApp({ seed: false, deps: { db } });
-  return { db, faults, app: t.app };
+  const logged: string[] = [];
+  const push = (message: string, fields?: Record<string, unknown>) => void logged.push(JSON.stringify({ message, ...fields }));
+  const t = await makeTestApp({ seed: false, deps: { db, log: { info: push, warn: push, error: push } } });
+  return { db, faults, app: t.app, logged };
+}
+
+/** A failed insert's values include the tipster's name and phone; they must not reach the logs with the error. */
+function expectNoPersonalData(logged: string[]) {
+  expect(logged.length).toBeGreaterThan(0);
+  for (const line of logged) {
+    expect(line).not.toContain(TIP.contactPhone);
+    expect(line).not.toContain(TIP.contactName);
+  }
 }
 
 const postTip = (app: Awaited<ReturnType<typeof setup>>['app'], key: string) =>
@@ -82,7 +94,7 @@ describe('the database failing mid-request', () => {
     ['a failing disk', diskError],
     ['a lost connection to the libSQL server', networkError],
   ])('API: %s at any statement of a hazard tip stores nothing and answers 503 with a message to retry; the retry stores it once', async (_name, error) => {
-    const { db, faults, app } = await setup();
+    const { db, faults, app, logged } = await setup();
     const { cuts, res } = await cutEverywhere(
       db,
       faults,
@@ -98,6 +110,7 @@ describe('the database failing mid-request', () => {
     );
     // Reads, BEGIN, the submission, its personal row, the hazard, its event, the outbox, COMMIT: all cut once.
     expect(cuts).toBeGreaterThanOrEqual(6);
+    expectNoPersonalData(logged);
     expect(res.status).toBe(201);
     const after = await counts(db);
     expect(after).toMatchObject({ submissions: 1, submission_personal: 1, hazards: 1, form_tokens: 0, submission_audit: 0 });
@@ -116,8 +129,8 @@ describe('the database failing mid-request', () => {
     expect((await counts(db)).hazards).toBe(2);
   });
 
-  it('page: a failure at any statement of a tip answers 503 in Chinese with a way back to the filled form, stores nothing, and the same page submits once afterwards', async () => {
-    const { db, faults, app } = await setup();
+  it('page: a failure at any statement of a tip answers 503 with the form and every answer kept, stores nothing, and sending the page again stores it once', async () => {
+    const { db, faults, app, logged } = await setup();
     const token = await pageToken(app);
     const { cuts, res } = await cutEverywhere(
       db,
@@ -127,15 +140,16 @@ describe('the database failing mid-request', () => {
       async (r) => {
         expect(r.status).toBe(503);
         expect(r.headers.get('content-type')).toContain('text/html');
+        expect(r.headers.get('retry-after')).toBe('30');
         const html = await r.text();
-        expect(html).toMatch(RETRY_MESSAGE);
-        // history.back() returns to the form with what the person typed still in it.
-        expect(html).toContain('返回上一页');
-        // Personal data never echoes into an error page.
-        expect(html).not.toContain(TIP.contactPhone);
+        expect(html).toContain(DATABASE_RETRY_MESSAGE);
+        // The person's own answers are back in the form (as after a validation error), with the same one-time token.
+        for (const v of [TIP.place, TIP.description, TIP.contactName]) expect(html).toContain(v);
+        expect(html).toContain(`name="_token" value="${token}"`);
       },
     );
     expect(cuts).toBeGreaterThanOrEqual(6);
+    expectNoPersonalData(logged);
     expect(res.status).toBe(303);
     const receipt = res.headers.get('location');
     expect(receipt).toMatch(/^\/r\/[A-Z0-9]{10}$/);
@@ -236,9 +250,16 @@ describe('the database failing mid-request', () => {
     const api = await postTip(app, 'while-down');
     expect(api.status).toBe(503);
     expect(((await api.json()) as { message: string }).message).toMatch(RETRY_MESSAGE);
-    const page = await app.request('/f/mass-feedback', { method: 'POST', body: new URLSearchParams({ satisfaction: 'satisfied', aware: 'yes', participated: 'no' }) });
+    // The feedback page needs no database to be drawn, so even now it comes back with the answers in it.
+    const page = await app.request('/f/mass-feedback', { method: 'POST', body: new URLSearchParams({ satisfaction: 'satisfied', aware: 'yes', participated: 'no', opinion: '停电时提交的意见' }) });
     expect(page.status).toBe(503);
-    expect(await page.text()).toMatch(RETRY_MESSAGE);
+    const html = await page.text();
+    expect(html).toContain(DATABASE_RETRY_MESSAGE);
+    expect(html).toContain('停电时提交的意见');
+    // When the page itself needs the database (naming the ?u= unit), the plain 503 page says the same.
+    const attributed = await app.request('/f/mass-feedback?u=zhongshan-east-c1', { method: 'POST', body: new URLSearchParams({ satisfaction: 'satisfied', aware: 'yes', participated: 'no' }) });
+    expect(attributed.status).toBe(503);
+    expect(await attributed.text()).toMatch(RETRY_MESSAGE);
     faults.clear();
 
     expect(await counts(db)).toEqual(empty);
