@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { AppError } from '../lib/errors.ts';
+import { limitBody, MAX_ANSWERS_BYTES } from '../abuse/body-limit.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionResult } from '../hazards/service.ts';
 import { duplicateCandidates, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from '../hazards/queries.ts';
@@ -99,7 +100,8 @@ export function hazardsRoutes(deps: Deps) {
   });
 
   // The tipster's callback after close-out: JSON from the API, or the small form on the receipt page.
-  app.post('/api/v1/receipts/:receipt/feedback', async (c) => {
+  // Anyone holding a receipt can post here: cap the body before parsing it.
+  app.post('/api/v1/receipts/:receipt/feedback', limitBody(MAX_ANSWERS_BYTES), async (c) => {
     const receipt = c.req.param('receipt');
     const type = c.req.header('content-type') ?? '';
     if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {

@@ -7,6 +7,7 @@ import { touchAccessCode, verifyAccessCode, type Principal } from '../auth/codes
 import { endSession, getPrincipal, startSession } from '../auth/middleware.ts';
 import { clearFailures, clientKey, recordFailure, throttleState } from '../auth/throttle.ts';
 import { Layout } from '../web/layout.tsx';
+import { limitBody } from '../abuse/body-limit.ts';
 
 export const ROLE_LABELS: Record<Principal['role'], string> = {
   admin: '区综治办（管理）',
@@ -89,7 +90,8 @@ export function unitSigninRoutes(deps: Deps) {
     return c.html(<SignInPage next={next} current={current} />);
   });
 
-  app.post('/signin', async (c) => {
+  // Anyone can post here: cap the body before parsing it (a code and a path need far less than 16 KB).
+  app.post('/signin', limitBody(16 * 1024), async (c) => {
     const form = await c.req.parseBody();
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
     const code = typeof form.code === 'string' ? form.code : '';
