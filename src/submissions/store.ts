@@ -7,7 +7,7 @@ import { formTokens, submissionPersonal, submissions, units } from '../db/schema
 import { metricValues, type Answers } from '../forms/engine.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { AppError } from '../lib/errors.ts';
-import { randomCode, sha256Hex } from '../lib/crypto.ts';
+import { randomCode } from '../lib/crypto.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { SUBMISSION_HOOKS, type StoredSubmission, type Tx } from './hooks.ts';
 
@@ -56,10 +56,16 @@ export async function resolveAttribution(db: Db | Tx, unitCode: string | null | 
   return { unitCode, rollupCode: null };
 }
 
-/** A stable hash of what was submitted, to tell an idempotent retry from a different body under the same key. */
-export async function hashSubmission(formId: string, answers: Answers, personal: Answers, unitCode?: string | null): Promise<string> {
+/**
+ * A stable digest of what was submitted, to tell an idempotent retry from a different body under the same key.
+ * Keyed with the session secret: a bare SHA-256 over a phone number could be reversed by trying every number.
+ */
+export async function hashSubmission(secret: string, formId: string, answers: Answers, personal: Answers, unitCode?: string | null): Promise<string> {
   const sorted = (o: Answers) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  return sha256Hex(JSON.stringify([formId, unitCode ?? null, sorted(answers), sorted(personal)]));
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = await crypto.subtle.sign('HMAC', key, enc.encode(JSON.stringify([formId, unitCode ?? null, sorted(answers), sorted(personal)])));
+  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function constraintTarget(err: unknown): string | undefined {
@@ -93,7 +99,7 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
   const { db } = deps;
   const { form, answers, personal } = input;
   const key = input.idempotencyKey || undefined;
-  const requestHash = key ? (input.requestHash ?? (await hashSubmission(form.id, answers, personal, input.unitCode))) : null;
+  const requestHash = key ? (input.requestHash ?? (await hashSubmission(deps.config.SESSION_SECRET, form.id, answers, personal, input.unitCode))) : null;
 
   if (key) {
     const earlier = await existingByKey(db, key, requestHash!);
