@@ -83,7 +83,7 @@ beforeAll(async () => {
     timezoneId: 'Asia/Shanghai',
   });
   page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(5_000);
+  page.setDefaultTimeout(10_000);
 }, 30_000);
 
 afterAll(async () => {
@@ -160,7 +160,7 @@ describe('in Chromium at 375×667', () => {
     const [tip] = await db.select().from(submissions).where(eq(submissions.receipt, receipt));
     expect(tip).toMatchObject({ formId: 'hazard-tip', unitCode: VILLAGE, source: 'public' });
     expect(await db.$count(hazards, eq(hazards.submissionId, tip!.id))).toBe(1);
-  }, 30_000);
+  }, 40_000);
 
   it('(b) a liaison signs in with the town\'s access code and records a household visit', async () => {
     const { code } = await issueAccessCode(db, { unitCode: TOWN, label: '陈仓镇联络员' });
@@ -196,7 +196,7 @@ describe('in Chromium at 375×667', () => {
     expect(visits).toHaveLength(1);
     expect(visits[0]).toMatchObject({ unitCode: TOWN, source: 'unit', day: TODAY, cadreId: Number(cadre), aware: true, participated: false, satisfaction: 'satisfied' });
     expect(visits[0]!.payload).not.toContain('李建国');
-  }, 30_000);
+  }, 40_000);
 
   it('(c) the office assigns the hazard with a deadline, the town reports it fixed, the office closes it out', async () => {
     const [hazard] = await db.select().from(hazards);
@@ -241,5 +241,5 @@ describe('in Chromium at 375×667', () => {
     await page.goto(`${base}/r/${tip!.receipt}`);
     expect(await page.content()).toContain('已销号');
     await shot('c-08-receipt-closed');
-  }, 30_000);
+  }, 40_000);
 });
