@@ -471,7 +471,7 @@ export async function startFakeGoogle(opts: { spreadsheetId?: string; clientEmai
     readTab(title) {
       const s = findSheet(title);
       if (!s) throw new Error(`no tab ${title}`);
-      return trim(s.grid.map((row) => Array.from(row ?? [], (v) => v))).map((row) => row.map((v) => v ?? ''));
+      return trim(Array.from(s.grid, (row) => Array.from(row ?? [], (v) => v))).map((row) => row.map((v) => v ?? ''));
     },
     sheetTitles: () => sheets.map((s) => s.title),
     sheet(title) {
