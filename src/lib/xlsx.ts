@@ -1,0 +1,427 @@
+// A small XLSX writer on web-standard APIs, the same in workerd and Node: named sheets of text and numbers,
+// a bold frozen header, row fills and column widths — all our exports need, without a 1.5 MiB library in the Worker.
+
+export type XlsxCell = string | number | null | undefined;
+
+export interface XlsxRowStyle {
+  bold?: boolean;
+  /** Background colour as RRGGBB or AARRGGBB hex. */
+  fill?: string;
+}
+
+export interface XlsxSheet {
+  name: string;
+  rows: readonly (readonly XlsxCell[])[];
+  /** Column widths in Excel's character units; a missing entry keeps Excel's default. */
+  widths?: readonly (number | undefined)[];
+  /** The first row is a header: bold, and frozen so it stays in view while scrolling. */
+  header?: boolean;
+  /** Style for a whole row (every cell up to the row's length, empty ones too). */
+  rowStyle?: (row: readonly XlsxCell[], index: number) => XlsxRowStyle | undefined;
+}
+
+export interface XlsxOptions {
+  creator?: string;
+  created?: Date;
+  /** Deflate the parts when the runtime's CompressionStream can (default); false stores them as they are. */
+  compress?: boolean;
+}
+
+/** Excel refuses longer sheet names and longer cell text (it "repairs" the file and drops the excess). */
+export const MAX_SHEET_NAME = 31;
+export const MAX_CELL_CHARS = 32_767;
+
+const NS_MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const NS_PKG_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+
+// ---------------------------------------------------------------- text
+
+/** Everything XML 1.0 forbids: C0 controls but tab/LF/CR, lone surrogates, U+FFFE and U+FFFF. */
+const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function xmlText(s: string): string {
+  return s
+    .replace(XML_ILLEGAL, '')
+    .replace(/[&<>"'\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : '&#13;'));
+}
+
+/** Cuts to at most `max` UTF-16 units without leaving half of a surrogate pair. */
+function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const code = s.charCodeAt(max - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/**
+ * Cell text as OOXML stores it. Excel reads `_xHHHH_` in strings as an escaped character, so a literal
+ * one gets its underscore escaped (`_x005F_`) to come back as typed.
+ */
+function cellText(s: string): string {
+  return xmlText(cut(s.replace(XML_ILLEGAL, ''), MAX_CELL_CHARS)).replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1');
+}
+
+/** Excel's rules for sheet names: no []:*?/\, no apostrophe at either end, 1–31 characters, unique ignoring case. */
+function sheetNames(sheets: readonly XlsxSheet[]): string[] {
+  const seen = new Set<string>();
+  return sheets.map((sheet, i) => {
+    const base =
+      cut(sheet.name.replace(XML_ILLEGAL, '').replace(/[\\/?*[\]:]/g, ' ').replace(/^'+|'+$/g, ''), MAX_SHEET_NAME).trim() || `Sheet${i + 1}`;
+    let name = base;
+    for (let n = 2; seen.has(name.toLowerCase()); n++) {
+      const suffix = ` (${n})`;
+      name = cut(base, MAX_SHEET_NAME - suffix.length) + suffix;
+    }
+    seen.add(name.toLowerCase());
+    return name;
+  });
+}
+
+/** 0 → A, 25 → Z, 26 → AA. */
+export function columnName(index: number): string {
+  let name = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+}
+
+// ---------------------------------------------------------------- styles
+
+/** Cell formats, deduplicated: index 0 is Excel's default, the rest are added as rows ask for them. */
+class Styles {
+  private fills: string[] = [];
+  private xfs = new Map<string, number>([['0|', 0]]);
+
+  index(style: XlsxRowStyle | undefined): number {
+    if (!style || (!style.bold && !style.fill)) return 0;
+    const fill = style.fill ? argb(style.fill) : '';
+    const key = `${style.bold ? 1 : 0}|${fill}`;
+    let i = this.xfs.get(key);
+    if (i === undefined) {
+      if (fill && !this.fills.includes(fill)) this.fills.push(fill);
+      i = this.xfs.size;
+      this.xfs.set(key, i);
+    }
+    return i;
+  }
+
+  xml(): string {
+    // Fills 0 and 1 are reserved by the format (none, gray125); ours follow.
+    const fills = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>'];
+    for (const f of this.fills) fills.push(`<fill><patternFill patternType="solid"><fgColor rgb="${f}"/><bgColor indexed="64"/></patternFill></fill>`);
+    const xfs = [...this.xfs.keys()].map((key) => {
+      const [bold, fill] = key.split('|') as [string, string];
+      const fillId = fill ? this.fills.indexOf(fill) + 2 : 0;
+      const apply = `${bold === '1' ? ' applyFont="1"' : ''}${fill ? ' applyFill="1"' : ''}`;
+      return `<xf numFmtId="0" fontId="${bold}" fillId="${fillId}" borderId="0" xfId="0"${apply}/>`;
+    });
+    const font = '<sz val="11"/><name val="Calibri"/><family val="2"/>';
+    return (
+      `${XML_HEAD}<styleSheet xmlns="${NS_MAIN}">` +
+      `<fonts count="2"><font>${font}</font><font><b/>${font}</font></fonts>` +
+      `<fills count="${fills.length}">${fills.join('')}</fills>` +
+      '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
+      '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
+      `<cellXfs count="${xfs.length}">${xfs.join('')}</cellXfs>` +
+      '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
+      '</styleSheet>'
+    );
+  }
+}
+
+function argb(hex: string): string {
+  const h = hex.replace(/^#/, '').toUpperCase();
+  if (/^[0-9A-F]{6}$/.test(h)) return `FF${h}`;
+  if (/^[0-9A-F]{8}$/.test(h)) return h;
+  throw new Error(`XLSX_BAD_COLOUR: ${hex}`);
+}
+
+// ---------------------------------------------------------------- parts
+
+/** Text appears once in the file however many cells hold it (unit names repeat on every row). */
+class SharedStrings {
+  private ids = new Map<string, number>();
+  count = 0;
+
+  id(text: string): number {
+    this.count++;
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+
+  *xml(): Generator<string> {
+    yield `${XML_HEAD}<sst xmlns="${NS_MAIN}" count="${this.count}" uniqueCount="${this.ids.size}">`;
+    for (const text of this.ids.keys()) yield `<si><t xml:space="preserve">${text}</t></si>`;
+    yield '</sst>';
+  }
+}
+
+function* sheetXml(sheet: XlsxSheet, first: boolean, strings: SharedStrings, styles: Styles): Generator<string> {
+  const width = Math.max(1, ...sheet.rows.map((r) => r.length));
+  const height = Math.max(1, sheet.rows.length);
+  yield `${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">`;
+  yield `<dimension ref="A1:${columnName(width - 1)}${height}"/>`;
+  const selected = first ? ' tabSelected="1"' : '';
+  yield sheet.header
+    ? `<sheetViews><sheetView${selected} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>` +
+      '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+    : `<sheetViews><sheetView${selected} workbookViewId="0"/></sheetViews>`;
+  yield '<sheetFormatPr defaultRowHeight="15"/>';
+  const cols = (sheet.widths ?? []).flatMap((w, i) =>
+    typeof w === 'number' && Number.isFinite(w) && w > 0 ? [`<col min="${i + 1}" max="${i + 1}" width="${Math.min(255, w)}" customWidth="1"/>`] : [],
+  );
+  if (cols.length) yield `<cols>${cols.join('')}</cols>`;
+  yield '<sheetData>';
+  for (let r = 0; r < sheet.rows.length; r++) {
+    const row = sheet.rows[r]!;
+    const style = styles.index({ ...sheet.rowStyle?.(row, r), ...(sheet.header && r === 0 ? { bold: true } : {}) });
+    const s = style ? ` s="${style}"` : '';
+    let xml = `<row r="${r + 1}">`;
+    for (let c = 0; c < row.length; c++) {
+      const ref = `${columnName(c)}${r + 1}`;
+      const v = row[c];
+      if (typeof v === 'number' && Number.isFinite(v)) xml += `<c r="${ref}"${s}><v>${v}</v></c>`;
+      // NaN and Infinity have no XLSX form; showing them as text keeps the fault visible instead of a blank.
+      else if (typeof v === 'number' || (typeof v === 'string' && v !== '')) xml += `<c r="${ref}"${s} t="s"><v>${strings.id(cellText(String(v)))}</v></c>`;
+      else if (style) xml += `<c r="${ref}"${s}/>`;
+    }
+    yield `${xml}</row>`;
+  }
+  yield '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+}
+
+function workbookXml(names: string[]): string {
+  const sheets = names.map((n, i) => `<sheet name="${xmlText(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('');
+  return `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><bookViews><workbookView activeTab="0"/></bookViews><sheets>${sheets}</sheets></workbook>`;
+}
+
+function workbookRels(count: number): string {
+  const rel = (id: string, type: string, target: string) => `<Relationship Id="${id}" Type="${NS_REL}/${type}" Target="${target}"/>`;
+  const rels = Array.from({ length: count }, (_, i) => rel(`rId${i + 1}`, 'worksheet', `worksheets/sheet${i + 1}.xml`));
+  rels.push(rel(`rId${count + 1}`, 'styles', 'styles.xml'), rel(`rId${count + 2}`, 'sharedStrings', 'sharedStrings.xml'));
+  return `${XML_HEAD}<Relationships xmlns="${NS_PKG_REL}">${rels.join('')}</Relationships>`;
+}
+
+function contentTypes(count: number): string {
+  const ct = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
+  const override = (part: string, type: string) => `<Override PartName="${part}" ContentType="${type}"/>`;
+  const sheets = Array.from({ length: count }, (_, i) => override(`/xl/worksheets/sheet${i + 1}.xml`, `${ct}.worksheet+xml`));
+  return (
+    `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+    '<Default Extension="xml" ContentType="application/xml"/>' +
+    override('/xl/workbook.xml', `${ct}.sheet.main+xml`) +
+    sheets.join('') +
+    override('/xl/styles.xml', `${ct}.styles+xml`) +
+    override('/xl/sharedStrings.xml', `${ct}.sharedStrings+xml`) +
+    override('/docProps/core.xml', 'application/vnd.openxmlformats-package.core-properties+xml') +
+    '</Types>'
+  );
+}
+
+const ROOT_RELS =
+  `${XML_HEAD}<Relationships xmlns="${NS_PKG_REL}">` +
+  `<Relationship Id="rId1" Type="${NS_REL}/officeDocument" Target="xl/workbook.xml"/>` +
+  `<Relationship Id="rId2" Type="${NS_PKG_REL}/metadata/core-properties" Target="docProps/core.xml"/>` +
+  '</Relationships>';
+
+function coreXml(creator: string, created: Date): string {
+  const when = created.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return (
+    `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ` +
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<dc:creator>${xmlText(creator)}</dc:creator>` +
+    `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created>` +
+    `<dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>` +
+    '</cp:coreProperties>'
+  );
+}
+
+// ---------------------------------------------------------------- zip
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 (ISO-HDLC, as ZIP uses), continued from `crc` so parts can be fed piece by piece. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  let c = ~crc >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+interface ZipEntry {
+  name: Uint8Array;
+  crc: number;
+  size: number;
+  method: 0 | 8;
+  data: Uint8Array[];
+  compressedSize: number;
+}
+
+/** Encodes the XML in pieces of about this many characters, so a 50,000-row sheet never exists as one string. */
+const CHUNK_CHARS = 1 << 16;
+
+function* encodeChunks(parts: Iterable<string>): Generator<Uint8Array<ArrayBuffer>> {
+  const encoder = new TextEncoder();
+  let pending: string[] = [];
+  let length = 0;
+  for (const part of parts) {
+    pending.push(part);
+    length += part.length;
+    if (length >= CHUNK_CHARS) {
+      yield encoder.encode(pending.join(''));
+      pending = [];
+      length = 0;
+    }
+  }
+  if (pending.length) yield encoder.encode(pending.join(''));
+}
+
+function deflateAvailable(): boolean {
+  try {
+    new CompressionStream('deflate-raw' as CompressionFormat);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function zipEntry(path: string, parts: Iterable<string>, deflate: boolean): Promise<ZipEntry> {
+  let crc = 0;
+  let size = 0;
+  const chunks = encodeChunks(parts);
+  if (!deflate) {
+    const data: Uint8Array[] = [];
+    for (const chunk of chunks) {
+      crc = crc32(chunk, crc);
+      size += chunk.length;
+      data.push(chunk);
+    }
+    return { name: new TextEncoder().encode(path), crc, size, method: 0, data, compressedSize: size };
+  }
+  const stream = new CompressionStream('deflate-raw' as CompressionFormat);
+  const writer = stream.writable.getWriter();
+  // Read while writing: the stream's queue is small and writes wait for it to drain.
+  const reading = (async () => {
+    const out: Uint8Array[] = [];
+    const reader = stream.readable.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value);
+    return out;
+  })();
+  for (const chunk of chunks) {
+    crc = crc32(chunk, crc);
+    size += chunk.length;
+    await writer.write(chunk);
+  }
+  await writer.close();
+  const data = await reading;
+  const compressedSize = data.reduce((n, d) => n + d.length, 0);
+  return { name: new TextEncoder().encode(path), crc, size, method: 8, data, compressedSize };
+}
+
+/** MS-DOS date and time, as ZIP headers carry them (local time by convention; we write UTC). */
+function dosDateTime(d: Date): { date: number; time: number } {
+  const year = Math.min(2107, Math.max(1980, d.getUTCFullYear()));
+  return {
+    date: ((year - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
+  };
+}
+
+/** A ZIP archive: local header + data per entry, then the central directory and its end record. No ZIP64. */
+function zip(entries: ZipEntry[], modified: Date): Uint8Array {
+  const { date, time } = dosDateTime(modified);
+  const out: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const local = new DataView(new ArrayBuffer(30));
+    local.setUint32(0, 0x04034b50, true);
+    local.setUint16(4, 20, true); // version needed: 2.0 (deflate)
+    local.setUint16(6, 0, true); // flags: sizes are known, names are ASCII
+    local.setUint16(8, e.method, true);
+    local.setUint16(10, time, true);
+    local.setUint16(12, date, true);
+    local.setUint32(14, e.crc, true);
+    local.setUint32(18, e.compressedSize, true);
+    local.setUint32(22, e.size, true);
+    local.setUint16(26, e.name.length, true);
+    local.setUint16(28, 0, true);
+    out.push(new Uint8Array(local.buffer), e.name, ...e.data);
+
+    const dir = new DataView(new ArrayBuffer(46));
+    dir.setUint32(0, 0x02014b50, true);
+    dir.setUint16(4, 20, true); // made by: 2.0, MS-DOS attributes
+    dir.setUint16(6, 20, true);
+    dir.setUint16(8, 0, true);
+    dir.setUint16(10, e.method, true);
+    dir.setUint16(12, time, true);
+    dir.setUint16(14, date, true);
+    dir.setUint32(16, e.crc, true);
+    dir.setUint32(20, e.compressedSize, true);
+    dir.setUint32(24, e.size, true);
+    dir.setUint16(28, e.name.length, true);
+    // extra length, comment length, disk number, internal and external attributes: all zero
+    dir.setUint32(42, offset, true);
+    central.push(new Uint8Array(dir.buffer), e.name);
+
+    offset += 30 + e.name.length + e.compressedSize;
+  }
+  const centralSize = central.reduce((n, c) => n + c.length, 0);
+  if (offset + centralSize > 0xffffffff || entries.length > 0xffff) throw new Error('XLSX_TOO_LARGE');
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, entries.length, true);
+  end.setUint16(10, entries.length, true);
+  end.setUint32(12, centralSize, true);
+  end.setUint32(16, offset, true);
+  out.push(...central, new Uint8Array(end.buffer));
+
+  const bytes = new Uint8Array(offset + centralSize + 22);
+  let at = 0;
+  for (const part of out) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+
+// ---------------------------------------------------------------- workbook
+
+/** The workbook as the bytes of an .xlsx file. */
+export async function writeXlsx(sheets: readonly XlsxSheet[], opts: XlsxOptions = {}): Promise<Uint8Array> {
+  // A workbook without a sheet is a file Excel refuses to open.
+  const book = sheets.length ? sheets : [{ name: 'Sheet1', rows: [] }];
+  const names = sheetNames(book);
+  const created = opts.created ?? new Date(Date.UTC(1980, 0, 1));
+  const deflate = opts.compress !== false && deflateAvailable();
+  const strings = new SharedStrings();
+  const styles = new Styles();
+  const entry = (path: string, parts: Iterable<string>) => zipEntry(path, parts, deflate);
+
+  // Sheets first: they fill the shared strings and styles the later parts list.
+  const sheetEntries: ZipEntry[] = [];
+  for (let i = 0; i < book.length; i++) sheetEntries.push(await entry(`xl/worksheets/sheet${i + 1}.xml`, sheetXml(book[i]!, i === 0, strings, styles)));
+  const entries = [
+    await entry('[Content_Types].xml', [contentTypes(book.length)]),
+    await entry('_rels/.rels', [ROOT_RELS]),
+    await entry('docProps/core.xml', [coreXml(opts.creator ?? '', created)]),
+    await entry('xl/workbook.xml', [workbookXml(names)]),
+    await entry('xl/_rels/workbook.xml.rels', [workbookRels(book.length)]),
+    await entry('xl/styles.xml', [styles.xml()]),
+    await entry('xl/sharedStrings.xml', strings.xml()),
+    ...sheetEntries,
+  ];
+  return zip(entries, created);
+}
