@@ -1,24 +1,19 @@
-// XLSX through exceljs: one sheet per form, a bold frozen header, every value written as a plain
+// XLSX for unit exports: one sheet per form, a bold frozen header, every value written as a plain
 // value (never a formula; strings already neutralised).
+import { writeXlsx } from '../lib/xlsx.ts';
 import type { ExportTable } from './rows.ts';
 
-/** Excel's limit on sheet names, and characters it refuses in them. */
-const sheetName = (title: string) => title.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31);
+/** Wide enough for the longest value (a Chinese character takes two widths), within reason. */
+function widths(table: ExportTable): number[] {
+  return table.headers.map((header, i) => {
+    let longest = header.length;
+    for (const row of table.rows) longest = Math.max(longest, String(row[i] ?? '').length);
+    return Math.min(40, Math.max(8, longest * 2));
+  });
+}
 
 export async function toXlsx(tables: ExportTable[]): Promise<Uint8Array> {
-  // Loaded on demand: exceljs is large and only export requests need it.
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = '平安金台';
-  for (const table of tables) {
-    const sheet = workbook.addWorksheet(sheetName(table.title), { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.addRow(table.headers).font = { bold: true };
-    for (const row of table.rows) sheet.addRow(row);
-    sheet.columns.forEach((col, i) => {
-      const longest = Math.max(...[table.headers[i], ...table.rows.map((r) => r[i])].map((v) => String(v ?? '').length));
-      col.width = Math.min(40, Math.max(8, longest * 2));
-    });
-  }
-  const buffer = await workbook.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
+  // Sheet names are made safe for Excel (forbidden characters, 31 characters) by the writer.
+  const sheets = tables.map((t) => ({ name: t.title, header: true, rows: [t.headers, ...t.rows], widths: widths(t) }));
+  return writeXlsx(sheets, { creator: '平安金台' });
 }

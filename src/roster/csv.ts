@@ -1,7 +1,9 @@
 // Reading the CSV files offices save from Excel: UTF-8 (with or without BOM) or GBK, quoted fields, CRLF.
-import iconv from 'iconv-lite';
 
 export type CsvEncoding = 'auto' | 'utf-8' | 'gbk';
+
+/** GB18030 is a superset of GBK that workerd's and Node's TextDecoder both know, so no codec table ships in the bundle. */
+const decodeGbk = (bytes: Uint8Array) => new TextDecoder('gb18030').decode(bytes);
 
 /**
  * Decodes a file's bytes. Chinese Excel saves "CSV" as GBK unless told otherwise, so in auto mode
@@ -9,13 +11,13 @@ export type CsvEncoding = 'auto' | 'utf-8' | 'gbk';
  */
 export function decodeCsv(bytes: Uint8Array, encoding: CsvEncoding = 'auto'): string {
   let text: string;
-  if (encoding === 'gbk') text = iconv.decode(bytes, 'gbk');
+  if (encoding === 'gbk') text = decodeGbk(bytes);
   else {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
       if (encoding === 'utf-8') throw new Error('NOT_UTF8');
-      text = iconv.decode(bytes, 'gbk');
+      text = decodeGbk(bytes);
     }
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
