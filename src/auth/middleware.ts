@@ -28,15 +28,18 @@ export async function getPrincipal(deps: Deps, c: Context): Promise<Principal | 
   if (bearer !== undefined) return bearer ? verifyAccessCode(deps.db, bearer) : null;
   const session = await getSignedCookie(c, deps.config.SESSION_SECRET, SESSION_COOKIE);
   if (!session) return null;
-  const id = Number(session.split('.')[0]);
-  if (!Number.isInteger(id)) return null;
+  // Max-Age only asks the browser to forget the cookie; a copied cookie must stop working at two weeks too.
+  const m = /^(\d{1,12})\.([0-9a-z]{1,12})_[A-Za-z0-9_-]+$/.exec(session);
+  const age = m ? deps.now().getTime() - parseInt(m[2]!, 36) : NaN;
+  if (!m || !(age >= -60_000 && age <= SESSION_MAX_AGE_S * 1000)) return null;
+  const id = Number(m[1]);
   const row = await deps.db.query.accessCodes.findFirst({ where: and(eq(accessCodes.id, id), isNull(accessCodes.revokedAt)) });
   return row ? { codeId: row.id, role: row.role, unitCode: row.unitCode } : null;
 }
 
-/** Starts a session for a verified code: `<codeId>.<random>`, signed, HttpOnly, SameSite=Lax. */
+/** Starts a session for a verified code: `<codeId>.<start, base 36 ms>_<random>`, signed, HttpOnly, SameSite=Lax. */
 export async function startSession(deps: Deps, c: Context, principal: Principal): Promise<void> {
-  await setSignedCookie(c, SESSION_COOKIE, `${principal.codeId}.${randomToken(12)}`, deps.config.SESSION_SECRET, {
+  await setSignedCookie(c, SESSION_COOKIE, `${principal.codeId}.${deps.now().getTime().toString(36)}_${randomToken(12)}`, deps.config.SESSION_SECRET, {
     path: '/',
     httpOnly: true,
     sameSite: 'Lax',

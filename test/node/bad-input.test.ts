@@ -7,6 +7,11 @@ import { hazards, submissions } from '../../src/db/schema.ts';
 import { revokeAccessCode, issueAccessCode } from '../../src/auth/codes.ts';
 import { makeTestApp, type TestContext } from '../helpers/app.ts';
 
+/** The session cookie /signin sets for a code, started at `at` (src/auth/middleware.ts startSession). */
+async function sessionCookie(t: TestContext, codeId: number, at: Date, secret = t.deps.config.SESSION_SECRET): Promise<string> {
+  return (await serializeSigned('pingan_session', `${codeId}.${at.getTime().toString(36)}_testtesttest`, secret)).split(';')[0]!;
+}
+
 /** A signed-in code without the sign-in round trip: the same cookie /signin sets. */
 interface Session {
   code: string;
@@ -18,7 +23,7 @@ interface Session {
 
 async function session(t: TestContext, unitCode: string, opts: { leader?: boolean } = {}): Promise<Session> {
   const issued = await issueAccessCode(t.db, { unitCode, leader: opts.leader, label: 'test', now: t.deps.now() });
-  const cookie = (await serializeSigned('pingan_session', `${issued.id}.test`, t.deps.config.SESSION_SECRET)).split(';')[0]!;
+  const cookie = await sessionCookie(t, issued.id, t.deps.now());
   return {
     code: issued.code,
     codeId: issued.id,
@@ -338,7 +343,11 @@ describe('bad input on every route', () => {
 
     // Forged, revoked and wrong-role credentials.
     if (who !== 'none') {
-      const forgedCookie = (await serializeSigned('pingan_session', `${f.admin.codeId}.forged`, 'not-the-secret')).split(';')[0]!;
+      const now = f.t.deps.now();
+      const forgedCookie = await sessionCookie(f.t, f.admin.codeId, now, 'not-the-secret');
+      const expiredCookie = await sessionCookie(f.t, f.admin.codeId, new Date(now.getTime() - 15 * 24 * 3600_000));
+      const futureCookie = await sessionCookie(f.t, f.admin.codeId, new Date(now.getTime() + 24 * 3600_000));
+      const undatedCookie = (await serializeSigned('pingan_session', `${f.admin.codeId}.abcdefgh`, f.t.deps.config.SESSION_SECRET)).split(';')[0]!;
       const sqlCookie = (await serializeSigned('pingan_session', "1 OR 1=1; --", f.t.deps.config.SESSION_SECRET)).split(';')[0]!;
       const nanCookie = (await serializeSigned('pingan_session', '../../etc/passwd', f.t.deps.config.SESSION_SECRET)).split(';')[0]!;
       const forged: [string, Record<string, string>][] = [
@@ -351,6 +360,9 @@ describe('bad input on every route', () => {
         ['unsigned session cookie', { cookie: `pingan_session=${f.admin.codeId}.abc` }],
         ['cookie signed with another secret', { cookie: forgedCookie }],
         ['session of a revoked code', { cookie: f.revokedCookie }],
+        ['session started 15 days ago', { cookie: expiredCookie }],
+        ['session dated tomorrow', { cookie: futureCookie }],
+        ['session without a start time', { cookie: undatedCookie }],
         ['signed cookie with SQL', { cookie: sqlCookie }],
         ['signed cookie with a path', { cookie: nanCookie }],
         ['session cookie of a revoked code with garbage appended', { cookie: `${f.revokedCookie}garbage` }],
@@ -631,6 +643,22 @@ describe('forged, revoked and stale credentials', () => {
     const api = await f.t.app.request('/api/v1/unit/hazards', { headers: { authorization: `Bearer ${f.revokedCode}`, 'cf-connecting-ip': freshIp() } });
     expect(api.status).toBe(401);
     expect(await api.json()).toMatchObject({ error: 'UNAUTHORIZED' });
+  });
+
+  it('a session cookie stops working two weeks after sign-in, even if the browser keeps it', async () => {
+    const f = await fixture();
+    const signin = await f.t.app.request('/signin', urlencoded({ code: f.unit.code, next: '/unit' }));
+    expect(signin.status).toBe(303);
+    const cookie = signin.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await f.t.app.request('/unit', { headers: { cookie } })).status).toBe(200);
+    f.t.setNow(new Date(f.t.deps.now().getTime() + 13 * 24 * 3600_000));
+    expect((await f.t.app.request('/unit', { headers: { cookie } })).status).toBe(200);
+    f.t.setNow(new Date(f.t.deps.now().getTime() + 2 * 24 * 3600_000));
+    const late = await f.t.app.request('/unit', { headers: { cookie } });
+    expect(late.status).toBe(303);
+    expect(late.headers.get('location')).toBe('/signin?next=%2Funit');
+    const api = await f.t.app.request('/api/v1/unit/cadres', { headers: { cookie } });
+    expect(api.status).toBe(401);
   });
 
   it('sign-in refuses junk codes in Chinese and an open redirect in next', async () => {
