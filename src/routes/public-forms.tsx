@@ -286,6 +286,8 @@ export function publicFormRoutes(deps: Deps) {
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'BAD_JSON', '请求体必须是一个 JSON 对象，键为表单字段名');
       const key = c.req.header('idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 须为 1–255 个可见 ASCII 字符');
+      // The unit API stores its keys as unit:<code>:<key> in the same column: a public client must not claim (and so block or probe) them.
+      if (key?.startsWith('unit:')) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', '以 unit: 开头的 Idempotency-Key 留给单位填报接口，请换一个');
       if (turnstileEnabled(deps) && !(await verifyTurnstile(deps, c.req.header('cf-turnstile-response'), clientAddress(c)))) {
         throw new AppError(403, 'TURNSTILE_FAILED', '人机验证未通过：请在 CF-Turnstile-Response 请求头中附上有效的 Turnstile 令牌');
       }

@@ -631,6 +631,24 @@ describe('oversized and invalid UTF-8 answers that are otherwise valid', () => {
   });
 });
 
+describe('idempotency keys', () => {
+  it('a public client cannot claim a unit\'s key namespace to block or probe its submissions', async () => {
+    const f = await fixture();
+    const before = await snapshot(f.t);
+    for (const key of ['unit:chencang:xyz', 'x'.repeat(256), 'bad key', '']) {
+      const res = await f.t.app.request('/api/v1/forms/hazard-tip/submissions', json(VALID_TIP, { 'idempotency-key': key }));
+      expect(res.status, JSON.stringify(key)).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'BAD_IDEMPOTENCY_KEY' });
+    }
+    expect(await snapshot(f.t)).toEqual(before);
+    const visit = await f.unit.api('/api/v1/unit/forms/household-visit/submissions', {
+      body: { cadre: f.ids.cadre, visitDate: '2014-11-04', place: 'chencang-v1', householdHead: '赵六', address: '4组', almanac: true, aware: true, participated: true, satisfaction: 'satisfied' },
+      headers: { 'idempotency-key': 'xyz' },
+    });
+    expect(visit.status).toBe(201);
+  });
+});
+
 describe('forged, revoked and stale credentials', () => {
   it('a revoked code cannot sign in, and its session and Bearer use stop at once', async () => {
     const f = await fixture();
