@@ -9,6 +9,7 @@ import type { Bench } from './types.ts';
 
 const DURATION_S = Number(process.env.BENCH_SUBMIT_SECONDS ?? 10);
 const WARMUP_S = 2;
+const HEALTHZ_S = 5;
 const CONNECTIONS = 16;
 const FORM = 'mass-feedback';
 const BODY = { satisfaction: 'satisfied', aware: 'yes', participated: 'no', opinion: '希望晚上多开展巡逻，路灯也要修一修。' };
@@ -23,19 +24,18 @@ export function machine() {
   };
 }
 
-function cannon(url: string, seconds: number): Promise<autocannon.Result> {
+function cannon(url: string, seconds: number, post = true): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url,
-        method: 'POST',
         connections: CONNECTIONS,
         duration: seconds,
         // Autocannon in its own thread, so the server has the main thread to itself.
         workers: 1,
-        headers: { 'content-type': 'application/json', 'idempotency-key': 'bench-[<id>]' },
-        body: JSON.stringify(BODY),
-        idReplacement: true,
+        ...(post
+          ? { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'bench-[<id>]' }, body: JSON.stringify(BODY), idReplacement: true }
+          : {}),
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
@@ -79,6 +79,11 @@ const bench: Bench = {
       const ratio = Math.round((appRate / bareRate) * 1000) / 1000;
       log(`  ${ok} bare INSERTs in ${bareSeconds.toFixed(2)} s: ${Math.round(bareRate)} inserts/s`);
       log(`  ratio submissions / bare inserts: ${ratio} (aim ≥ ${AIM})`);
+
+      // The floor under any route: the same server answering GET /healthz (one SELECT 1), for scale.
+      const h = await cannon(`${server.url}/healthz`, HEALTHZ_S, false);
+      const healthzRate = Math.round(h['2xx'] / (h.duration || HEALTHZ_S));
+      log(`  for scale, GET /healthz on the same server: ${healthzRate} requests/s, p50 ${h.latency.p50} ms, p99 ${h.latency.p99} ms`);
       return {
         machine: { ...before, loadavgAfter: machine().loadavg },
         route: `POST /api/v1/forms/${FORM}/submissions`,
@@ -97,6 +102,7 @@ const bench: Bench = {
         ratio,
         aim: AIM,
         durability: { journalMode: 'wal', synchronous: 'normal' },
+        healthz: { requestsPerSecond: healthzRate, latencyMs: { p50: h.latency.p50, p99: h.latency.p99 } },
       };
     } finally {
       await server.close();
