@@ -54,11 +54,15 @@ function cut(s: string, max: number): string {
   return s.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
+const NEEDS_ESCAPE = /[&<>"'\r_]|[^\t\n\u0020-\uD7FF\uE000-\uFFFD]/;
+
 /**
  * Cell text as OOXML stores it. Excel reads `_xHHHH_` in strings as an escaped character, so a literal
  * one gets its underscore escaped (`_x005F_`) to come back as typed.
  */
 function cellText(s: string): string {
+  // Most cells need none of this; one test is far cheaper than three replacements over a million cells.
+  if (s.length <= MAX_CELL_CHARS && !NEEDS_ESCAPE.test(s)) return s;
   return xmlText(cut(s.replace(XML_ILLEGAL, ''), MAX_CELL_CHARS)).replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1');
 }
 
@@ -176,13 +180,14 @@ function* sheetXml(sheet: XlsxSheet, first: boolean, strings: SharedStrings, sty
   );
   if (cols.length) yield `<cols>${cols.join('')}</cols>`;
   yield '<sheetData>';
+  const columns = Array.from({ length: width }, (_, i) => columnName(i));
   for (let r = 0; r < sheet.rows.length; r++) {
     const row = sheet.rows[r]!;
     const style = styles.index({ ...sheet.rowStyle?.(row, r), ...(sheet.header && r === 0 ? { bold: true } : {}) });
     const s = style ? ` s="${style}"` : '';
     let xml = `<row r="${r + 1}">`;
     for (let c = 0; c < row.length; c++) {
-      const ref = `${columnName(c)}${r + 1}`;
+      const ref = `${columns[c]}${r + 1}`;
       const v = row[c];
       if (typeof v === 'number' && Number.isFinite(v)) xml += `<c r="${ref}"${s}><v>${v}</v></c>`;
       // NaN and Infinity have no XLSX form; showing them as text keeps the fault visible instead of a blank.
