@@ -18,6 +18,7 @@ import { ActionForms, FieldErrors, findHazard, findVisibleHazard, formInput, Haz
 const HOME = '/admin/hazards';
 const TABS: { status: StatusFilter; label: string }[] = [
   { status: 'triage', label: '待处理（分办 / 核查）' },
+  { status: 'fixed_reported', label: '待核查销号' },
   { status: 'open', label: '督办中（逾期在前）' },
   { status: 'overdue', label: '已逾期' },
   { status: 'closed', label: '已办结' },
