@@ -45,6 +45,7 @@ dl.kv dt{color:#59636e}dl.kv dd{margin:0}
 details.co{margin-top:8px}details.co label.opt{display:inline-flex;margin-right:12px}
 .actions form{border-top:1px solid #e3e6ea;padding-top:8px;margin-top:12px}
 .who{font-size:14px;color:#59636e;margin:0}
+.row{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0}
 `;
 
 export interface UnitOption {
