@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
 import { AppError, isDatabaseUnavailable, loggableError } from './lib/errors.ts';
 import { Layout } from './web/layout.tsx';
+import { limitBody, MAX_MULTIPART_BYTES } from './abuse/body-limit.ts';
 import { coreRoutes } from './routes/core.tsx';
 import { sheetsRoutes } from './sheets/routes.tsx';
 import { publicFormRoutes } from './routes/public-forms.tsx';
@@ -40,6 +41,8 @@ function ErrorPage(props: { status: number; message: string }) {
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
+  // No route takes more than a phone photo and its form; routes with smaller bodies cap themselves lower.
+  app.use('*', limitBody(MAX_MULTIPART_BYTES));
   app.route('/', coreRoutes(deps));
   app.route('/', sheetsRoutes(deps));
   app.route('/', publicFormRoutes(deps));
