@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/index.ts';
+import { issueAccessCode, OFFICE_UNIT } from '../../src/auth/codes.ts';
 import { DATABASE_RETRY_MESSAGE } from '../../src/routes/public-forms.tsx';
 import { memoryPhotoStore } from '../../src/submissions/photos.ts';
 import { makeTestApp } from '../helpers/app.ts';
@@ -266,5 +267,73 @@ describe('the database failing mid-request', () => {
     expect((await app.request('/healthz')).status).toBe(200);
     expect((await postTip(app, 'while-down')).status).toBe(201);
     expect((await counts(db)).submissions).toBe(1);
+  });
+});
+
+describe('the database failing under the other writers', () => {
+  it("a liaison's visit through the unit API: 503 at any statement, nothing stored, then stored once", async () => {
+    const { db, faults, app, logged } = await setup();
+    const { code } = await issueAccessCode(db, { unitCode: 'chencang' });
+    const [cadre] = await db.all<{ id: number }>(sql`select id from cadres where unit_code = 'chencang' and role = 'cadre' limit 1`);
+    const visit = {
+      cadre: cadre!.id,
+      visitDate: '2014-11-04',
+      place: 'chencang-v1',
+      householdHead: '赵六',
+      address: '陈仓示范村一5组2号',
+      phone: '13900001111',
+      almanac: 'yes',
+      aware: 'yes',
+      participated: 'no',
+      satisfaction: 'basically_satisfied',
+    };
+    const { cuts, res } = await cutEverywhere(
+      db,
+      faults,
+      networkError,
+      (n) =>
+        app.request('/api/v1/unit/forms/household-visit/submissions', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${code}`, 'content-type': 'application/json', 'idempotency-key': `visit-${n}` },
+          body: JSON.stringify(visit),
+        }),
+      async (r) => {
+        expect(r.status).toBe(503);
+        expect(((await r.json()) as { message: string }).message).toMatch(RETRY_MESSAGE);
+      },
+    );
+    expect(cuts).toBeGreaterThanOrEqual(4);
+    expect(res.status).toBe(201);
+    expect(await counts(db)).toMatchObject({ submissions: 1, submission_personal: 1 });
+    for (const line of logged) expect(line).not.toContain(visit.phone);
+  });
+
+  it('the office assigning a hazard: at any cut the hazard keeps its state and gets no event; then one move, one event', async () => {
+    const { db, faults, app } = await setup();
+    expect((await postTip(app, 'tip')).status).toBe(201);
+    const [hazard] = await db.all<{ id: number; state: string }>(sql`select id, state from hazards`);
+    const { code } = await issueAccessCode(db, { unitCode: OFFICE_UNIT });
+    const before = await db.all(sql`select state, lead_unit_code, deadline from hazards`);
+    const { cuts, res } = await cutEverywhere(
+      db,
+      faults,
+      diskError,
+      () =>
+        app.request(`/api/v1/admin/hazards/${hazard!.id}/transitions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${code}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'assign', leadUnit: 'police', days: 3 }),
+        }),
+      async (r) => {
+        expect(r.status).toBe(503);
+        expect(await db.all(sql`select state, lead_unit_code, deadline from hazards`)).toEqual(before);
+      },
+    );
+    expect(cuts).toBeGreaterThanOrEqual(3);
+    expect(res.status).toBe(200);
+    const [after] = await db.all<{ state: string; lead: string }>(sql`select state, lead_unit_code as lead from hazards`);
+    expect(after).toEqual({ state: 'assigned', lead: 'police' });
+    const events = await db.all<{ action: string }>(sql`select action from hazard_events order by id`);
+    expect(events.filter((e) => e.action === 'assign')).toHaveLength(1);
   });
 });
