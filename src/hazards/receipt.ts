@@ -92,7 +92,7 @@ const normaliseReceipt = (s: string) => s.toUpperCase().replace(/[\s-]/g, '');
  * The tipster's callback: fixed confirms the close-out, not fixed reopens it for the office.
  * 404 for an unknown receipt or one without a hazard; 409 before close-out or after feedback was given.
  */
-export async function tipsterFeedback(deps: Pick<Deps, 'db' | 'now'>, receipt: string, fixed: boolean, note?: string): Promise<TransitionResult> {
+export async function tipsterFeedback(deps: Pick<Deps, 'db' | 'now'>, receipt: string, fixed: boolean): Promise<TransitionResult> {
   const code = normaliseReceipt(receipt);
   if (!/^[A-Z0-9]{4,32}$/.test(code)) throw notFound('找不到该回执');
   const [sub] = await deps.db.select({ id: submissions.id, deletedAt: submissions.deletedAt }).from(submissions).where(eq(submissions.receipt, code));
@@ -110,7 +110,7 @@ export async function tipsterFeedback(deps: Pick<Deps, 'db' | 'now'>, receipt: s
   return transition(deps, {
     hazardId: root.id,
     actor: { role: 'tipster' },
+    // No free text from the public: it could carry a phone number to every unit that reads the history.
     action: fixed ? 'confirm_fixed' : 'reopen',
-    input: { note: note?.slice(0, 500) },
   });
 }

@@ -1,6 +1,6 @@
 // Hazard records: creation with a readable number, and every move along the state machine in one
 // transaction (hazards + hazard_events), checked against the tables in states.ts.
-import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { ResultSet } from '@libsql/client';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Deps } from '../deps.ts';
@@ -40,13 +40,12 @@ export const NUMBER_PREFIX = 'YH';
 /** `YH-YYYYMMDD-NNNN`, NNNN counting the hazards of that Asia/Shanghai day. */
 export async function nextHazardNumber(tx: DbOrTx, day: string): Promise<string> {
   const stem = `${NUMBER_PREFIX}-${day.replaceAll('-', '')}-`;
+  // Numerically, so a day past 9999 hazards keeps counting (text order would put -9999 after -10000).
   const [last] = await tx
-    .select({ number: hazards.number })
+    .select({ n: sql<number | null>`max(cast(substr(${hazards.number}, ${stem.length + 1}) as integer))` })
     .from(hazards)
-    .where(like(hazards.number, `${stem}%`))
-    .orderBy(desc(hazards.number))
-    .limit(1);
-  const n = last ? Number(last.number.slice(stem.length)) + 1 : 1;
+    .where(like(hazards.number, `${stem}%`));
+  const n = (last?.n ?? 0) + 1;
   return `${stem}${String(n).padStart(4, '0')}`;
 }
 

@@ -157,7 +157,8 @@ export const ACTIONS = {
     to: 'reopened',
     by: ['tipster'],
     requires: [],
-    optional: ['note'],
+    // No free text from the public: it would reach every unit reading the history.
+    optional: [],
     publicText: '您反映仍未整改，已转区综治办重新处理',
   },
   confirm_fixed: {

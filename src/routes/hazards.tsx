@@ -121,7 +121,7 @@ export function hazardsRoutes(deps: Deps) {
     if (typeof body.fixed !== 'boolean') {
       throw new AppError(422, 'VALIDATION', '请说明是否已整改（fixed: true 或 false）', { errors: [{ field: 'fixed', message: '应为 true 或 false' }] });
     }
-    const result = await tipsterFeedback(deps, receipt, body.fixed, typeof body.note === 'string' ? body.note : undefined);
+    const result = await tipsterFeedback(deps, receipt, body.fixed);
     return c.json({ state: result.state, stateLabel: stateLabel(result.state), fixed: body.fixed });
   });
 

@@ -87,12 +87,12 @@ describe('a tip from submission to close-out and the tipster callback', () => {
     for (const secret of [...Object.values(PERSONAL), '李明', '王强', '张某', '催办', '公安', 'police', 'work-safety', '安监', 'dongfeng']) expect(text).not.toContain(secret);
 
     // Not fixed: it reopens for the office, with an event; the receipt says so.
-    const fb = await post(t, `/api/v1/receipts/${receipt.toLowerCase()}/feedback`, { 'content-type': 'application/json' }, { fixed: false });
+    const fb = await post(t, `/api/v1/receipts/${receipt.toLowerCase()}/feedback`, { 'content-type': 'application/json' }, { fixed: false, note: '我的电话 13900000000' });
     expect(fb).toEqual({ status: 200, body: { state: 'reopened', stateLabel: '群众反映未整改，待重新分办', fixed: false } });
     const [row] = await t.db.select().from(hazards).where(eq(hazards.id, hazard.id));
     expect([row!.state, row!.closedAt, row!.closedDay, row!.closedOnTime]).toEqual(['reopened', null, null, null]);
     const last = (await t.db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, hazard.id)).orderBy(hazardEvents.id)).at(-1)!;
-    expect([last.action, last.fromState, last.toState, last.actorRole]).toEqual(['reopen', 'closed', 'reopened', 'tipster']);
+    expect([last.action, last.fromState, last.toState, last.actorRole, last.note]).toEqual(['reopen', 'closed', 'reopened', 'tipster', null]);
     expect((await findReceipt(t.deps, receipt))!.history.at(-1)).toMatchObject({ status: '群众反映未整改，待重新分办', note: '您反映仍未整改，已转区综治办重新处理' });
 
     // It is back in the office's triage queue.

@@ -304,3 +304,14 @@ describe('the supervision pass', () => {
     expect([row!.overdue, row!.remindedAt]).toEqual([true, Date.parse('2014-11-04T03:00:00Z')]);
   });
 });
+
+describe('numbers past 9999 a day', () => {
+  it('keep counting numerically', async () => {
+    const { db } = await makeTestApp({ now: NOW });
+    const first = await tip(db);
+    await db.update(hazards).set({ number: 'YH-20141104-9999' }).where(eq(hazards.id, first.id));
+    const next = await tip(db);
+    expect(next.number).toBe('YH-20141104-10000');
+    expect((await tip(db)).number).toBe('YH-20141104-10001');
+  });
+});
