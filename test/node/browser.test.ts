@@ -239,7 +239,12 @@ describe('in Chromium at 375×667', () => {
     const [tip] = await db.select().from(submissions).where(eq(submissions.id, hazard!.submissionId!));
     await context.clearCookies();
     await page.goto(`${base}/r/${tip!.receipt}`);
-    expect(await page.content()).toContain('已销号');
+    expect(await textOf('.card:has(h2)')).toContain('当前状态：已销号');
     await shot('c-08-receipt-closed');
+    // …and asks whether it really is fixed: the resident confirms with one tap.
+    await Promise.all([page.waitForURL(/feedback=fixed/), page.click('button[name=fixed][value=yes]')]);
+    expect(await page.content()).toContain('感谢您确认整改到位');
+    await shot('c-09-resident-confirms');
+    expect((await db.select().from(hazards).where(eq(hazards.id, hazard!.id)))[0]!.state).toBe('closed');
   }, 40_000);
 });
