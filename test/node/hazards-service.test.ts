@@ -62,6 +62,28 @@ describe('the state machine tables', () => {
   });
 });
 
+describe('the graph of the machine', () => {
+  it('reaches every state from where hazards start, and no open state is a dead end', () => {
+    const seen = new Set<string>(['reported', 'fixed_on_spot', 'rectifying']);
+    const queue = [...seen];
+    while (queue.length) {
+      const state = queue.shift()!;
+      for (const a of ACTION_IDS) {
+        const to = nextState(state, a);
+        if (to && !seen.has(to)) {
+          seen.add(to);
+          queue.push(to);
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual([...STATE_IDS].sort());
+    for (const s of STATE_IDS.filter(isOpen)) {
+      const moves = ACTION_IDS.filter((a) => (ACTIONS[a] as { to?: string }).to && nextState(s, a) !== null && nextState(s, a) !== s);
+      expect(moves.length, s).toBeGreaterThan(0);
+    }
+  });
+});
+
 const VALID_INPUT: Record<HazardAction, (keeperId: number) => TransitionInput> = {
   assign: () => ({ leadUnit: 'police', coUnits: ['work-safety'], deadline: '2014-11-10' }),
   reassign: () => ({ leadUnit: 'police', deadline: '2014-11-12' }),
