@@ -51,6 +51,9 @@ export function coreRoutes(deps: Deps) {
             </ul>
           )}
           <p class="muted">扫描张贴的二维码也可直接打开表单，无需注册。</p>
+          <p>
+            <a href="/r">凭回执码查询办理进度</a>
+          </p>
         </div>
         <div class="card">
           <h2>工作人员</h2>
