@@ -7,6 +7,7 @@ import { metricValues, type Answers } from '../forms/engine.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../auth/codes.ts';
+import { enqueueTabs, tabsForForm } from '../sheets/outbox.ts';
 
 export interface UnitRecord {
   id: number;
@@ -105,6 +106,8 @@ export async function updateRecord(
       before: snapshot(record),
       after: snapshot(next),
     });
+    // The sheet shows these figures too; an edit makes its tabs stale just as a new entry does.
+    await enqueueTabs(tx, tabsForForm(record.formId), at);
   });
 }
 
@@ -129,5 +132,6 @@ export async function deleteRecord(db: Db, principal: Principal, record: UnitRec
       before: snapshot(record),
       after: null,
     });
+    await enqueueTabs(tx, tabsForForm(record.formId), at);
   });
 }

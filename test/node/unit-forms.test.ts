@@ -2,7 +2,8 @@
 // against R5, edits and deletes with an audit trail, and every reach into another unit refused.
 import { describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
-import { cadres, submissionAudit, submissionPersonal, submissions } from '../../src/db/schema.ts';
+import { cadres, sheetOutbox, submissionAudit, submissionPersonal, submissions } from '../../src/db/schema.ts';
+import { tabsForForm } from '../../src/sheets/outbox.ts';
 import { makeTestApp, type TestContext } from '../helpers/app.ts';
 import { signIn, type Session } from '../helpers/unit-portal.ts';
 
@@ -233,6 +234,7 @@ describe('editing and deleting own records', () => {
     const edited = await postVisit(s, cadre.id, { householdHead: '李四娃', satisfaction: 'dissatisfied', participated: 'yes' });
     expect(edited.status).toBe(303);
     expect((await liveRows(t, 'household-visit', 'chencang')).length).toBe(2);
+    await t.db.delete(sheetOutbox);
     const res = await s.post(`/unit/forms/household-visit/${row!.id}`, {
       cadre: String(cadre.id), visitDate: '2014-11-03', place: 'chencang-v2', householdHead: '李四', address: '陈仓示范村二1组', phone: '',
       almanac: 'yes', aware: 'no', participated: 'yes', satisfaction: 'dissatisfied',
@@ -248,6 +250,9 @@ describe('editing and deleting own records', () => {
     expect(audit).toMatchObject({ action: 'update', actor: `unit:chencang#${s.codeId}`, at: t.deps.now().getTime() });
     expect(JSON.parse(audit!.before!).answers).toMatchObject({ satisfaction: 'basically_satisfied', place: 'chencang-v1' });
     expect(JSON.parse(audit!.after!).answers).toMatchObject({ satisfaction: 'dissatisfied', place: 'chencang-v2' });
+    // The edit makes the leaders' visit tabs stale, in the same transaction.
+    expect((await t.db.select().from(sheetOutbox)).map((j) => j.tab).sort()).toEqual([...tabsForForm('household-visit')].sort());
+    await t.db.delete(sheetOutbox);
 
     const del = await s.post(`/unit/forms/household-visit/${row!.id}/delete`, {});
     expect(del.status).toBe(303);
@@ -255,6 +260,7 @@ describe('editing and deleting own records', () => {
     const trail = await t.db.select().from(submissionAudit).where(eq(submissionAudit.submissionId, row!.id));
     expect(trail.map((a) => a.action)).toEqual(['update', 'delete']);
     expect(trail[1]!.after).toBeNull();
+    expect((await t.db.select().from(sheetOutbox)).map((j) => j.tab).sort()).toEqual([...tabsForForm('household-visit')].sort());
     expect(await liveRows(t, 'household-visit', 'chencang')).toHaveLength(1);
     const dash = await (await s.page('/unit')).text();
     expect(new RegExp(`<tr data-cadre="${cadre.id}">[\\s\\S]*?1 / 80`).test(dash)).toBe(true);
