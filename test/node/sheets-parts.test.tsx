@@ -14,7 +14,8 @@ import { sheetsSyncCommand } from '../../src/sheets/command.ts';
 import { enqueueTabs, FORM_TABS, tabsForForm } from '../../src/sheets/outbox.ts';
 import { answerCell, TAB_IDS } from '../../src/sheets/tabs.ts';
 import { transition } from '../../src/hazards/service.ts';
-import { hazards, sheetOutbox } from '../../src/db/schema.ts';
+import { hazards, rankingSnapshots, sheetOutbox, units } from '../../src/db/schema.ts';
+import { acquireLease, releaseLease } from '../../src/sheets/meta.ts';
 import forms from '../../forms/index.ts';
 
 let fake: FakeGoogle;
@@ -177,6 +178,43 @@ describe('flush mechanics', () => {
     expect(shrunkRanges([tab], { opinions: { rows: 5, cols: 4 } })).toEqual(["'It''s'!A3:D5", "'It''s'!C1:D2"]);
     expect(shrunkRanges([tab], { opinions: { rows: 2, cols: 2 } })).toEqual([]);
     expect(shrunkRanges([tab], {})).toEqual([]);
+  });
+});
+
+describe('concurrency and growth', () => {
+  it('lets one flush at a time hold the lease, until it expires', async () => {
+    const t = await makeSheetsApp(fake);
+    expect(await acquireLease(t.db, 'a', 1000, 600_000)).toBe(true);
+    expect(await acquireLease(t.db, 'b', 2000, 600_000)).toBe(false);
+    await releaseLease(t.db, 'b');
+    expect(await acquireLease(t.db, 'b', 3000, 600_000)).toBe(false);
+    expect(await acquireLease(t.db, 'b', 601_000, 600_000)).toBe(true);
+    await releaseLease(t.db, 'b');
+    expect(await acquireLease(t.db, 'c', 601_001, 600_000)).toBe(true);
+
+    // A flush that finds the lease taken leaves the jobs for the next run.
+    await enqueueTabs(t.db, ['overview']);
+    t.setNow(new Date(700_000));
+    expect(await flushSheets(t.deps, { sleep: async () => {} })).toMatchObject({ status: 'busy' });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('grows a tab\'s grid in the structure call before writing past its last row', async () => {
+    const t = await makeSheetsApp(fake);
+    await flushSheets(t.deps, { full: true, sleep: async () => {} });
+    expect(fake.sheet('每日排名')!.rowCount).toBe(1000);
+    // 1,100 ranking rows: more than a new tab's 1,000.
+    const days = Array.from({ length: 55 }, (_, i) => `2014-${String(10 + Math.floor(i / 30)).padStart(2, '0')}-${String((i % 30) + 1).padStart(2, '0')}`);
+    const unitCodes = (await t.db.select({ code: units.code }).from(units).where(eq(units.kind, 'department'))).map((u) => u.code);
+    for (const day of days) {
+      await t.db.insert(rankingSnapshots).values(unitCodes.map((unitCode, i) => ({ day, unitCode, grp: 'departments' as const, score: 5000, rank: i + 1, metrics: '{}', computedAt: 1 })));
+    }
+    await enqueueTabs(t.db, ['rankings']);
+    fake.requests.length = 0;
+    expect(await flushSheets(t.deps, { sleep: async () => {} })).toMatchObject({ status: 'sent' });
+    const structure = fake.requests.find((r) => r.kind === 'batchUpdate')!.body as { requests: unknown[] };
+    expect(structure.requests).toEqual([{ appendDimension: { sheetId: expect.any(Number), dimension: 'ROWS', length: 1101 - 1000 + 500 } }]);
+    expect(fake.readTab('每日排名')).toHaveLength(1101);
   });
 });
 
