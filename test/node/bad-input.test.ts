@@ -119,6 +119,7 @@ const BODY_ATTACKS: BodyAttack[] = [
   { name: 'no content type', body: 'action=assign&place=x' },
   { name: 'multipart with a broken boundary', contentType: 'multipart/form-data; boundary=zzz', body: '--zzz\r\nContent-Disposition: form-data; name="place"\r\n\r\nabc\r\n--zz' },
   { name: 'multipart without boundary', contentType: 'multipart/form-data', body: 'garbage' },
+  { name: 'multipart part without Content-Disposition', contentType: 'multipart/form-data; boundary=zzz', body: '--zzz\r\nX: y\r\n\r\nabc\r\n--zzz--\r\n' },
   { name: 'urlencoded with broken escapes', contentType: 'application/x-www-form-urlencoded', body: 'place=%E4%B8&action=%ZZ&code=%' },
   { name: 'invalid UTF-8 in JSON', contentType: 'application/json; charset=utf-8', body: invalidUtf8Json },
   { name: 'invalid UTF-8 in a form', contentType: 'application/x-www-form-urlencoded; charset=utf-8', body: invalidUtf8Form },
