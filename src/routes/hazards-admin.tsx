@@ -126,9 +126,6 @@ export function hazardAdminPages(deps: Deps) {
   const readers = requireRole(deps, ['admin', 'leader']);
   const admin = requireRole(deps, ['admin']);
 
-  // The landing page links /admin; the office's daily work starts at the hazard queue.
-  app.get('/admin', readers, (c) => c.redirect(HOME, 303));
-
   app.get(HOME, readers, async (c) => {
     const raw = c.req.query('status') || 'triage';
     const status: StatusFilter = isStatusFilter(raw) ? raw : 'triage';

@@ -15,10 +15,13 @@ export const ROLE_LABELS: Record<Principal['role'], string> = {
   leader: '领导查看（只读）',
 };
 
-/** Only same-site paths: an open redirect would let a phishing link borrow our sign-in page. */
+/** Where each role starts when the sign-in link did not say where to go. */
+const HOME_BY_ROLE: Record<Principal['role'], string> = { admin: '/admin', leader: '/leader', unit: '/unit' };
+
+/** Only same-site paths: an open redirect would let a phishing link borrow our sign-in page. Empty means "the role's home". */
 export function safeNext(next: string | undefined | null): string {
   // Visible ASCII only: a browser drops a tab or newline inside a URL, so "/<TAB>/evil" would become "//evil" (and a newline cannot go in a header at all).
-  if (!next || !/^\/(?![/\\])[\x21-\x7e]*$/.test(next)) return '/unit';
+  if (!next || !/^\/(?![/\\])[\x21-\x7e]*$/.test(next)) return '';
   return next;
 }
 
@@ -29,7 +32,7 @@ function SignInPage(props: { next: string; error?: string; current?: { unitName:
       {props.current ? (
         <div class="ok">
           <p>
-            您已登录：{props.current.unitName} · {ROLE_LABELS[props.current.role]}。<a href={props.next}>继续</a> ·{' '}
+            您已登录：{props.current.unitName} · {ROLE_LABELS[props.current.role]}。<a href={props.next || HOME_BY_ROLE[props.current.role]}>继续</a> ·{' '}
             <a href="/signout">退出登录</a>
           </p>
         </div>
@@ -112,7 +115,7 @@ export function unitSigninRoutes(deps: Deps) {
     if (state.failures > 0) await clearFailures(deps.db, client);
     await touchAccessCode(deps.db, principal.codeId, now);
     await startSession(deps, c, principal);
-    return c.redirect(next, 303);
+    return c.redirect(next || HOME_BY_ROLE[principal.role], 303);
   });
 
   const signOut = (c: Context) => {

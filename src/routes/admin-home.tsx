@@ -1,0 +1,93 @@
+// The district office's home: what needs attention today, where each job lives, and the sheet's health.
+import { Hono } from 'hono';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { requireRole, type AuthEnv } from '../auth/middleware.ts';
+import { hazards, submissions } from '../db/schema.ts';
+import { STATE_IDS, awaitsOffice, isOpen } from '../hazards/states.ts';
+import { latestSnapshotDay } from '../rankings/index.ts';
+import { getSheetStatus, SheetStatusCard } from '../sheets/status.tsx';
+import { shanghaiDay } from '../lib/time.ts';
+import { Layout } from '../web/layout.tsx';
+
+const OPEN_STATES = STATE_IDS.filter(isOpen);
+const TRIAGE_STATES = STATE_IDS.filter(awaitsOffice);
+
+const CSS = `.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:8px}
+.fig{background:#fff;border-radius:10px;padding:12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
+.fig b{display:block;font-size:26px}.fig.hot b{color:#b3261e}
+.links li{margin:6px 0}`;
+
+export function adminHomeRoutes(deps: Deps) {
+  const app = new Hono<AuthEnv>();
+
+  app.get('/admin', requireRole(deps, ['admin', 'leader']), async (c) => {
+    const principal = c.get('principal');
+    const today = shanghaiDay(deps.now());
+    const hazardCount = async (...where: Parameters<typeof and>) =>
+      (await deps.db.select({ n: count() }).from(hazards).where(and(...where)))[0]?.n ?? 0;
+    const [triage, open, overdue, closedToday, submittedToday, latestDay, sheet] = await Promise.all([
+      hazardCount(inArray(hazards.state, TRIAGE_STATES)),
+      hazardCount(inArray(hazards.state, OPEN_STATES)),
+      hazardCount(inArray(hazards.state, OPEN_STATES), eq(hazards.overdue, true)),
+      hazardCount(eq(hazards.closedDay, today)),
+      deps.db
+        .select({ n: count() })
+        .from(submissions)
+        .where(and(eq(submissions.day, today), isNull(submissions.deletedAt)))
+        .then((r) => r[0]?.n ?? 0),
+      latestSnapshotDay(deps.db),
+      getSheetStatus(deps),
+    ]);
+    const isAdmin = principal.role === 'admin';
+    return c.html(
+      <Layout title="区综治办" heading="平安金台 · 区综治办" wide css={CSS}>
+        <p class="muted">
+          {isAdmin ? '区综治办' : '领导（只读）'} · <a href="/signout">退出</a>
+        </p>
+        <h1>今日概况（{today}）</h1>
+        <div class="figs">
+          <a class={`fig${triage > 0 ? ' hot' : ''}`} href="/admin/hazards">
+            <b>{triage}</b>待分办、待核查的隐患
+          </a>
+          <a class={`fig${overdue > 0 ? ' hot' : ''}`} href="/admin/hazards?status=overdue">
+            <b>{overdue}</b>已超期的隐患
+          </a>
+          <div class="fig">
+            <b>{open}</b>整改中（含待办）
+          </div>
+          <div class="fig">
+            <b>{closedToday}</b>今日销号
+          </div>
+          <div class="fig">
+            <b>{submittedToday}</b>今日收到的填报
+          </div>
+        </div>
+        <div class="card">
+          <h2>工作入口</h2>
+          <ul class="links">
+            <li>
+              <a href="/admin/hazards">隐患督办</a>：分办、挂牌督办、核查销号，超期的排在最前
+            </li>
+            <li>
+              <a href="/leader">每日排名</a>
+              {latestDay ? `（最新：${latestDay}）` : '（尚未生成，每天 0:05 自动计算）'} · <a href="/leader/circular">打印通报</a> ·{' '}
+              <a href="/leader/workbook.xlsx">下载汇总表（Excel）</a>
+            </li>
+            <li>
+              <a href="/unit">各单位进度</a>：按单位查看入户下访、任务、巡逻队
+            </li>
+            {isAdmin ? (
+              <li>
+                <a href="/admin/access">访问码管理</a>：为镇街、部门和领导发放、停用访问码
+              </li>
+            ) : null}
+          </ul>
+        </div>
+        <SheetStatusCard status={sheet} />
+      </Layout>,
+    );
+  });
+
+  return app;
+}
