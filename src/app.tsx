@@ -18,6 +18,7 @@ import { unitFormRoutes } from './routes/unit-forms.tsx';
 import { unitExportRoutes } from './routes/unit-export.tsx';
 import { rankingsRoutes } from './routes/rankings.tsx';
 import { hazardsRoutes } from './routes/hazards.tsx';
+import { adminHomeRoutes } from './routes/admin-home.tsx';
 import './hazards/register.ts';
 
 export type AppEnv = { Variables: Record<string, never> };
@@ -54,6 +55,7 @@ export function createApp(deps: Deps) {
   app.route('/', unitDashboardRoutes(deps));
   app.route('/', unitFormRoutes(deps));
   app.route('/', unitExportRoutes(deps));
+  app.route('/', adminHomeRoutes(deps));
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));
 
