@@ -14,7 +14,12 @@ export interface GoogleSheetsOptions {
   tokenUrl: string;
   /** Defaults to the runtime's fetch; gaxios would otherwise import node-fetch outside a browser. */
   fetch?: typeof fetch;
+  /** Per request, token included; default REQUEST_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
+
+/** A Google (or relay) that accepts and never answers must fail the flush, not hold it and every later run behind it. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 type Jwt = InstanceType<typeof googleAuth.JWT>;
 type Transporter = Jwt['transporter'];
@@ -60,7 +65,7 @@ export function createGoogleSheetsGateway(opts: GoogleSheetsOptions): SheetsGate
     keyId: key.private_key_id,
     scopes: SCOPES,
     // Without it gaxios imports node-fetch whenever there is no `window`, Workers included.
-    transporterOptions: { fetchImplementation: fetchImpl as never },
+    transporterOptions: { fetchImplementation: fetchImpl as never, timeout: opts.timeoutMs ?? REQUEST_TIMEOUT_MS },
   });
   routeTransporter(auth.transporter, opts.tokenUrl);
   const rootUrl = opts.apiRoot.endsWith('/') ? opts.apiRoot : `${opts.apiRoot}/`;

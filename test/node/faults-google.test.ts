@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { sheetOutbox, submissions } from '../../src/db/schema.ts';
 import type { Deps } from '../../src/deps.ts';
-import { sheetsGatewayFromConfig } from '../../src/sheets/client.ts';
+import { createGoogleSheetsGateway, sheetsGatewayFromConfig } from '../../src/sheets/client.ts';
 import { flushSheets } from '../../src/sheets/flush.ts';
 import { TAB_TITLES } from '../../src/sheets/tabs.ts';
 import '../../src/sheets/register.ts';
@@ -143,4 +143,28 @@ describe('Google failing', () => {
     const [{ n } = { n: 0 }] = await t.db.all<{ n: number }>(sql`select count(*) as n from submissions`);
     expect(n).toBe(2);
   });
+
+  it('hung (accepts, never answers): the flush gives up after its request timeout, keeps its jobs, and the next run is not blocked', async () => {
+    const t = await appWithSheets();
+    const hungGateway = createGoogleSheetsGateway({
+      serviceAccountJson: google.serviceAccountJson,
+      spreadsheetId: google.spreadsheetId,
+      apiRoot: google.apiRoot,
+      tokenUrl: google.tokenUrl,
+      timeoutMs: 300,
+    });
+    const deps: Deps = { ...t.deps, sheets: hungGateway };
+    expect((await submit(t, '谷歌不回话时的意见')).res.status).toBe(201);
+    // Far longer than any test: without a timeout the flush, and on Node every later */5 run behind it, would wait forever.
+    google.inject({ delayMs: 60_000, times: 100 });
+    const started = performance.now();
+    const result = await flushSheets(deps, { sleep: noSleep });
+    expect(result.status).toBe('failed');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect((await state(t)).jobs.map((j) => j.tab)).toEqual(expect.arrayContaining(['opinions', 'overview']));
+    google.clearInjections();
+    t.setNow(new Date(t.deps.now().getTime() + 31 * 60_000));
+    expect((await flushSheets(deps, { sleep: noSleep })).status).toBe('sent');
+    expect(opinionsTab()).toContain('谷歌不回话时的意见');
+  }, 20_000);
 });
