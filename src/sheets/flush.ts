@@ -103,7 +103,7 @@ export async function flushSheets(deps: Deps, opts: FlushOptions = {}): Promise<
       for (const t of built) shapes[t.id] = { rows: t.rows.length, cols: tabWidth(t) };
       await db.delete(sheetOutbox).where(lte(sheetOutbox.id, maxId));
       await writeMeta(db, { [META.lastSuccessAt]: String(now()), [META.failures]: '0', [META.retryAt]: null, [META.shapes]: JSON.stringify(shapes), [META.requests]: budget.serialise() }, now());
-      deps.log.info('sheets: flushed', { tabs, jobs: maxId, requests: budget.used, strays });
+      deps.log.info('sheets: flushed', { tabs, jobs: pending, requests: budget.used, strays });
       return { status: 'sent', tabs, jobs: pending, requests: budget.used };
     } catch (err) {
       const error = err instanceof SheetsApiError ? err.message : `sheets flush failed: ${(err as Error).message ?? String(err)}`;
