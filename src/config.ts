@@ -22,6 +22,11 @@ const ConfigSchema = v.object({
   TURNSTILE_SITE_KEY: optionalText,
   TURNSTILE_SECRET: optionalText,
   /** Turnstile's siteverify endpoint; set for tests or a relay. */
+  /** Node behind a reverse proxy: take the client address from the proxy's X-Forwarded-For, not the socket. */
+  TRUST_PROXY: v.optional(
+    v.pipe(v.string(), v.trim(), v.toLowerCase(), v.picklist(['1', '0', 'true', 'false', 'yes', 'no'], 'TRUST_PROXY must be true or false'), v.transform((s) => ['1', 'true', 'yes'].includes(s))),
+    'false',
+  ),
   TURNSTILE_VERIFY_URL: v.optional(url('TURNSTILE_VERIFY_URL'), 'https://challenges.cloudflare.com/turnstile/v0/siteverify'),
   /** Public submissions allowed per client address and form per minute. */
   SUBMIT_RATE_LIMIT: v.optional(v.pipe(v.string(), v.toNumber('SUBMIT_RATE_LIMIT must be a number'), v.integer('SUBMIT_RATE_LIMIT must be a whole number'), v.minValue(1, 'SUBMIT_RATE_LIMIT must be at least 1')), '60'),

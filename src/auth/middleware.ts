@@ -3,11 +3,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
+import { clientAddress } from '../abuse/client.ts';
 import { accessCodes, type AccessRole } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
 import { randomToken } from '../lib/crypto.ts';
 import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
-import { clearFailures, clientKey, recordFailure, throttleState } from './throttle.ts';
+import { clearFailures, recordFailure, throttleState } from './throttle.ts';
 
 export const SESSION_COOKIE = 'pingan_session';
 /** A session lasts two weeks; revoking the code ends it at once. */
@@ -62,7 +63,7 @@ export function tooManyAttempts(retryAfter: number): AppError {
  * gets 429 whatever it sends, a wrong code counts as a failure.
  */
 async function bearerPrincipal(deps: Deps, c: Context, code: string | null): Promise<Principal | null> {
-  const client = clientKey(c);
+  const client = clientAddress(c, { trustProxy: deps.config.TRUST_PROXY });
   const now = deps.now();
   const state = await throttleState(deps.db, client, now);
   if (state.retryAfter > 0) {

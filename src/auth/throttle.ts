@@ -1,5 +1,4 @@
 // Slows down guessing of access codes: after a few wrong codes a client waits, longer each time.
-import type { Context } from 'hono';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { signInFailures } from '../db/schema.ts';
@@ -15,20 +14,6 @@ const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 export function delaySeconds(failures: number): number {
   if (failures < FREE_FAILURES) return 0;
   return Math.min(BASE_DELAY_S * 2 ** (failures - FREE_FAILURES), MAX_DELAY_S);
-}
-
-/**
- * Who is guessing. On Node the socket address (headers can be forged there); on Workers the
- * address Cloudflare vouches for; tests and proxies fall back to X-Forwarded-For.
- */
-export function clientKey(c: Context): string {
-  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket;
-  if (socket?.remoteAddress) return socket.remoteAddress;
-  const cf = c.req.header('cf-connecting-ip');
-  if (cf) return cf.trim();
-  const xff = c.req.header('x-forwarded-for');
-  if (xff) return xff.split(',')[0]!.trim();
-  return 'unknown';
 }
 
 export interface ThrottleState {

@@ -130,7 +130,7 @@ export function publicFormRoutes(deps: Deps) {
   const siteKey = deps.config.TURNSTILE_SECRET ? deps.config.TURNSTILE_SITE_KEY || undefined : undefined;
 
   const limited = async (c: Context, formId: string) => {
-    const { success, retryAfter } = await limiter.limit(`${formId}:${clientAddress(c)}`);
+    const { success, retryAfter } = await limiter.limit(`${formId}:${clientAddress(c, { trustProxy: deps.config.TRUST_PROXY })}`);
     if (success) return undefined;
     deps.log.warn('submission rate limited', { form: formId });
     c.header('Retry-After', String(retryAfter));
@@ -194,7 +194,7 @@ export function publicFormRoutes(deps: Deps) {
       }
       const token = await checkFormToken(deps, body[TOKEN_FIELD]);
       const { pending, errors: photoErrors } = await takePhotos(deps, form, body, input);
-      const human = await verifyTurnstile(deps, body[TURNSTILE_FIELD], clientAddress(c));
+      const human = await verifyTurnstile(deps, body[TURNSTILE_FIELD], clientAddress(c, { trustProxy: deps.config.TRUST_PROXY }));
       const ctx = await publicContext(deps, form);
       const result = validateAnswers(form, input, ctx);
       const errors = mergeErrors(form, photoErrors, result.ok ? [] : result.errors, human ? [] : [{ field: '_turnstile', message: TURNSTILE_MESSAGE }]);
@@ -288,7 +288,7 @@ export function publicFormRoutes(deps: Deps) {
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 须为 1–255 个可见 ASCII 字符');
       // The unit API stores its keys as unit:<code>:<key> in the same column: a public client must not claim (and so block or probe) them.
       if (key?.startsWith('unit:')) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', '以 unit: 开头的 Idempotency-Key 留给单位填报接口，请换一个');
-      if (turnstileEnabled(deps) && !(await verifyTurnstile(deps, c.req.header('cf-turnstile-response'), clientAddress(c)))) {
+      if (turnstileEnabled(deps) && !(await verifyTurnstile(deps, c.req.header('cf-turnstile-response'), clientAddress(c, { trustProxy: deps.config.TRUST_PROXY })))) {
         throw new AppError(403, 'TURNSTILE_FAILED', '人机验证未通过：请在 CF-Turnstile-Response 请求头中附上有效的 Turnstile 令牌');
       }
       const input = { ...(body as Record<string, unknown>) };

@@ -2,10 +2,11 @@
 import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
+import { clientAddress } from '../abuse/client.ts';
 import { units } from '../db/schema.ts';
 import { touchAccessCode, verifyAccessCode, type Principal } from '../auth/codes.ts';
 import { endSession, getPrincipal, startSession } from '../auth/middleware.ts';
-import { clearFailures, clientKey, recordFailure, throttleState } from '../auth/throttle.ts';
+import { clearFailures, recordFailure, throttleState } from '../auth/throttle.ts';
 import { Layout } from '../web/layout.tsx';
 import { limitBody } from '../abuse/body-limit.ts';
 
@@ -98,7 +99,7 @@ export function unitSigninRoutes(deps: Deps) {
     const form = await c.req.parseBody();
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
     const code = typeof form.code === 'string' ? form.code : '';
-    const client = clientKey(c);
+    const client = clientAddress(c, { trustProxy: deps.config.TRUST_PROXY });
     const now = deps.now();
     const state = await throttleState(deps.db, client, now);
     if (state.retryAfter > 0) {
