@@ -8,7 +8,7 @@ import { hazardEvents } from '../db/schema.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { shanghaiDay } from '../lib/time.ts';
-import { memoryPhotoStore, newPhotoKey, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../submissions/photos.ts';
+import { newPhotoKey, photoStoreOf, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../submissions/photos.ts';
 import { findVisibleHazard } from './hazards-views.tsx';
 
 export const MAX_HAZARD_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -17,11 +17,10 @@ export const PHOTO_FIELD = 'photoFile';
 /** A photo plus the form's text fits; more answers 413 through the app's error handler. */
 export const PHOTO_BODY_LIMIT = bodyLimit({ maxSize: MAX_HAZARD_PHOTO_BYTES + 256 * 1024 });
 
-/** The store photos go to; an in-memory fallback (one per process) when the runtime gives none, as in tests. */
+/** The store photos go to: the same one the public tip form writes, so staff see a tip's photo. */
 export function hazardPhotoStore(deps: Deps): PhotoStore {
-  return deps.photos ?? (fallback ??= memoryPhotoStore());
+  return photoStoreOf(deps);
 }
-let fallback: PhotoStore | undefined;
 
 /**
  * Takes the uploaded evidence photo of a posted form, if any, and returns its new key. The key is

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestApp } from '../helpers/app.ts';
 import { capturingLogger, postForm, postJson, VALID } from '../helpers/public-forms.ts';
-import { submissions } from '../../src/db/schema.ts';
+import { hazards, submissions } from '../../src/db/schema.ts';
+import { signIn } from '../helpers/unit-portal.ts';
 import { memoryRateLimiter, workersRateLimiter } from '../../src/abuse/rate-limit.ts';
 import { exifOrientation, memoryPhotoStore, sniffPhotoType, stripJpegMetadata, stripPngMetadata, stripWebpMetadata } from '../../src/submissions/photos.ts';
 import { MAX_PHOTO_BYTES } from '../../src/abuse/body-limit.ts';
@@ -213,6 +214,18 @@ describe('photos on hazard tips', () => {
     expect(text).not.toContain('Exif');
     expect(text).toContain('JFIF');
     expect([...stored!.bytes.slice(-2)]).toEqual([0xff, 0xd9]);
+  });
+
+  it('a tip photo is shown to the office even where the runtime configured no photo store', async () => {
+    const t = await makeTestApp();
+    expect((await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'] }, { files: { photo: new Blob([JPEG_WITH_EXIF]) } })).status).toBe(303);
+    const [row] = await t.db.select().from(submissions);
+    const key = JSON.parse(row!.payload).photo as string;
+    const [hazard] = await t.db.select().from(hazards);
+    const office = await signIn(t, 'office');
+    const res = await office.page(`/hazards/${hazard!.id}/photos/${key}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
   });
 
   const refused = [
