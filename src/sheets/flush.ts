@@ -101,8 +101,9 @@ export async function flushSheets(deps: Deps, opts: FlushOptions = {}): Promise<
         );
       }
       for (const t of built) shapes[t.id] = { rows: t.rows.length, cols: tabWidth(t) };
-      await db.delete(sheetOutbox).where(lte(sheetOutbox.id, maxId));
+      // Shapes first: if deleting the jobs then fails, the next flush merely rewrites the same tabs.
       await writeMeta(db, { [META.lastSuccessAt]: String(now()), [META.failures]: '0', [META.retryAt]: null, [META.shapes]: JSON.stringify(shapes), [META.requests]: budget.serialise() }, now());
+      await db.delete(sheetOutbox).where(lte(sheetOutbox.id, maxId));
       deps.log.info('sheets: flushed', { tabs, jobs: pending, requests: budget.used, strays });
       return { status: 'sent', tabs, jobs: pending, requests: budget.used };
     } catch (err) {
