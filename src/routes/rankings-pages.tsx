@@ -168,6 +168,8 @@ export function LeaderPage(props: LeaderPageProps) {
         {props.view ? (
           <a class="btn secondary" href={`/leader/circular?date=${props.view.date}`}>打印通报</a>
         ) : null}
+        {/* Where Google cannot be reached, the sheet's six tabs as one Excel file. */}
+        <a class="btn secondary" href="/leader/workbook.xlsx">下载汇总表（Excel）</a>
       </form>
       <p class="tabs">
         {(['towns', 'departments'] as const).map((g) => (

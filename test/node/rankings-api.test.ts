@@ -119,6 +119,7 @@ describe('the leader page', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('每日排名（2014-11-06）');
+    expect(html).toContain('href="/leader/workbook.xlsx"');
     expect(html).toContain('<svg class="chart"');
     expect(html).toMatch(/<rect [^>]*fill="#d93025"/); // under 60
     expect(html).toMatch(/<rect [^>]*fill="#1e7d32"/);
