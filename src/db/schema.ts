@@ -106,6 +106,26 @@ export const submissionAudit = sqliteTable(
   (t) => [index('submission_audit_submission_idx').on(t.submissionId)],
 );
 
+export const SUGGESTION_REPLY_STATUSES = ['received', 'in_progress', 'answered'] as const;
+export type SuggestionReplyStatus = (typeof SUGGESTION_REPLY_STATUSES)[number];
+
+/** The office's steps on a deputy's suggestion (R9); note is the public answer the deputy reads by receipt. */
+export const suggestionReplies = sqliteTable(
+  'suggestion_replies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    submissionId: integer('submission_id')
+      .notNull()
+      .references(() => submissions.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: SUGGESTION_REPLY_STATUSES }).notNull(),
+    note: text('note'),
+    /** The unit whose access code answered (the office). */
+    unitCode: text('unit_code').notNull(),
+    at: integer('at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('suggestion_replies_submission_idx').on(t.submissionId, t.at)],
+);
+
 /** One-time tokens embedded in a rendered form so a double tap stores one submission. */
 export const formTokens = sqliteTable('form_tokens', {
   token: text('token').primaryKey(),
