@@ -19,6 +19,7 @@ import { unitExportRoutes } from './routes/unit-export.tsx';
 import { rankingsRoutes } from './routes/rankings.tsx';
 import { hazardsRoutes } from './routes/hazards.tsx';
 import { adminHomeRoutes } from './routes/admin-home.tsx';
+import { suggestionRoutes } from './suggestions/routes.tsx';
 import './hazards/register.ts';
 
 export type AppEnv = { Variables: Record<string, never> };
@@ -56,6 +57,7 @@ export function createApp(deps: Deps) {
   app.route('/', unitFormRoutes(deps));
   app.route('/', unitExportRoutes(deps));
   app.route('/', adminHomeRoutes(deps));
+  app.route('/', suggestionRoutes(deps));
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));
 

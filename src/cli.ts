@@ -11,6 +11,7 @@ import { isValidDay } from './lib/time.ts';
 import organisation from '../forms/organisation.ts';
 import { sheetsGatewayFromConfig } from './sheets/client.ts';
 import { sheetsSyncCommand } from './sheets/command.ts';
+import './suggestions/register.ts'; // the sheet's 代表委员建议 tab reads suggestion replies through it
 
 export interface Command {
   summary: string;

@@ -9,6 +9,7 @@ import { latestSnapshotDay } from '../rankings/index.ts';
 import { getSheetStatus, SheetStatusCard } from '../sheets/status.tsx';
 import { shanghaiDay } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
+import { countUnanswered } from '../suggestions/service.ts';
 
 const OPEN_STATES = STATE_IDS.filter(isOpen);
 const TRIAGE_STATES = STATE_IDS.filter(awaitsOffice);
@@ -39,6 +40,7 @@ export function adminHomeRoutes(deps: Deps) {
       latestSnapshotDay(deps.db),
       getSheetStatus(deps),
     ]);
+    const unansweredSuggestions = await countUnanswered(deps);
     const isAdmin = principal.role === 'admin';
     return c.html(
       <Layout title="区综治办" heading="平安金台 · 区综治办" wide css={CSS}>
@@ -68,6 +70,9 @@ export function adminHomeRoutes(deps: Deps) {
           <ul class="links">
             <li>
               <a href="/admin/hazards">隐患督办</a>：分办、挂牌督办、核查销号，超期的排在最前
+            </li>
+            <li>
+              <a href="/admin/suggestions?filter=unanswered">代表委员建议</a>：“两代表一委员”的意见建议，办理并答复（未答复 {unansweredSuggestions} 条）
             </li>
             <li>
               <a href="/leader">每日排名</a>

@@ -197,7 +197,7 @@ interface Fixture {
   otherUnit: Session;
   revokedCode: string;
   revokedCookie: string;
-  ids: { hazard: number; receipt: string; record: number; cadre: number; spareCode: number };
+  ids: { hazard: number; receipt: string; record: number; cadre: number; spareCode: number; suggestion: number };
 }
 
 const VALID_TIP = { category: 'fire', place: '陈仓示范村一村委会旁出租屋', description: '楼道堆放杂物，消防通道被堵', noticedOn: '2014-11-03' };
@@ -236,6 +236,12 @@ async function fixture(): Promise<Fixture> {
   });
   expect(record.status).toBe(201);
   const spare = await issueAccessCode(t.db, { unitCode: 'jinhe', label: 'spare' });
+  const suggestion = await t.app.request('/api/v1/forms/deputy-suggestion/submissions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identity: 'npc-deputy', name: '钱七', delegation: '教育界', subject: '校园周边治安', suggestion: '建议上下学时段增加警力巡逻。', phone: '13712345678' }),
+  });
+  expect(suggestion.status).toBe(201);
   return {
     t,
     admin,
@@ -244,7 +250,7 @@ async function fixture(): Promise<Fixture> {
     otherUnit,
     revokedCode: revoked.code,
     revokedCookie: revoked.cookie,
-    ids: { hazard: hazard!.id, receipt, record: ((await record.json()) as { id: number }).id, cadre: cadres[0]!.id, spareCode: spare.id },
+    ids: { hazard: hazard!.id, receipt, record: ((await record.json()) as { id: number }).id, cadre: cadres[0]!.id, spareCode: spare.id, suggestion: ((await suggestion.json()) as { id: number }).id },
   };
 }
 
@@ -266,6 +272,7 @@ function fill(template: string, f: Fixture, bad?: { param: string; value: string
       case 'id':
         if (template.includes('/access')) return String(f.ids.spareCode);
         if (template.includes('hazards')) return String(f.ids.hazard);
+        if (template.includes('suggestions')) return String(f.ids.suggestion);
         if (template.includes('cadres')) return String(f.ids.cadre);
         if (template.includes('/forms/')) return String(f.ids.record);
         throw new Error(`no real id for :id in ${template}: add it to fill()`);
@@ -522,7 +529,7 @@ describe('injection strings that are valid answers', () => {
     const row = await f.t.db.query.submissions.findFirst({ where: eq(submissions.id, id) });
     expect(JSON.parse(row!.payload)).toMatchObject({ place: SQLI, description: `${XSS} ${FORMULA}` });
     // The table the SQL string names is still there, with both submissions.
-    expect(await f.t.db.$count(submissions)).toBe(3);
+    expect(await f.t.db.$count(submissions)).toBe(4); // the fixture's tip, record and deputy suggestion, and this one
     const hazard = await f.t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, id) });
     expect(hazard!.place).toBe(SQLI);
 

@@ -1,0 +1,238 @@
+// The office's answers to deputies' suggestions (R9): validate a reply, store it with the sheet job in one
+// transaction, and read suggestions back for the office pages and the deputy's receipt.
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import type { Principal } from '../auth/codes.ts';
+import { submissionPersonal, submissions, suggestionReplies, units, type SuggestionReplyStatus } from '../db/schema.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { enqueueTabs, tabsForForm } from '../sheets/outbox.ts';
+import { displayValue } from '../forms/engine.ts';
+import forms from '../../forms/index.ts';
+
+export const SUGGESTION_FORM = 'deputy-suggestion';
+export const MAX_NOTE_LENGTH = 2000;
+/** What the office may record; 'received' is implied by the submission itself. */
+export const REPLY_STATUSES = ['in_progress', 'answered'] as const satisfies readonly SuggestionReplyStatus[];
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+
+export const STATUS_LABELS: Record<SuggestionReplyStatus, string> = {
+  received: '已收到',
+  in_progress: '办理中',
+  answered: '已答复',
+};
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ReplyInput {
+  submissionId: number;
+  principal: Principal;
+  status: unknown;
+  note: unknown;
+}
+
+export interface StoredReply {
+  id: number;
+  submissionId: number;
+  status: ReplyStatus;
+  note: string | null;
+  at: number;
+}
+
+const isReplyStatus = (s: unknown): s is ReplyStatus => typeof s === 'string' && (REPLY_STATUSES as readonly string[]).includes(s);
+
+/** Checks a reply; the note is trimmed and an empty one is no note. */
+export function validateReply(input: { status: unknown; note: unknown }): { ok: true; status: ReplyStatus; note: string | null } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (input.status === undefined || input.status === null || input.status === '') errors.push({ field: 'status', message: '请选择办理状态' });
+  else if (!isReplyStatus(input.status)) errors.push({ field: 'status', message: '办理状态只能是“办理中”或“已答复”' });
+  let note: string | null = null;
+  if (input.note !== undefined && input.note !== null) {
+    if (typeof input.note !== 'string') errors.push({ field: 'note', message: '答复内容须为文字' });
+    else note = input.note.trim() || null;
+  }
+  if (note !== null && [...note].length > MAX_NOTE_LENGTH) errors.push({ field: 'note', message: `答复内容不能超过 ${MAX_NOTE_LENGTH} 字` });
+  if (input.status === 'answered' && note === null && !errors.some((e) => e.field === 'note')) errors.push({ field: 'note', message: '请填写答复内容，代表委员凭回执码可以看到' });
+  return errors.length ? { ok: false, errors } : { ok: true, status: input.status as ReplyStatus, note };
+}
+
+export const validationFailed = (errors: FieldError[]) => new AppError(422, 'VALIDATION_FAILED', '提交的内容有误，请按 errors 修改', { errors });
+
+/** A live deputy suggestion by id, or 404 for anything else (unknown, deleted, another form). */
+export async function findSuggestion(deps: Pick<Deps, 'db'>, id: number | string) {
+  const n = typeof id === 'number' ? id : /^\d{1,12}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n)) throw notFound('找不到这条建议');
+  const [row] = await deps.db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.id, n), eq(submissions.formId, SUGGESTION_FORM), isNull(submissions.deletedAt)));
+  if (!row) throw notFound('找不到这条建议');
+  return row;
+}
+
+/** Records the office's reply and makes the sheet's suggestions tab stale, both or neither. */
+export async function replyToSuggestion(deps: Deps, input: ReplyInput): Promise<StoredReply> {
+  if (input.principal.role !== 'admin') throw new AppError(403, 'FORBIDDEN', '只有区综治办可以答复代表委员建议');
+  const suggestion = await findSuggestion(deps, input.submissionId);
+  const v = validateReply(input);
+  if (!v.ok) throw validationFailed(v.errors);
+  const now = deps.now();
+  const at = now.getTime();
+  return deps.db.transaction(async (tx) => {
+    // Once answered, "办理中" would tell the deputy the answer was withdrawn; a further answer is a supplement.
+    if (v.status === 'in_progress') {
+      const [answered] = await tx
+        .select({ id: suggestionReplies.id })
+        .from(suggestionReplies)
+        .where(and(eq(suggestionReplies.submissionId, suggestion.id), eq(suggestionReplies.status, 'answered')))
+        .limit(1);
+      if (answered) throw validationFailed([{ field: 'status', message: '这条建议已答复，不能改回“办理中”；如需补充，请再选“已答复”填写补充答复' }]);
+    }
+    const [row] = await tx
+      .insert(suggestionReplies)
+      .values({ submissionId: suggestion.id, status: v.status, note: v.note, unitCode: input.principal.unitCode, at })
+      .returning({ id: suggestionReplies.id });
+    await enqueueTabs(tx, tabsForForm(SUGGESTION_FORM), now);
+    return { id: row!.id, submissionId: suggestion.id, status: v.status, note: v.note, at };
+  });
+}
+
+export interface ReplyRow {
+  id: number;
+  status: SuggestionReplyStatus;
+  note: string | null;
+  unitCode: string;
+  unitName: string | null;
+  at: number;
+}
+
+export async function repliesOf(deps: Pick<Deps, 'db'>, submissionId: number): Promise<ReplyRow[]> {
+  return deps.db
+    .select({ id: suggestionReplies.id, status: suggestionReplies.status, note: suggestionReplies.note, unitCode: suggestionReplies.unitCode, unitName: units.name, at: suggestionReplies.at })
+    .from(suggestionReplies)
+    .leftJoin(units, eq(units.code, suggestionReplies.unitCode))
+    .where(eq(suggestionReplies.submissionId, submissionId))
+    .orderBy(asc(suggestionReplies.at), asc(suggestionReplies.id));
+}
+
+export interface PublicSuggestionStatus {
+  status: string;
+  history: { status: string; at: string; note: string | null }[];
+}
+
+/** What the deputy sees by receipt: the steps and the office's public notes; never who answered or who asked. */
+export async function publicSuggestionStatus(deps: Pick<Deps, 'db'>, submission: { id: number; createdAt: number }): Promise<PublicSuggestionStatus> {
+  const replies = await deps.db
+    .select({ status: suggestionReplies.status, note: suggestionReplies.note, at: suggestionReplies.at })
+    .from(suggestionReplies)
+    .where(eq(suggestionReplies.submissionId, submission.id))
+    .orderBy(asc(suggestionReplies.at), asc(suggestionReplies.id));
+  const history = [
+    { status: STATUS_LABELS.received, at: new Date(submission.createdAt).toISOString(), note: null },
+    ...replies.map((r) => ({ status: STATUS_LABELS[r.status], at: new Date(r.at).toISOString(), note: r.note })),
+  ];
+  return { status: history[history.length - 1]!.status, history };
+}
+
+const form = () => forms.find((f) => f.id === SUGGESTION_FORM)!;
+
+function parse(json: string | null | undefined): Record<string, unknown> {
+  try {
+    const v = JSON.parse(json ?? '') as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export interface SuggestionListItem {
+  id: number;
+  day: string;
+  createdAt: number;
+  identity: string;
+  delegation: string;
+  subject: string;
+  department: string;
+  status: SuggestionReplyStatus;
+  lastReplyAt: number | null;
+}
+
+/** Newest first; `unanswered` leaves out the ones with an answer. */
+export async function listSuggestions(deps: Pick<Deps, 'db'>, opts: { unanswered?: boolean } = {}): Promise<SuggestionListItem[]> {
+  const f = form();
+  const field = (name: string) => f.fields.find((x) => x.name === name)!;
+  const rows = await deps.db
+    .select({ id: submissions.id, day: submissions.day, createdAt: submissions.createdAt, payload: submissions.payload })
+    .from(submissions)
+    .where(and(eq(submissions.formId, SUGGESTION_FORM), isNull(submissions.deletedAt)))
+    .orderBy(desc(submissions.createdAt), desc(submissions.id));
+  const ids = rows.map((r) => r.id);
+  const replies = ids.length
+    ? await deps.db
+        .select({ submissionId: suggestionReplies.submissionId, status: suggestionReplies.status, at: suggestionReplies.at })
+        .from(suggestionReplies)
+        .where(inArray(suggestionReplies.submissionId, ids))
+        .orderBy(asc(suggestionReplies.at), asc(suggestionReplies.id))
+    : [];
+  const last = new Map(replies.map((r) => [r.submissionId, r]));
+  const unitRows = await deps.db.select({ code: units.code, name: units.name }).from(units);
+  const ctx = { units: unitRows, places: unitRows };
+  const items = rows.map((r): SuggestionListItem => {
+    const a = parse(r.payload);
+    const reply = last.get(r.id);
+    return {
+      id: r.id,
+      day: r.day,
+      createdAt: r.createdAt,
+      identity: a.identity === undefined ? '' : displayValue(field('identity'), a.identity, ctx),
+      delegation: typeof a.delegation === 'string' ? a.delegation : '',
+      subject: typeof a.subject === 'string' ? a.subject : '',
+      department: a.department ? displayValue(field('department'), a.department, ctx) : '',
+      status: reply?.status ?? 'received',
+      lastReplyAt: reply?.at ?? null,
+    };
+  });
+  return opts.unanswered ? items.filter((i) => i.status !== 'answered') : items;
+}
+
+/** Suggestions without an answer yet, for the office home. */
+export async function countUnanswered(deps: Pick<Deps, 'db'>): Promise<number> {
+  const [r] = await deps.db
+    .select({ n: count() })
+    .from(submissions)
+    .where(
+      and(
+        eq(submissions.formId, SUGGESTION_FORM),
+        isNull(submissions.deletedAt),
+        sql`not exists (select 1 from ${suggestionReplies} where ${suggestionReplies.submissionId} = ${submissions.id} and ${suggestionReplies.status} = 'answered')`,
+      ),
+    );
+  return r?.n ?? 0;
+}
+
+export interface SuggestionDetail extends SuggestionListItem {
+  receipt: string;
+  suggestion: string;
+  /** Personal data: only for the office's own page. */
+  name: string;
+  phone: string;
+  replies: ReplyRow[];
+}
+
+export async function suggestionDetail(deps: Pick<Deps, 'db'>, id: number | string): Promise<SuggestionDetail> {
+  const row = await findSuggestion(deps, id);
+  const [item] = (await listSuggestions(deps)).filter((i) => i.id === row.id);
+  const [personal] = await deps.db.select({ data: submissionPersonal.data }).from(submissionPersonal).where(eq(submissionPersonal.submissionId, row.id));
+  const p = parse(personal?.data);
+  const a = parse(row.payload);
+  return {
+    ...item!,
+    receipt: row.receipt,
+    suggestion: typeof a.suggestion === 'string' ? a.suggestion : '',
+    name: typeof p.name === 'string' ? p.name : '',
+    phone: typeof p.phone === 'string' ? p.phone : '',
+    replies: await repliesOf(deps, row.id),
+  };
+}
