@@ -244,6 +244,7 @@ describe('receipts', () => {
 
   it('a form can plug in its own status provider', async () => {
     const t = await makeTestApp();
+    const original = RECEIPT_STATUS_PROVIDERS['deputy-suggestion'];
     RECEIPT_STATUS_PROVIDERS['deputy-suggestion'] = async (_deps, s) => ({
       status: '已交办',
       history: [{ status: '已收到', at: new Date(s.createdAt).toISOString(), note: null }, { status: '已交办', at: '2014-11-05T01:00:00.000Z', note: '交区公安分局办理' }],
@@ -254,7 +255,9 @@ describe('receipts', () => {
       expect(body.status).toBe('已交办');
       expect(body.history).toHaveLength(2);
     } finally {
-      delete RECEIPT_STATUS_PROVIDERS['deputy-suggestion'];
+      // Put back the real provider (the suggestion answers register one) for the tests after this one.
+      if (original) RECEIPT_STATUS_PROVIDERS['deputy-suggestion'] = original;
+      else delete RECEIPT_STATUS_PROVIDERS['deputy-suggestion'];
     }
   });
 });
