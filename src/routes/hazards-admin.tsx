@@ -37,7 +37,13 @@ export async function leadUnitOptions(deps: Deps): Promise<UnitOption[]> {
 function Who(props: { principal: Principal }) {
   return (
     <>
-      区综治办{props.principal.role === 'leader' ? '（领导只读）' : ''} · <a href="/admin/access">访问码管理</a> · <a href="/signout">退出</a>
+      区综治办{props.principal.role === 'leader' ? '（领导只读）' : ''} ·{' '}
+      {props.principal.role === 'admin' ? (
+        <>
+          <a href="/admin/access">访问码管理</a> ·{' '}
+        </>
+      ) : null}
+      <a href="/signout">退出</a>
     </>
   );
 }
