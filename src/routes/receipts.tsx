@@ -65,7 +65,7 @@ function LookupPage(props: { code?: string; missing?: boolean }) {
       ) : null}
       <form method="get" action="/r">
         <label for="code">回执码</label>
-        <input type="text" id="code" name="code" value={props.code ?? ''} autocomplete="off" autocapitalize="characters" maxlength={20} aria-invalid={props.missing ? 'true' : undefined} autofocus={props.missing} />
+        <input type="text" id="code" name="code" value={props.code ?? ''} autocomplete="off" autocapitalize="characters" maxlength={20} required aria-invalid={props.missing ? 'true' : undefined} autofocus={props.missing} />
         <p style="margin-top:16px">
           <button type="submit" class="btn">查询</button>
         </p>
@@ -80,7 +80,8 @@ export function receiptRoutes(deps: Deps) {
   app.get('/r', async (c) => {
     c.header('Cache-Control', 'no-store');
     const code = c.req.query('code');
-    if (code === undefined) return c.html(<LookupPage />);
+    // An empty box submitted is a person who has not typed yet, not an unknown receipt.
+    if (code === undefined || !code.trim()) return c.html(<LookupPage />);
     const r = await findReceipt(deps, code);
     if (!r) return c.html(<LookupPage code={code.slice(0, 20)} missing />, 404);
     return c.redirect(`/r/${r.receipt}`, 303);
