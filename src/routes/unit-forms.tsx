@@ -265,7 +265,8 @@ export function unitFormRoutes(deps: Deps) {
     if (!values.visitDate && base.form.fields.some((f) => f.name === 'visitDate')) values.visitDate = shanghaiDay(deps.now());
     // A cadre visits in the village assigned to them (R1): offer it until another is chosen.
     const placeField = base.form.fields.find((f) => f.type === 'place');
-    if (placeField && values[placeField.name] === undefined && typeof values.cadre === 'string') {
+    // Only a whole number can name a cadre: a hand-edited ?cadre=abc would reach the database as NaN and 500.
+    if (placeField && values[placeField.name] === undefined && typeof values.cadre === 'string' && /^\d{1,9}$/.test(values.cadre)) {
       const cadre = await getCadre(deps.db, Number(values.cadre));
       if (cadre?.unitCode === base.unit.code && cadre.assignedCode) values[placeField.name] = cadre.assignedCode;
     }
