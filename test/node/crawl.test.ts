@@ -244,4 +244,30 @@ describe('crawling the app as each of its users', () => {
     for (const r of runs) expect(r.pages).toBeGreaterThan(3);
     expect(problems).toEqual([]);
   });
+
+  it('hand-edited addresses (bad ids, days, units, filters) never answer 5xx or show raw values', async () => {
+    const t = await makeTestApp();
+    const sessions = { admin: await signIn(t, 'office'), unit: await signIn(t, 'chencang'), leader: await signIn(t, 'office', { leader: true }) };
+    const paths = [
+      '/leader?date=garbage', '/leader?date=2014-02-30', '/leader?group=xyz', '/leader/circular?date=bad',
+      '/unit?unit=nonexistent', '/unit?unit=chencang-v1', '/admin/hazards/999', '/admin/hazards/abc', '/admin/hazards?status=bogus',
+      '/r/' + 'a'.repeat(500), '/f/mass-feedback?u=%00', '/unit/forms/household-visit?day=bad', '/unit/forms/household-visit?edit=abc',
+      // ?cadre=abc reached the database as NaN and answered 500.
+      '/unit/forms/household-visit?cadre=abc', '/unit/forms/household-visit?cadre=99999', '/unit/forms/nosuch', '/unit/cadres/abc/edit',
+      '/admin/suggestions/abc', '/unit/hazards/abc', '/posters/xyz', '/unit/export.csv?form=nosuch', '/hazards/abc/photos/x',
+    ];
+    const problems: string[] = [];
+    for (const [role, s] of Object.entries(sessions)) {
+      for (const path of paths) {
+        const res = await s.page(path);
+        const body = await res.text();
+        if (res.status >= 500) problems.push(`${role} ${path} answers ${res.status}`);
+        else if (/^text\/html/.test(res.headers.get('content-type') ?? '')) {
+          const raw = /(?<![\w-])(undefined|null|NaN)(?![\w-])|\[object Object\]/.exec(visibleText(body));
+          if (raw) problems.push(`${role} ${path} shows '${raw[0]}'`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });
