@@ -235,6 +235,7 @@ main{max-width:210mm}
 .circular p{text-indent:2em;margin:6px 0}
 .circular table{font-size:12px;page-break-inside:auto}
 .circular tr{page-break-inside:avoid}
+.circular .scroll{overflow-x:auto}
 .circular th,.circular td{border:1px solid #000;padding:3px 4px;text-align:center}
 .circular td.name{text-align:left}
 .circular tr.below td{background:#fdecea}
@@ -320,7 +321,10 @@ export function CircularPage(props: { view: RankingView }) {
               {rows.length ? (
                 <>
                   <p>{lead(g)}</p>
-                  <CircularTable rows={rows} threshold={threshold} />
+                  {/* On a phone the eleven columns are wider than the screen: the table scrolls, not the page. */}
+                  <div class="scroll">
+                    <CircularTable rows={rows} threshold={threshold} />
+                  </div>
                 </>
               ) : (
                 <p>本日无数据。</p>
