@@ -6,6 +6,9 @@ export const BASE_CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.6 -apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:#1f2328;background:#f6f7f9}
 main{max-width:640px;margin:0 auto;padding:16px}
+main{overflow-wrap:anywhere}
+table{overflow-wrap:normal}
+.table-wrap{overflow-x:auto}
 header.top{background:#b3261e;color:#fff;padding:12px 16px}
 header.top a{color:#fff;text-decoration:none}
 header.top .t{font-size:18px;font-weight:600;max-width:640px;margin:0 auto}
