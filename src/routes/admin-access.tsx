@@ -77,42 +77,44 @@ function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; 
       {props.codes.length === 0 ? (
         <p class="muted">还没有发放访问码。在上方选择单位后点“发放”，把访问码交给该单位的联络员。</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>编号</th>
-              <th>备注</th>
-              <th>单位</th>
-              <th>权限</th>
-              <th>发放时间</th>
-              <th>最近使用</th>
-              <th>状态</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.codes.map((r) => (
+        <div class="table-wrap">
+          <table>
+            <thead>
               <tr>
-                <td>{r.id}</td>
-                <td>{r.label || '—'}</td>
-                <td>{r.unitName}</td>
-                <td>{ROLE_LABELS[r.role]}</td>
-                <td>{formatShanghai(r.createdAt)}</td>
-                <td>{r.lastUsedAt ? formatShanghai(r.lastUsedAt) : '未使用'}</td>
-                <td>
-                  {r.revokedAt ? (
-                    `已停用 ${formatShanghai(r.revokedAt)}`
-                  ) : (
-                    <form method="post" action={`/admin/access/${r.id}/revoke`}>
-                      <button class="link" type="submit" aria-label={`停用访问码 ${r.id}`}>
-                        停用
-                      </button>
-                    </form>
-                  )}
-                </td>
+                <th>编号</th>
+                <th>备注</th>
+                <th>单位</th>
+                <th>权限</th>
+                <th>发放时间</th>
+                <th>最近使用</th>
+                <th>状态</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.codes.map((r) => (
+                <tr>
+                  <td>{r.id}</td>
+                  <td>{r.label || '—'}</td>
+                  <td>{r.unitName}</td>
+                  <td>{ROLE_LABELS[r.role]}</td>
+                  <td>{formatShanghai(r.createdAt)}</td>
+                  <td>{r.lastUsedAt ? formatShanghai(r.lastUsedAt) : '未使用'}</td>
+                  <td>
+                    {r.revokedAt ? (
+                      `已停用 ${formatShanghai(r.revokedAt)}`
+                    ) : (
+                      <form method="post" action={`/admin/access/${r.id}/revoke`}>
+                        <button class="link" type="submit" aria-label={`停用访问码 ${r.id}`}>
+                          停用
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Layout>
   );

@@ -85,33 +85,35 @@ async function renderDetail(
       {duplicates.length ? (
         <div class="card">
           <h2>可能重复的反映（同一地点、同一类别，前后 7 天内）</h2>
-          <table>
-            <tbody>
-              {duplicates.map((d) => (
-                <tr>
-                  <td>
-                    <a href={`${HOME}/${d.id}`}>{d.number}</a>
-                  </td>
-                  <td>{d.place}</td>
-                  <td>
-                    <StatePill h={d} />
-                  </td>
-                  <td class="num">反映 {d.reportCount} 次</td>
-                  <td>
-                    {allowed.includes('duplicate') ? (
-                      <form method="post" action={post}>
-                        <input type="hidden" name="action" value="duplicate" />
-                        <input type="hidden" name="duplicateOf" value={String(d.id)} />
-                        <button class="btn secondary" type="submit">
-                          本条并入 {d.number}
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div class="table-wrap">
+            <table>
+              <tbody>
+                {duplicates.map((d) => (
+                  <tr>
+                    <td>
+                      <a href={`${HOME}/${d.id}`}>{d.number}</a>
+                    </td>
+                    <td>{d.place}</td>
+                    <td>
+                      <StatePill h={d} />
+                    </td>
+                    <td class="num">反映 {d.reportCount} 次</td>
+                    <td>
+                      {allowed.includes('duplicate') ? (
+                        <form method="post" action={post}>
+                          <input type="hidden" name="action" value="duplicate" />
+                          <input type="hidden" name="duplicateOf" value={String(d.id)} />
+                          <button class="btn secondary" type="submit">
+                            本条并入 {d.number}
+                          </button>
+                        </form>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       ) : null}
       {principal.role === 'admin' ? (

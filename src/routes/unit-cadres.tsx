@@ -115,44 +115,46 @@ function RosterPage(props: RosterPageProps) {
           <p>花名册还是空的。请在下方逐个添加干部，或把 Excel 花名册另存为 CSV 后导入。</p>
         </div>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>姓名</th>
-              <th>职务</th>
-              <th>角色</th>
-              <th class="num">入户任务</th>
-              <th>包抓村（社区）</th>
-              <th>状态</th>
-              {canWrite ? <th>操作</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((r) => (
-              <tr class={r.active ? undefined : 'muted'}>
-                <td>{r.name}</td>
-                <td>{r.post}</td>
-                <td>{CADRE_ROLE_LABELS[r.role]}</td>
-                <td class="num">{r.quota} 户</td>
-                <td>{r.assignedName ?? '—'}</td>
-                <td>{r.active ? '在册' : '已停用'}</td>
-                {canWrite ? (
-                  <td>
-                    <div class="row">
-                      <a href={`/unit/cadres/${r.id}/edit${q}`}>修改</a>
-                      <form method="post" action={`/unit/cadres/${r.id}/active${q}`}>
-                        <input type="hidden" name="active" value={r.active ? '0' : '1'} />
-                        <button class="link" type="submit">
-                          {r.active ? '停用' : '恢复'}
-                        </button>
-                      </form>
-                    </div>
-                  </td>
-                ) : null}
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>姓名</th>
+                <th>职务</th>
+                <th>角色</th>
+                <th class="num">入户任务</th>
+                <th>包抓村（社区）</th>
+                <th>状态</th>
+                {canWrite ? <th>操作</th> : null}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.rows.map((r) => (
+                <tr class={r.active ? undefined : 'muted'}>
+                  <td>{r.name}</td>
+                  <td>{r.post}</td>
+                  <td>{CADRE_ROLE_LABELS[r.role]}</td>
+                  <td class="num">{r.quota} 户</td>
+                  <td>{r.assignedName ?? '—'}</td>
+                  <td>{r.active ? '在册' : '已停用'}</td>
+                  {canWrite ? (
+                    <td>
+                      <div class="row">
+                        <a href={`/unit/cadres/${r.id}/edit${q}`}>修改</a>
+                        <form method="post" action={`/unit/cadres/${r.id}/active${q}`}>
+                          <input type="hidden" name="active" value={r.active ? '0' : '1'} />
+                          <button class="link" type="submit">
+                            {r.active ? '停用' : '恢复'}
+                          </button>
+                        </form>
+                      </div>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <p class="muted">在册 {active.length} 人，入户任务合计 {active.reduce((n, r) => n + r.quota, 0)} 户。</p>
       {canWrite ? (

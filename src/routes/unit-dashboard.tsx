@@ -100,35 +100,37 @@ function Dashboard(props: DashboardProps) {
             合计 {totalVisits} / {totalQuota} 户。
             {readOnly ? null : <a href={`/unit/forms/household-visit${q}`}>登记入户下访</a>}
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th>干部</th>
-                <th>角色</th>
-                <th>包抓村（社区）</th>
-                <th class="num">已走访 / 任务</th>
-                <th>进度</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.cadres.map((c) => (
-                <tr data-cadre={c.id}>
-                  <td>
-                    {readOnly ? c.name : <a href={`/unit/forms/household-visit?cadre=${c.id}${unitQuery(props.principal, props.unit.code, '&')}`}>{c.name}</a>}
-                  </td>
-                  <td>{CADRE_ROLE_LABELS[c.role]}</td>
-                  <td>{c.assignedName ?? '—'}</td>
-                  <td class="num">
-                    {c.visits} / {c.quota}
-                  </td>
-                  <td>
-                    <Bar percent={c.percent} />
-                    <span class="progress">{c.percent}%</span>
-                  </td>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>干部</th>
+                  <th>角色</th>
+                  <th>包抓村（社区）</th>
+                  <th class="num">已走访 / 任务</th>
+                  <th>进度</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {props.cadres.map((c) => (
+                  <tr data-cadre={c.id}>
+                    <td>
+                      {readOnly ? c.name : <a href={`/unit/forms/household-visit?cadre=${c.id}${unitQuery(props.principal, props.unit.code, '&')}`}>{c.name}</a>}
+                    </td>
+                    <td>{CADRE_ROLE_LABELS[c.role]}</td>
+                    <td>{c.assignedName ?? '—'}</td>
+                    <td class="num">
+                      {c.visits} / {c.quota}
+                    </td>
+                    <td>
+                      <Bar percent={c.percent} />
+                      <span class="progress">{c.percent}%</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
 
@@ -222,34 +224,36 @@ function Dashboard(props: DashboardProps) {
           目前没有由本单位牵头整改的隐患。{isTown && !readOnly ? <>排查发现的隐患请登记到<a href={`/unit/forms/hazard-ledger${q}`}>隐患台账</a>。</> : null}
         </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>编号</th>
-              <th>类型</th>
-              <th>地点</th>
-              <th>状态</th>
-              <th>整改期限</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.hazards.map((h) => {
-              const open = isOpen(h.state);
-              return (
-                <tr>
-                  <td>{h.number}</td>
-                  <td>{categoryLabel(h.category)}</td>
-                  <td>{h.place}</td>
-                  <td>{stateLabel(h.state)}</td>
-                  <td class={open && (h.overdue || (h.deadline !== null && h.deadline < props.today)) ? 'flag' : undefined}>
-                    {h.deadline ?? '—'}
-                    {open && (h.overdue || (h.deadline !== null && h.deadline < props.today)) ? '（已逾期）' : ''}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>编号</th>
+                <th>类型</th>
+                <th>地点</th>
+                <th>状态</th>
+                <th>整改期限</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.hazards.map((h) => {
+                const open = isOpen(h.state);
+                return (
+                  <tr>
+                    <td>{h.number}</td>
+                    <td>{categoryLabel(h.category)}</td>
+                    <td>{h.place}</td>
+                    <td>{stateLabel(h.state)}</td>
+                    <td class={open && (h.overdue || (h.deadline !== null && h.deadline < props.today)) ? 'flag' : undefined}>
+                      {h.deadline ?? '—'}
+                      {open && (h.overdue || (h.deadline !== null && h.deadline < props.today)) ? '（已逾期）' : ''}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </PortalLayout>
   );

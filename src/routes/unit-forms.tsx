@@ -188,7 +188,7 @@ function EntryPage(props: EntryPageProps) {
         <p class="muted">这一天还没有记录。填写上方表格并保存后，记录会列在这里，可以修改或删除。</p>
       ) : (
         // A form's columns are wider than a phone: the list scrolls inside its box, not the whole page.
-        <div style="overflow-x:auto">
+        <div class="table-wrap">
           <EntriesTable form={form} records={props.records} ctx={props.ctx} principal={props.principal} q={q} canWrite={canWrite} />
         </div>
       )}
