@@ -7,6 +7,7 @@ import { postJson, VALID } from '../helpers/public-forms.ts';
 import { signIn } from '../helpers/unit-portal.ts';
 import { computeSnapshot } from '../../src/rankings/index.ts';
 import { hazards } from '../../src/db/schema.ts';
+import { memoryPhotoStore } from '../../src/submissions/photos.ts';
 
 const MAX_PAGES = 400;
 const PUBLIC_MAX_BYTES = 30 * 1024;
@@ -16,6 +17,7 @@ const DOWNLOADS: [RegExp, RegExp][] = [
   [/\.csv$/, /^text\/csv/],
   [/\.xlsx$/, /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/],
   [/\.png$/, /^image\/png/],
+  [/\.jpe?g$/, /^image\/jpeg/],
   [/\.svg$/, /^image\/svg\+xml/],
   [/^\/qr\//, /^image\//],
   [/\/photos\//, /^image\//],
@@ -201,7 +203,7 @@ async function crawl(t: TestContext, role: string, start: string[], cookie?: str
 
 describe('crawling the app as each of its users', () => {
   it('every page a role can reach from its home works and is well-formed', { timeout: 20_000 }, async () => {
-    const t = await makeTestApp();
+    const t = await makeTestApp({ deps: { photos: memoryPhotoStore() } });
     const admin = await signIn(t, 'office');
     const unit = await signIn(t, 'chencang');
     const dept = await signIn(t, 'police');
@@ -226,6 +228,19 @@ describe('crawling the app as each of its users', () => {
       body: { cadre: cadres[0]!.id, visitDate: '2014-11-04', place: 'chencang-v1', householdHead: '张三', address: '3组15号', phone: '13812341234', almanac: true, aware: true, participated: false, satisfaction: 'satisfied', opinions: '路灯坏了', followUp: true },
     });
     expect(visit.status).toBe(201);
+
+    // A second tip the town has fixed, with a photo, waiting for the office's check; the suggestion is being handled.
+    const tip2 = await postJson(t, '/api/v1/forms/hazard-tip/submissions?u=chencang-v2', { category: 'fire', place: '陈仓示范村二村委会', description: '灭火器过期', noticedOn: '2014-11-04' });
+    expect(tip2.status).toBe(201);
+    const hazard2 = await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, ((await tip2.json()) as { id: number }).id) });
+    expect((await admin.api(`/api/v1/admin/hazards/${hazard2!.id}/transitions`, { body: { action: 'assign', leadUnit: 'chencang', days: 3 } })).status).toBe(200);
+    expect((await unit.post(`/unit/hazards/${hazard2!.id}/transitions`, { action: 'accept' })).status).toBe(303);
+    const fixed = new FormData();
+    fixed.append('action', 'report_fixed');
+    fixed.append('note', '已更换灭火器');
+    fixed.append('photoFile', new File([new Uint8Array([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02, 0xff, 0xd9])], 'x.jpg', { type: 'image/jpeg' }));
+    expect((await unit.page(`/unit/hazards/${hazard2!.id}/transitions`, { method: 'POST', body: fixed })).status).toBe(303);
+    expect((await admin.api(`/api/v1/admin/suggestions/${sg!.id}/replies`, { body: { status: 'in_progress', note: '已交金台公安分局办理。' } })).status).toBe(201);
     await computeSnapshot(t.deps, '2014-11-04');
 
     // A resident lands on the receipt after submitting, so the receipts are where an anonymous crawl starts too.
@@ -268,6 +283,60 @@ describe('crawling the app as each of its users', () => {
         }
       }
     }
+    expect(problems).toEqual([]);
+  });
+
+  it('every POST form sent back empty answers a well-formed page or a redirect, never a 5xx', { timeout: 20_000 }, async () => {
+    const t = await makeTestApp({ deps: { photos: memoryPhotoStore() } });
+    const admin = await signIn(t, 'office');
+    const unit = await signIn(t, 'chencang');
+    const tip = await postJson(t, '/api/v1/forms/hazard-tip/submissions?u=chencang-v1', { ...VALID['hazard-tip'], noticedOn: '2014-11-03' });
+    const { id, receipt } = (await tip.json()) as { id: number; receipt: string };
+    const hazard = await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, id) });
+    await admin.api(`/api/v1/admin/hazards/${hazard!.id}/transitions`, { body: { action: 'assign', leadUnit: 'chencang', deadline: '2014-11-10' } });
+    const suggestion = (await (await postJson(t, '/api/v1/forms/deputy-suggestion/submissions', { ...VALID['deputy-suggestion'], department: 'police' })).json()) as { id: number };
+    const forms = ['household-visit', 'hazard-ledger', 'patrol-team', 'publicity', 'dispute-mediation', 'task-report'];
+    const plan: [string, string | undefined, string[]][] = [
+      ['anonymous', undefined, ['/f/mass-feedback', '/f/hazard-tip', '/f/deputy-suggestion', '/signin', `/r/${receipt}`]],
+      ['unit chencang', unit.cookie, [...forms.map((f) => `/unit/forms/${f}`), '/unit/cadres', `/unit/hazards/${hazard!.id}`]],
+      // Access codes last: revoking them all ends the office's own session.
+      ['admin office', admin.cookie, [`/admin/hazards/${hazard!.id}`, `/admin/suggestions/${suggestion.id}`, '/leader', '/admin/access']],
+    ];
+    const problems: Problem[] = [];
+    const posted: string[] = [];
+    for (const [role, cookie, pages] of plan) {
+      for (const page of pages) {
+        const html = await (await t.app.request(page, { headers: cookie ? { cookie } : {} })).text();
+        for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
+          const open = `<form ${m[1]}>`;
+          if ((attr(open, 'method') ?? 'get').toLowerCase() !== 'post') continue;
+          const action = sameSite(attr(open, 'action') ?? page, page);
+          if (!action || action.startsWith('/signout')) continue;
+          // Only what the page itself fills in (tokens, ids, the action buttons' values): a person tapping send at once.
+          const body = new URLSearchParams();
+          for (const input of m[2]!.matchAll(/<input\b[^>]*>/gi)) {
+            const name = attr(input[0], 'name');
+            if (name && (attr(input[0], 'type') ?? '').toLowerCase() === 'hidden') body.append(name, attr(input[0], 'value') ?? '');
+          }
+          const button = /<button\b[^>]*\sname="[^"]*"[^>]*>/i.exec(m[2]!)?.[0];
+          if (button) body.append(attr(button, 'name')!, attr(button, 'value') ?? '');
+          const res = await t.app.request(action, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) } });
+          const where = `POST ${action}`;
+          posted.push(`${res.status} ${role} ${where}`);
+          if (res.status >= 500) problems.push({ role, page: where, from: page, problem: `answers ${res.status}` });
+          const type = res.headers.get('content-type') ?? '';
+          if (type.startsWith('text/html')) {
+            const buf = await res.arrayBuffer();
+            checkHtml(role, where, new TextDecoder().decode(buf), buf.byteLength, problems);
+          } else if (!(res.status >= 300 && res.status < 400)) {
+            problems.push({ role, page: where, from: page, problem: `answers ${res.status} '${type}' to a browser form` });
+          }
+        }
+      }
+    }
+    if (process.env.CRAWL_LOG) console.log(posted.join('\n'));
+    // Each public form, each unit form and the office's actions were sent: the test reached them.
+    expect(posted.length).toBeGreaterThan(20);
     expect(problems).toEqual([]);
   });
 });
