@@ -70,6 +70,11 @@ function targets(html: string, page: string): { links: string[]; variants: strin
     const t = sameSite(href, page);
     if (t) out.push(t);
   }
+  // Images the page shows (QR codes, hazard photos) must load too.
+  for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
+    const t = sameSite(attr(m[0], 'src') ?? '', page);
+    if (t) out.push(t);
+  }
   for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
     const method = (attr(`<form ${m[1]}>`, 'method') ?? 'get').toLowerCase();
     if (method !== 'get') continue;
@@ -245,7 +250,8 @@ describe('crawling the app as each of its users', () => {
 
     // A resident lands on the receipt after submitting, so the receipts are where an anonymous crawl starts too.
     const runs = await Promise.all([
-      crawl(t, 'anonymous', ['/', `/r/${fb!.receipt}`, `/r/${tp!.receipt}`, `/r/${sg!.receipt}`]),
+      // …and a village's poster (README: /posters/UNIT), whose QR codes lead to the forms.
+      crawl(t, 'anonymous', ['/', `/r/${fb!.receipt}`, `/r/${tp!.receipt}`, `/r/${sg!.receipt}`, '/posters/chencang-v1']),
       crawl(t, 'unit chencang', ['/unit'], unit.cookie),
       crawl(t, 'unit police', ['/unit'], dept.cookie),
       // Staff also open the one unit that has records, which the per-template limit on other units' pages might skip.
