@@ -128,13 +128,19 @@ function checkHtml(role: string, page: string, html: string, bytes: number, prob
   if (!title) add('no <title>');
   const path = page.split('?')[0]!;
   if ((path === '/' || path.startsWith('/f/') || path.startsWith('/r/') || path === '/r') && bytes > PUBLIC_MAX_BYTES) add(`public page is ${bytes} bytes (> 30 KB)`);
-  const ids = new Set([...html.matchAll(/\sid\s*=\s*"([^"]*)"/gi)].map((m) => decode(m[1]!)));
+  const idList = [...html.matchAll(/\sid\s*=\s*"([^"]*)"/gi)].map((m) => decode(m[1]!));
+  const ids = new Set(idList);
+  // A repeated id sends a label (and getElementById focus) to the wrong field.
+  const repeated = [...new Set(idList.filter((id, i) => idList.indexOf(id) !== i))];
+  if (repeated.length) add(`id used more than once: ${repeated.join(', ')}`);
   for (const m of html.matchAll(/<label\b[^>]*>/gi)) {
     const f = attr(m[0], 'for');
     if (f !== null && !ids.has(f)) add(`<label for="${f}"> names no element`);
   }
   const raw = /(?<![\w-])(undefined|null|NaN)(?![\w-])|\[object Object\]/.exec(visibleText(html));
   if (raw) add(`raw '${raw[0]}' on screen`);
+  const rawAttr = /\s(?:href|src|action|value|for|id|name)="[^"]*(?:undefined|NaN|\[object Object\])[^"]*"/.exec(html);
+  if (rawAttr) add(`raw value in an attribute:${rawAttr[0]}`);
 }
 
 /** A page's template, roughly: its path and the names of its query parameters. */
