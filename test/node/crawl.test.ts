@@ -10,6 +10,8 @@ import { hazards } from '../../src/db/schema.ts';
 import { memoryPhotoStore } from '../../src/submissions/photos.ts';
 
 const MAX_PAGES = 400;
+/** What a template shows when a value went missing on the way: never meant for a person's eyes. */
+const RAW_VALUE = /(?<![\w-])(undefined|null|NaN|Infinity)(?![\w-])|\[object Object\]|Invalid Date/;
 const PUBLIC_MAX_BYTES = 30 * 1024;
 
 /** Downloads are checked for status and type only; the crawler never parses them. */
@@ -137,9 +139,12 @@ function checkHtml(role: string, page: string, html: string, bytes: number, prob
     const f = attr(m[0], 'for');
     if (f !== null && !ids.has(f)) add(`<label for="${f}"> names no element`);
   }
-  const raw = /(?<![\w-])(undefined|null|NaN)(?![\w-])|\[object Object\]/.exec(visibleText(html));
+  const raw = RAW_VALUE.exec(visibleText(html));
   if (raw) add(`raw '${raw[0]}' on screen`);
-  const rawAttr = /\s(?:href|src|action|value|for|id|name)="[^"]*(?:undefined|NaN|\[object Object\])[^"]*"/.exec(html);
+  // Whole words only: a random form token may well contain the letters 'NaN'.
+  const rawAttr =
+    /\s(?:href|src|action|for|id|name)="(?:[^"]*[^A-Za-z0-9"])?(?:undefined|NaN|\[object Object\])(?:[^A-Za-z0-9"][^"]*)?"/.exec(html) ??
+    /\svalue="(?:undefined|null|NaN|\[object Object\])"/.exec(html);
   if (rawAttr) add(`raw value in an attribute:${rawAttr[0]}`);
 }
 
@@ -290,7 +295,7 @@ describe('crawling the app as each of its users', () => {
         const body = await res.text();
         if (res.status >= 500) problems.push(`${role} ${path} answers ${res.status}`);
         else if (/^text\/html/.test(res.headers.get('content-type') ?? '')) {
-          const raw = /(?<![\w-])(undefined|null|NaN)(?![\w-])|\[object Object\]/.exec(visibleText(body));
+          const raw = RAW_VALUE.exec(visibleText(body));
           if (raw) problems.push(`${role} ${path} shows '${raw[0]}'`);
         }
       }
