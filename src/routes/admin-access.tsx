@@ -26,7 +26,7 @@ function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; 
   return (
     <Layout title="访问码管理" heading="平安金台 · 区综治办" headingHref="/admin/access" wide css={PORTAL_CSS}>
       <p class="who">
-        <a href="/unit">单位工作台</a> · <a href="/signout">退出</a>
+        <a href="/admin">工作台</a> · <a href="/unit">单位工作台</a> · <a href="/signout">退出</a>
       </p>
       <h1>访问码管理</h1>
       {props.issued ? (

@@ -37,7 +37,7 @@ export async function leadUnitOptions(deps: Deps): Promise<UnitOption[]> {
 function Who(props: { principal: Principal }) {
   return (
     <>
-      区综治办{props.principal.role === 'leader' ? '（领导只读）' : ''} ·{' '}
+      区综治办{props.principal.role === 'leader' ? '（领导只读）' : ''} · <a href="/admin">工作台</a> ·{' '}
       {props.principal.role === 'admin' ? (
         <>
           <a href="/admin/access">访问码管理</a> ·{' '}

@@ -157,6 +157,9 @@ export function LeaderPage(props: LeaderPageProps) {
   const q = (group: RankingGroup) => `/leader?${props.date ? `date=${props.date}&` : ''}group=${group}`;
   return (
     <Layout title="每日排名" heading="平安金台 · 领导查看" wide css={LEADER_CSS}>
+      <p class="muted noprint">
+        {props.isAdmin ? '区综治办' : '领导（只读）'} · <a href="/admin">工作台</a> · <a href="/signout">退出</a>
+      </p>
       <h1>每日排名{props.date ? `（${props.date}）` : ''}</h1>
       {props.recomputed ? <p class="ok">已重新计算 {props.date} 的排名。</p> : null}
       <form class="inline noprint" method="get" action="/leader">

@@ -57,7 +57,14 @@ export function PortalLayout(props: PortalProps) {
     <Layout title={props.title} heading="平安金台 · 单位工作台" headingHref={`/unit${q}`} css={PORTAL_CSS} wide={props.wide ?? true}>
       <p class="who">
         {props.unitName}
-        {props.principal.role === 'leader' ? '（只读）' : ''} · <a href="/signout">退出</a>
+        {props.principal.role === 'leader' ? '（只读）' : ''} ·{' '}
+        {/* The office and leaders come here from the office home; the way back. */}
+        {props.principal.role === 'unit' ? null : (
+          <>
+            <a href="/admin">综治办工作台</a> ·{' '}
+          </>
+        )}
+        <a href="/signout">退出</a>
       </p>
       <nav class="portal noprint" aria-label="单位工作台">
         {links.map(([href, label]) => (
