@@ -210,6 +210,12 @@ async function crawl(t: TestContext, role: string, start: string[], cookie?: str
     const html = new TextDecoder().decode(buf);
     checkHtml(role, path, html, buf.byteLength, problems);
     if (res.status >= 400) continue;
+    // Staff pages: a way to sign out, and a way home (the office home serves leaders too: it links their ranking).
+    if (cookie && /^\/(unit|admin|leader)(\/|$)/.test(pathname) && !pathname.endsWith('/circular')) {
+      if (!/href="\/signout"/.test(html)) problems.push({ role, page: path, from, problem: 'no link to sign out' });
+      const homes = role.startsWith('unit') ? ['/unit'] : ['/admin', start[0]];
+      if (!homes.includes(pathname) && !homes.some((h) => html.includes(`href="${h}"`))) problems.push({ role, page: path, from, problem: `no link back to ${homes.join(' or ')}` });
+    }
     const { links, variants } = targets(html, path);
     for (const next of links) follow(next, variant);
     for (const next of variants) follow(next, true);
