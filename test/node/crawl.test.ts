@@ -280,6 +280,8 @@ describe('crawling the app as each of its users', () => {
     console.log('pages crawled:', runs.map((r) => r.pages).join(', '));
     // Each role reaches more than its home: the crawl itself is working.
     for (const r of runs) expect(r.pages).toBeGreaterThan(3);
+    // …and ends before the cap: nothing it could reach was cut off.
+    for (const r of runs) expect(r.pages).toBeLessThan(MAX_PAGES);
     expect(problems).toEqual([]);
   });
 
