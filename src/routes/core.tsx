@@ -58,10 +58,7 @@ export function coreRoutes(deps: Deps) {
         <div class="card">
           <h2>工作人员</h2>
           <p>
-            <a href="/unit">镇街、部门填报入口</a>
-          </p>
-          <p>
-            <a href="/admin">区综治办</a> · <a href="/leader">领导查看排名</a>
+            镇街、区级部门、区综治办和领导凭访问码<a href="/signin">登录</a>，登录后进入各自的工作台。
           </p>
         </div>
       </Layout>,

@@ -1,7 +1,7 @@
 // The unit's dashboard (/unit): visits against quota, tasks against targets, patrol teams against R5,
 // the hazards it leads, and the campaign deadlines with days left.
 import { Hono } from 'hono';
-import { asc, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
@@ -45,6 +45,8 @@ interface DashboardProps {
   deadlines: DeadlineRow[];
   today: string;
   pickable: { code: string; name: string }[];
+  /** The unit's villages and communities: each gets its own poster so answers are attributed to it. */
+  places: { code: string; name: string }[];
 }
 
 function Dashboard(props: DashboardProps) {
@@ -213,6 +215,18 @@ function Dashboard(props: DashboardProps) {
         </table>
       )}
 
+      <h2>宣传海报</h2>
+      <p class="muted">
+        A4 海报印有平安标语和三个群众表单的二维码，扫码填写的内容会计入对应的村（社区）：
+        {[{ code: props.unit.code, name: props.unit.name }, ...props.places].map((p, i) => (
+          <>
+            {i > 0 ? '、' : ''}
+            <a href={`/posters/${p.code}`}>{p.name}</a>
+          </>
+        ))}
+        。
+      </p>
+
       <h2>本单位牵头的治安隐患</h2>
       {props.principal.role === 'unit' ? (
         <p class="muted">
@@ -266,7 +280,7 @@ export function unitDashboardRoutes(deps: Deps) {
   app.get('/unit', anyone, async (c) => {
     const { principal, unit } = await portalScope(deps, c);
     const now = deps.now();
-    const [cadres, tasks, patrol, hazards, pickable] = await Promise.all([
+    const [cadres, tasks, patrol, hazards, pickable, places] = await Promise.all([
       visitProgress(deps.db, unit.code),
       taskProgress(deps.db, unit),
       patrolSummary(deps.db, unit),
@@ -278,6 +292,11 @@ export function unitDashboardRoutes(deps: Deps) {
             .from(units)
             .where(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']))
             .orderBy(asc(units.kind), asc(units.code)),
+      deps.db
+        .select({ code: units.code, name: units.name })
+        .from(units)
+        .where(and(eq(units.parentCode, unit.code), inArray(units.kind, ['village', 'community'])))
+        .orderBy(asc(units.code)),
     ]);
     const today = shanghaiDay(now);
     return c.html(
@@ -291,6 +310,7 @@ export function unitDashboardRoutes(deps: Deps) {
         deadlines={campaignDeadlines(now)}
         today={today}
         pickable={pickable}
+        places={places}
       />,
     );
   });

@@ -1,5 +1,6 @@
 // The unit dashboard: deadlines with days left from the clock, empty states that say what to do,
 // tasks of departments and towns, hazards the unit leads, and who may look at which unit.
+import organisation from '../../forms/organisation.ts';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { cadres, hazards } from '../../src/db/schema.ts';
@@ -60,6 +61,16 @@ describe('the unit dashboard', () => {
     expect(html).toContain('目前没有由本单位牵头整改的隐患');
     const entry = await (await s.page('/unit/forms/household-visit')).text();
     expect(entry).toContain('还没有在册干部，无法登记');
+  });
+
+  it("links a printable poster for the unit and each of its villages, and each poster works", async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, 'xiashi');
+    const html = await (await s.page('/unit')).text();
+    const links = [...html.matchAll(/href="(\/posters\/[^"]+)"/g)].map((m) => m[1]!);
+    const villages = organisation.units.filter((u) => u.parent === 'xiashi').map((u) => `/posters/${u.code}`);
+    expect(links).toEqual(['/posters/xiashi', ...villages.sort()]);
+    for (const link of links) expect((await t.app.request(link)).status).toBe(200);
   });
 
   it('gives departments their own tasks and towns the towns’ tasks', () => {
