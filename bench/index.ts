@@ -2,9 +2,10 @@
 import type { Bench } from './types.ts';
 import rankings from './rankings.ts';
 import submissions from './submissions.ts';
+import sheets from './sheets.ts';
 
 /** Add a benchmark module here. */
-export const BENCHES: readonly Bench[] = [rankings, submissions];
+export const BENCHES: readonly Bench[] = [rankings, submissions, sheets];
 
 async function main(argv: string[]) {
   const wanted = argv.filter((a) => !a.startsWith('-'));
