@@ -33,12 +33,14 @@ export function tabsForForm(formId: string): readonly TabId[] {
  */
 export async function enqueueTabs(tx: DbOrTx, tabs: readonly TabId[], now: Date | number = Date.now()): Promise<void> {
   const at = typeof now === 'number' ? now : now.getTime();
-  for (const tab of new Set(tabs)) {
-    if (!TAB_IDS.includes(tab)) throw new Error(`enqueueTabs: unknown tab ${String(tab)}`);
-    await tx.run(sql`insert into ${sheetOutbox} (tab, created_at, attempts, next_attempt_at)
-      select ${tab}, ${at}, 0, 0
-      where not exists (select 1 from ${sheetOutbox} where ${and(eq(sheetOutbox.tab, tab), eq(sheetOutbox.attempts, 0), eq(sheetOutbox.nextAttemptAt, 0))})`);
-  }
+  const unique = [...new Set(tabs)];
+  for (const tab of unique) if (!TAB_IDS.includes(tab)) throw new Error(`enqueueTabs: unknown tab ${String(tab)}`);
+  if (unique.length === 0) return;
+  // One statement for all the tabs: every submission pays for this, so it stays a single round trip.
+  const wanted = sql.join(unique.map((tab) => sql`select ${tab} as tab`), sql` union all `);
+  await tx.run(sql`insert into ${sheetOutbox} (tab, created_at, attempts, next_attempt_at)
+    select w.tab, ${at}, 0, 0 from (${wanted}) w
+    where not exists (select 1 from ${sheetOutbox} o where o.tab = w.tab and o.attempts = 0 and o.next_attempt_at = 0)`);
 }
 
 /** Every tab, e.g. after a restore or when the sheet was edited by hand. */

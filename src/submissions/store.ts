@@ -63,10 +63,14 @@ export async function resolveAttribution(db: Db | Tx, unitCode: string | null | 
 export async function hashSubmission(secret: string, formId: string, answers: Answers, personal: Answers, unitCode?: string | null): Promise<string> {
   const sorted = (o: Answers) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
   const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = await crypto.subtle.sign('HMAC', key, enc.encode(JSON.stringify([formId, unitCode ?? null, sorted(answers), sorted(personal)])));
+  // Importing the key costs more than the MAC itself; one secret per process, so keep it.
+  let key = HMAC_KEYS.get(secret);
+  if (!key) HMAC_KEYS.set(secret, (key = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])));
+  const mac = await crypto.subtle.sign('HMAC', await key, enc.encode(JSON.stringify([formId, unitCode ?? null, sorted(answers), sorted(personal)])));
   return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+const HMAC_KEYS = new Map<string, Promise<CryptoKey>>();
 
 function constraintTarget(err: unknown): string | undefined {
   for (let e = err as { message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
@@ -101,14 +105,8 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
   const key = input.idempotencyKey || undefined;
   const requestHash = key ? (input.requestHash ?? (await hashSubmission(deps.config.SESSION_SECRET, form.id, answers, personal, input.unitCode))) : null;
 
-  if (key) {
-    const earlier = await existingByKey(db, key, requestHash!);
-    if (earlier) return earlier;
-  }
-  if (input.formToken) {
-    const earlier = await existingByToken(db, input.formToken);
-    if (earlier) return earlier;
-  }
+  // A retry with the same key or token is found by the unique indexes on insert (below), not by a lookup
+  // first: most submissions are new, and the lookup would cost every one of them a statement.
 
   const attribution = await resolveAttribution(db, input.unitCode);
   const at = deps.now();
