@@ -3,6 +3,7 @@ import type { Deps } from './deps.ts';
 import { runDailyRankings } from './rankings/backfill.ts';
 import { runHazardSupervision } from './hazards/overdue.ts';
 import { flushSheets } from './sheets/flush.ts';
+import { purgeStaleFormTokens } from './submissions/tokens.ts';
 
 export const EVERY_FIVE_MINUTES = '*/5 * * * *';
 /** 00:05 Asia/Shanghai. */
@@ -18,7 +19,10 @@ export const JOBS: Record<(typeof CRONS)[number], readonly { name: string; run: 
     { name: 'hazards-overdue', run: runHazardSupervision },
     { name: 'sheets-flush', run: (deps) => flushSheets(deps) },
   ],
-  [DAILY_AT_0005_SHANGHAI]: [{ name: 'rankings', run: (deps, at) => runDailyRankings(deps, at) }],
+  [DAILY_AT_0005_SHANGHAI]: [
+    { name: 'rankings', run: (deps, at) => runDailyRankings(deps, at) },
+    { name: 'form-tokens', run: purgeStaleFormTokens },
+  ],
 };
 
 export interface ScheduledResult {

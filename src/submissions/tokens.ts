@@ -1,7 +1,9 @@
 // One-time form tokens: a signed random value in the page's hidden field. Nothing is written when the
 // page is shown; the first submission carrying a token records it in form_tokens, so a double tap
 // (or a resent POST) finds the first submission instead of storing a second one.
+import { lt } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
+import { formTokens } from '../db/schema.ts';
 
 const TOKEN_TTL_MS = 2 * 24 * 60 * 60 * 1000;
 const encoder = new TextEncoder();
@@ -35,4 +37,14 @@ export async function checkFormToken(deps: Pick<Deps, 'config' | 'now'>, token: 
   if (!(age >= -60_000 && age <= TOKEN_TTL_MS)) return undefined;
   const expected = await sign(deps.config.SESSION_SECRET, `${m[1]}.${m[2]}`);
   return expected === m[3] ? token : undefined;
+}
+
+/**
+ * Forgets recorded tokens no page can still carry: a token older than its TTL is refused before it is
+ * looked up, so its row guards nothing. A day of slack covers a clock that moved.
+ */
+export async function purgeStaleFormTokens(deps: Pick<Deps, 'db'>, at: Date): Promise<number> {
+  const cutoff = at.getTime() - TOKEN_TTL_MS - 24 * 60 * 60 * 1000;
+  const gone = await deps.db.delete(formTokens).where(lt(formTokens.createdAt, cutoff)).returning({ token: formTokens.token });
+  return gone.length;
 }

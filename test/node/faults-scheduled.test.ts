@@ -50,7 +50,10 @@ describe('the nightly rankings dying halfway', () => {
     const ranked = await rankedUnits(t.db);
     await submitFeedback(t, 'zhongshan-east-c1', 'satisfied');
     t.setNow('2014-11-03T16:05:00Z');
-    expect((await runScheduled(t.deps, DAILY_AT_0005_SHANGHAI, t.deps.now())).jobs).toEqual([{ name: 'rankings', ok: true }]);
+    expect((await runScheduled(t.deps, DAILY_AT_0005_SHANGHAI, t.deps.now())).jobs).toEqual([
+      { name: 'rankings', ok: true },
+      { name: 'form-tokens', ok: true },
+    ]);
     const first = await snapshotDays(t.db);
     expect(first.map((d) => d.day)).toEqual(['2014-10-29', '2014-10-30', '2014-10-31', '2014-11-01', '2014-11-02', '2014-11-03']);
     expect(first.every((d) => d.n === ranked)).toBe(true);

@@ -6,6 +6,7 @@ import { capturingLogger, pageToken, postForm, postJson, VALID } from '../helper
 import { formTokens, submissionPersonal, submissions } from '../../src/db/schema.ts';
 import { RECEIPT_STATUS_PROVIDERS } from '../../src/submissions/receipts.ts';
 import { SUBMISSION_HOOKS } from '../../src/submissions/hooks.ts';
+import { purgeStaleFormTokens } from '../../src/submissions/tokens.ts';
 
 const FORM_IDS = ['mass-feedback', 'hazard-tip', 'deputy-suggestion'] as const;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -154,6 +155,21 @@ describe('POST /f/:formId', () => {
     const forged = await postForm(t, '/f/mass-feedback', { ...VALID['mass-feedback'], _token: 'forged.token.value' });
     for (const r of [other, none, forged]) expect(r.status).toBe(303);
     expect(await t.db.select().from(submissions)).toHaveLength(4);
+  });
+
+  it('the nightly purge forgets recorded tokens only once no page can still carry them', async () => {
+    const t = await makeTestApp({ now: '2014-11-04T02:00:00Z' });
+    const token = await pageToken(t, '/f/mass-feedback');
+    expect((await postForm(t, '/f/mass-feedback', { ...VALID['mass-feedback'], _token: token })).status).toBe(303);
+    // Two days later the token is still within its life (plus slack): the row stays and a replay finds it.
+    t.setNow('2014-11-06T02:00:00Z');
+    expect(await purgeStaleFormTokens(t.deps, t.deps.now())).toBe(0);
+    expect(await t.db.select().from(formTokens)).toHaveLength(1);
+    // Four days later no page can carry it any more: the row goes, submissions stay.
+    t.setNow('2014-11-08T02:00:00Z');
+    expect(await purgeStaleFormTokens(t.deps, t.deps.now())).toBe(1);
+    expect(await t.db.select().from(formTokens)).toHaveLength(0);
+    expect(await t.db.select().from(submissions)).toHaveLength(1);
   });
 
   it('two simultaneous taps with one token store one submission', async () => {
