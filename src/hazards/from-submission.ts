@@ -2,7 +2,7 @@
 // transaction, so a stored tip always has its hazard (and a failed hazard stores no tip).
 import { inArray } from 'drizzle-orm';
 import { units } from '../db/schema.ts';
-import { isValidDay } from '../lib/time.ts';
+import { isValidDay, shanghaiDay } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
 import { createHazard, type CreatedHazard, type DbOrTx } from './service.ts';
@@ -54,37 +54,29 @@ export async function hazardFromSubmission(tx: DbOrTx, ctx: HazardSubmission): P
   const place = pick(answers, 'place', 'address', 'location') || '（未填写地点）';
   const description = pick(answers, 'description', 'details');
 
-  if (submission.formId === HAZARD_TIP_FORM) {
-    return createHazard(tx, {
-      source: 'tip',
-      submissionId: submission.id,
-      category,
-      place,
-      description,
-      reportedUnitCode: submission.unitCode,
-      at: submission.createdAt,
-      photo: pick(answers, 'photo') || null,
-    });
-  }
+  const base = {
+    submissionId: submission.id,
+    category,
+    place,
+    description,
+    reportedUnitCode: submission.unitCode,
+    at: submission.createdAt,
+    photo: pick(answers, 'photo') || null,
+  };
+  if (submission.formId === HAZARD_TIP_FORM) return createHazard(tx, { ...base, source: 'tip' });
 
   const onSpot = yes(answers.fixedOnSpot ?? answers.fixed_on_spot ?? answers.handling);
   const plan = pick(answers, 'plan', 'measures');
   if (onSpot || !submission.unitCode) {
     // A ledger row without a unit cannot be held by one; the office triages it like a tip.
     return createHazard(tx, {
+      ...base,
       source: 'ledger',
-      submissionId: submission.id,
-      category,
-      place,
-      description,
-      reportedUnitCode: submission.unitCode,
-      at: submission.createdAt,
       initial: onSpot ? 'fixed_on_spot' : 'reported',
-      photo: pick(answers, 'photo') || null,
       note: onSpot ? pick(answers, 'fixNote', 'plan', 'measures') || '现场整改' : null,
     });
   }
-  const day = new Date(submission.createdAt + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = shanghaiDay(submission.createdAt);
   const given = pick(answers, 'deadline', 'dueDate');
   const kindAnswer = pick(answers, 'deadlineKind');
   const kind: DeadlineKind = (DEADLINE_KINDS as readonly string[]).includes(kindAnswer) ? (kindAnswer as DeadlineKind) : campaign.hazardDeadline.kind;
@@ -96,15 +88,9 @@ export async function hazardFromSubmission(tx: DbOrTx, ctx: HazardSubmission): P
     (Array.isArray(coUnitAnswer) ? [...coUnitAnswer] : str(coUnitAnswer).split(/[,，、\s]+/)).filter((c) => c && c !== submission.unitCode),
   );
   return createHazard(tx, {
+    ...base,
     source: 'ledger',
-    submissionId: submission.id,
-    category,
-    place,
-    description,
-    reportedUnitCode: submission.unitCode,
-    at: submission.createdAt,
     initial: 'rectifying',
-    photo: pick(answers, 'photo') || null,
     leadUnitCode: submission.unitCode,
     coUnitCodes: coUnits,
     deadline,
