@@ -165,7 +165,10 @@ describe('the nightly job', () => {
     await computeSnapshot(t.deps, '2014-10-31');
     // 2014-11-01 16:05 UTC is 00:05 on 2 November in Beijing: 1 November just ended.
     const result = await runScheduled(t.deps, '5 16 * * *', new Date('2014-11-01T16:05:00Z'));
-    expect(result.jobs).toEqual([{ name: 'rankings', ok: true }]);
+    expect(result.jobs).toEqual([
+      { name: 'rankings', ok: true },
+      { name: 'form-tokens', ok: true },
+    ]);
     expect(await snapshotDays(t)).toEqual(['2014-10-29:6', '2014-10-30:6', '2014-10-31:6', '2014-11-01:6']);
   });
 
