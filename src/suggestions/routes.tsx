@@ -7,6 +7,7 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { AppError } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
+import { maskName, maskPhone } from '../exports/mask.ts';
 import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail, type FieldError } from './service.ts';
 import './register.ts';
 
@@ -47,6 +48,10 @@ async function renderDetail(
   const s = await suggestionDetail(deps, id);
   const err = (field: string) => extra.errors?.find((e) => e.field === field)?.message;
   const answered = s.status === 'answered';
+  // Personal data is the office's alone: leaders read the suggestion but see the deputy's contact masked.
+  const isOffice = principal.role === 'admin';
+  const name = isOffice ? s.name : maskName(s.name);
+  const phone = isOffice ? s.phone : maskPhone(s.phone);
   const chosen = extra.values?.status ?? (answered ? 'answered' : s.status === 'received' ? 'in_progress' : 'answered');
   return c.html(
     <Page title={`建议：${s.subject}`} role={principal.role}>
@@ -86,15 +91,17 @@ async function renderDetail(
           <dt>代表团/界别</dt>
           <dd>{s.delegation}</dd>
           <dt>姓名</dt>
-          <dd>{s.name}</dd>
+          <dd>{name}</dd>
           <dt>联系电话</dt>
-          <dd>{s.phone}</dd>
+          <dd>{phone}</dd>
           <dt>涉及部门</dt>
           <dd>{s.department || '未选，由区综治办确定'}</dd>
         </dl>
         <h2>建议内容</h2>
         <p class="text">{s.suggestion}</p>
-        <p class="help">姓名和联系电话只在本页显示，不会出现在回执、汇总表或导出中。</p>
+        <p class="help">
+          {isOffice ? '姓名和联系电话只在本页显示，不会出现在回执、汇总表或导出中。' : '姓名和联系电话已隐去，完整联系方式仅区综治办可见。'}
+        </p>
       </div>
       <h2>办理记录</h2>
       <div class="table-wrap">

@@ -207,6 +207,19 @@ describe('office pages', () => {
     expect(home).toContain('未答复 1 条');
   });
 
+  it("a leader reads a suggestion with the deputy's name and phone masked; only the office sees them in full", async () => {
+    const t = await setup();
+    const asLeader = await (await get(t, `/admin/suggestions/${t.id}`, t.leader)).text();
+    expect(asLeader).toContain('校园周边治安');
+    expect(asLeader).not.toContain(NAME);
+    expect(asLeader).not.toContain(PHONE);
+    expect(asLeader).toContain('钱**');
+    expect(asLeader).toContain('137****5678');
+    const asOffice = await (await get(t, `/admin/suggestions/${t.id}`, t.admin)).text();
+    expect(asOffice).toContain(NAME);
+    expect(asOffice).toContain(PHONE);
+  });
+
   it('the reply form saves and 303s back; a bad one shows the Chinese message and keeps the text', async () => {
     const t = await setup();
     const post = (fields: Record<string, string>) =>
