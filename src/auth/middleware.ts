@@ -27,6 +27,11 @@ function bearerOf(c: Context): string | null | undefined {
 export async function getPrincipal(deps: Deps, c: Context): Promise<Principal | null> {
   const bearer = bearerOf(c);
   if (bearer !== undefined) return bearer ? verifyAccessCode(deps.db, bearer) : null;
+  return sessionPrincipal(deps, c);
+}
+
+/** The principal of the signed session cookie alone (pages that must not become an unthrottled code oracle). */
+export async function sessionPrincipal(deps: Deps, c: Context): Promise<Principal | null> {
   const session = await getSignedCookie(c, deps.config.SESSION_SECRET, SESSION_COOKIE);
   if (!session) return null;
   // Max-Age only asks the browser to forget the cookie; a copied cookie must stop working at two weeks too.

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { clientAddress } from '../abuse/client.ts';
 import { units } from '../db/schema.ts';
 import { touchAccessCode, verifyAccessCode, type Principal } from '../auth/codes.ts';
-import { endSession, getPrincipal, startSession } from '../auth/middleware.ts';
+import { endSession, sessionPrincipal, startSession } from '../auth/middleware.ts';
 import { clearFailures, recordFailure, throttleState } from '../auth/throttle.ts';
 import { Layout } from '../web/layout.tsx';
 import { limitBody } from '../abuse/body-limit.ts';
@@ -85,7 +85,8 @@ export function unitSigninRoutes(deps: Deps) {
 
   app.get('/signin', async (c) => {
     const next = safeNext(c.req.query('next'));
-    const principal = await getPrincipal(deps, c);
+    // The cookie only: a Bearer code here would say "you are signed in" without the guessing throttle.
+    const principal = await sessionPrincipal(deps, c);
     let current: { unitName: string; role: Principal['role'] } | undefined;
     if (principal) {
       const unit = await deps.db.query.units.findFirst({ where: eq(units.code, principal.unitCode) });

@@ -60,6 +60,14 @@ describe('sign-in', () => {
     expect(await again.text()).toContain('您已登录：陈仓镇');
   });
 
+  it('does not tell a Bearer code from a wrong one on the sign-in page, which the guessing throttle does not cover', async () => {
+    const t = await makeTestApp();
+    const issued = await issueAccessCode(t.db, { unitCode: 'chencang' });
+    const page = await t.app.request('/signin', { headers: { authorization: `Bearer ${issued.code}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain('您已登录');
+  });
+
   it('refuses an open redirect in next', async () => {
     const t = await makeTestApp();
     const issued = await issueAccessCode(t.db, { unitCode: 'chencang' });
