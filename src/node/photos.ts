@@ -21,6 +21,8 @@ export function diskPhotoStore(folder = 'data/photos'): PhotoStore {
       await rename(tmp, path);
     },
     async get(key) {
+      // A key we could never have made is simply not here: 404, not a 500 from pathOf.
+      if (!PHOTO_KEY.test(key) || !resolve(join(root, key)).startsWith(root + sep)) return null;
       try {
         const bytes = new Uint8Array(await readFile(pathOf(key)));
         const type = sniffPhotoType(bytes);

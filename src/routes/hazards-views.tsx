@@ -368,7 +368,8 @@ export function formInput(form: Record<string, string | File | (string | File)[]
     if (Array.isArray(v)) values[k] = v.filter((x): x is string => typeof x === 'string');
     else if (typeof v === 'string') values[k] = v;
   }
-  const { action, ...input } = values;
+  // `photo` is dropped: the key comes only from the uploaded file (takeHazardPhoto), never the client.
+  const { action, photo: _photo, ...input } = values;
   // A date wins over days: the form always carries the default days.
   if (typeof input.deadline === 'string' && input.deadline.trim()) delete input.days;
   return { action: typeof action === 'string' ? action : '', input, values };

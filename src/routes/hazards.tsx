@@ -67,7 +67,9 @@ export function hazardsRoutes(deps: Deps) {
       const body = await jsonBody(c);
       const principal = c.get('principal');
       const row = role === 'unit' ? await findVisibleHazard(deps, principal, c.req.param('id')!) : await findHazard(deps, c.req.param('id')!);
-      const { action, ...input } = body;
+      // The photo key is only ever set from an uploaded file (takeHazardPhoto): a client-chosen key
+      // could attach a photo the unit saw on another hazard.
+      const { action, photo: _photo, ...input } = body;
       if (typeof action !== 'string' || action === '') {
         throw new AppError(422, 'VALIDATION', '请指定操作（action）', {
           errors: [{ field: 'action', message: '必填' }],

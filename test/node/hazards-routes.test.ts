@@ -11,6 +11,10 @@ import { deadlineAfter, daysBefore } from '../../src/hazards/deadlines.ts';
 import { hazardFromSubmission } from '../../src/hazards/from-submission.ts';
 import { hazardReceiptExtra } from '../../src/routes/hazards-feedback.tsx';
 import { memoryPhotoStore } from '../../src/submissions/photos.ts';
+import { diskPhotoStore } from '../../src/node/photos.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import forms from '../../forms/index.ts';
 import { makeTestApp, type TestContext } from '../helpers/app.ts';
 
@@ -439,5 +443,42 @@ describe('pages', () => {
     expect((await t.app.request(`/hazards/${hazard.id}/photos/hazard-evidence/2014-11-04/other.jpg`, { headers: { cookie: police } })).status).toBe(404);
     const detail = await (await t.app.request(`/admin/hazards/${hazard.id}`, { headers: admin() })).text();
     expect(detail).toContain(`/hazards/${hazard.id}/photos/${key}`);
+  });
+
+  it('a client cannot choose the photo key: JSON and form `photo` fields are ignored, so a key seen elsewhere is not attached', async () => {
+    const photos = memoryPhotoStore();
+    const t = await makeTestApp({ deps: { photos } });
+    const police = await signIn(t, 'police');
+    const unitApi = await bearer(t, 'police');
+    const admin = await bearer(t, 'office');
+    const other = 'hazard-evidence/2014-11-04/someoneelse1.jpg';
+    await photos.put(other, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), 'image/jpeg');
+    const a = await submitTip(t, '东风路12号出租屋');
+    const b = await submitTip(t, '解放路3号仓库');
+    for (const h of [a.hazard, b.hazard]) {
+      await post(t, `/api/v1/admin/hazards/${h.id}/transitions`, admin(), { action: 'assign', leadUnit: 'police', days: 3 });
+      await post(t, `/api/v1/unit/hazards/${h.id}/transitions`, unitApi(), { action: 'accept' });
+    }
+    const r = await post(t, `/api/v1/unit/hazards/${a.hazard.id}/transitions`, unitApi(), { action: 'report_fixed', note: '已清理', photo: other });
+    expect([r.status, r.body.state]).toEqual([200, 'fixed_reported']);
+    const res = await t.app.request(`/unit/hazards/${b.hazard.id}/transitions`, form(police, { action: 'report_fixed', note: '已清理', photo: other }));
+    expect(res.status).toBe(303);
+    const events = await t.db.select().from(hazardEvents);
+    expect(events.filter((e) => e.data?.includes(other))).toEqual([]);
+    for (const h of [a.hazard, b.hazard]) {
+      expect((await t.app.request(`/hazards/${h.id}/photos/${other}`, { headers: { cookie: police } })).status).toBe(404);
+    }
+  });
+
+  it('the disk store answers "not here" for a key it could never have made, so the photo route gives 404 not 500', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pingan-photos-'));
+    try {
+      const store = diskPhotoStore(dir);
+      expect(await store.get('photos/2014/abc.jpg')).toBeNull();
+      expect(await store.get('../../etc/passwd')).toBeNull();
+      expect(await store.get('hazard-evidence/2014-11-04/missing1.jpg')).toBeNull();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
