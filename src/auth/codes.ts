@@ -29,6 +29,8 @@ export async function issueAccessCode(
 ): Promise<IssuedCode> {
   const unit = await db.query.units.findFirst({ where: eq(units.code, opts.unitCode) });
   if (!unit) throw new Error(`Unknown unit code: ${opts.unitCode}`);
+  // A leader code reads every unit's records: it belongs to the district office.
+  if (opts.leader && unit.kind !== 'office') throw new Error(`Leader codes are issued under the district office (--unit ${OFFICE_UNIT}), not ${unit.code}`);
   const role: AccessRole = opts.leader ? 'leader' : unit.kind === 'office' ? 'admin' : 'unit';
   const raw = randomCode(16);
   const [row] = await db

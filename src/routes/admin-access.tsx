@@ -145,6 +145,10 @@ export function adminAccessRoutes(deps: Deps) {
     if (!unit || unit.kind === 'village' || unit.kind === 'community') {
       throw new AppError(422, 'UNKNOWN_UNIT', '请选择镇（街道）、区级部门或区综治办', { errors: [{ field: 'unit', message: '请选择有效的单位' }] });
     }
+    // A leader code reads every unit's records, so it is the district's to hold, not a town's or a department's.
+    if (leader && unit.kind !== 'office') {
+      throw new AppError(422, 'LEADER_CODE_OFFICE_ONLY', '领导只读访问码只能在“区综治办”下发放', { errors: [{ field: 'leader', message: '领导访问码请选择区综治办' }] });
+    }
     const issued = await issueAccessCode(deps.db, { unitCode, leader, label: label.trim().slice(0, 60), now: deps.now() });
     return { ...issued, unitName: unit.name };
   };

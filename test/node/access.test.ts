@@ -204,6 +204,13 @@ describe('the office issues, lists and revokes codes', () => {
     expect(body.role).toBe('leader');
     const bad = await office.api('/api/v1/admin/access-codes', { body: { unit: 'nowhere' } });
     expect(bad.status).toBe(422);
+    // A leader code reads every unit, so a town cannot be given one.
+    const before = (await t.db.select().from(accessCodes)).length;
+    const townLeader = await office.api('/api/v1/admin/access-codes', { body: { unit: 'chencang', leader: true } });
+    expect(townLeader.status).toBe(422);
+    expect(await townLeader.json()).toMatchObject({ error: 'LEADER_CODE_OFFICE_ONLY' });
+    expect(await t.db.select().from(accessCodes)).toHaveLength(before);
+    await expect(issueAccessCode(t.db, { unitCode: 'chencang', leader: true })).rejects.toThrow(/district office/);
   });
 
   it('refuses the page and the API to units and leaders', async () => {
