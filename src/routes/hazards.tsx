@@ -25,6 +25,16 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   return body as Record<string, unknown>;
 }
 
+/** A paging parameter: absent means the default; anything but a small whole number is a 422 (1e20 made SQLite fail). */
+function pageNumber(raw: string | undefined, field: string, fallback: number, min: number, max: number, message: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new AppError(422, 'VALIDATION', message, { errors: [{ field, message }] });
+  }
+  return n;
+}
+
 export function transitionJson(r: TransitionResult) {
   return { id: r.id, number: r.number, from: r.from, action: r.action, state: r.state, stateLabel: stateLabel(r.state), allowed: r.allowed };
 }
@@ -50,8 +60,8 @@ export function hazardsRoutes(deps: Deps) {
     if (!isStatusFilter(status)) {
       throw new AppError(422, 'VALIDATION', '状态筛选无效', { errors: [{ field: 'status', message: 'open、triage、overdue、closed、all 或某一状态' }] });
     }
-    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 200) || 200, 1), 1000);
-    const offset = Math.max(Number(c.req.query('offset') ?? 0) || 0, 0);
+    const limit = pageNumber(c.req.query('limit'), 'limit', 200, 1, 1000, '每页条数应为 1 到 1000 的整数');
+    const offset = pageNumber(c.req.query('offset'), 'offset', 0, 0, 1_000_000, '起始位置应为 0 到 1000000 的整数');
     const today = shanghaiDay(deps.now());
     const items = await listHazards(deps.db, { status, today, limit, offset });
     return c.json({ status, today, count: items.length, hazards: items });

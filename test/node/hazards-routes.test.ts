@@ -218,6 +218,25 @@ describe('the unit boundary', () => {
     expect((await t.app.request('/api/v1/admin/hazards', { headers: police() })).status).toBe(403);
     expect((await t.app.request('/api/v1/admin/hazards?status=bogus', { headers: admin() })).status).toBe(422);
   });
+
+  it('pages the office list only with small whole numbers: anything else is a 422 in Chinese, never a 500', async () => {
+    const t = await makeTestApp({ now: '2014-11-04T02:00:00Z' });
+    const admin = await bearer(t, 'office');
+    await submitTip(t, '东风路12号出租屋');
+    await submitTip(t, '解放路3号仓库');
+    const list = async (q: string) => {
+      const res = await t.app.request(`/api/v1/admin/hazards?status=all&${q}`, { headers: admin() });
+      return { status: res.status, body: (await res.json()) as { count?: number; error?: string; message?: string; errors?: { field: string }[] } };
+    };
+    expect((await list('offset=1&limit=1')).body.count).toBe(1);
+    expect((await list('offset=2')).body.count).toBe(0);
+    expect((await list('')).body.count).toBe(2);
+    for (const [q, field] of [['offset=1e20', 'offset'], ['offset=-1', 'offset'], ['offset=1.5', 'offset'], ['offset=abc', 'offset'], ['limit=0', 'limit'], ['limit=1e3', 'limit'], ['limit=5000', 'limit'], ['limit=99999999999', 'limit']] as const) {
+      const r = await list(q);
+      expect([q, r.status, r.body.error, r.body.errors?.map((e) => e.field)]).toEqual([q, 422, 'VALIDATION', [field]]);
+      expect(r.body.message).toMatch(/整数/);
+    }
+  });
 });
 
 describe('deadlines across National Day 2014 and the scheduled job', () => {
