@@ -18,7 +18,7 @@ import { maskPersonal } from '../exports/mask.ts';
 import { getCadre, getUnit, listCadres, placesFor, type UnitInfo } from '../roster/roster.ts';
 import { tasksOf } from '../unit/dashboard.ts';
 import { withDerived, patrolFlagText, PATROL_FORM_ID } from '../unit/derived.ts';
-import { deleteRecord, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from '../unit/records.ts';
+import { deleteRecord, keepStoredPersonal, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from '../unit/records.ts';
 import { PortalLayout, unitQuery } from './unit-layout.tsx';
 import forms from '../../forms/index.ts';
 
@@ -60,6 +60,17 @@ export function cellText(f: FieldDefinition, value: unknown, ctx: FormContext, u
 }
 
 /** Fields worth a column in the list under the form (long texts stay out). */
+/** Help under a personal field a non-office editor sees empty. */
+export const KEEP_HELP = '留空则保持原值';
+
+/**
+ * The form as a non-office editor fills it: personal fields start empty (they never see the real values)
+ * and are not required, since an empty one keeps what is stored.
+ */
+function editFormFor(form: FormDefinition): FormDefinition {
+  return { ...form, fields: form.fields.map((f) => (f.personal ? { ...f, required: false, help: f.help ? `${f.help}；${KEEP_HELP}` : KEEP_HELP } : f)) };
+}
+
 const listFields = (form: FormDefinition) => form.fields.filter((f) => f.type !== 'textarea' && f.type !== 'photo' && f.type !== 'multichoice');
 
 function EntriesTable(props: { form: FormDefinition; records: UnitRecord[]; ctx: FormContext; principal: Principal; q: string; canWrite: boolean }) {
@@ -153,7 +164,7 @@ function EntryPage(props: EntryPageProps) {
       ) : (
         <div class="card">
           <FormView
-            form={form}
+            form={props.editing && props.principal.role !== 'admin' ? editFormFor(form) : form}
             ctx={props.ctx}
             values={props.values}
             errors={props.errors}
@@ -257,7 +268,9 @@ export function unitFormRoutes(deps: Deps) {
     if (editId !== undefined) {
       assertCanWrite(base.principal);
       const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(editId));
-      return page(c, { ...base, unit }, { editing: record, values: { ...record.answers, ...record.personal }, focus: base.form.fields[0]?.name });
+      // Only the office sees personal data in full; anyone else edits without it, and empty keeps the stored value.
+      const values = base.principal.role === 'admin' ? { ...record.answers, ...record.personal } : { ...record.answers };
+      return page(c, { ...base, unit }, { editing: record, values, focus: base.form.fields[0]?.name });
     }
     // Kept from the last entry (query), so a night of one cadre's visits needs no re-selection.
     const values: Record<string, unknown> = {};
@@ -307,7 +320,8 @@ export function unitFormRoutes(deps: Deps) {
     const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
     const input = await formInput(c);
     const ctx = await unitFormContext(deps, unit);
-    const result = validateAnswers(base.form, input, ctx);
+    const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, input), ctx);
+    // The re-rendered form shows what was typed, never the stored personal values the editor left empty.
     if (!result.ok) return page(c, { ...base, unit }, { editing: record, values: input, errors: result.errors, status: 422 });
     await updateRecord(deps.db, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
     return c.redirect(`/unit/forms/${base.form.id}?saved=${record.id}&day=${record.day}${unitQuery(base.principal, unit.code, '&')}`, 303);
@@ -371,7 +385,8 @@ export function unitFormRoutes(deps: Deps) {
     const base = await scope(c, true);
     const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
     const body = await jsonBody(c);
-    const result = validateAnswers(base.form, body, { ...(await unitFormContext(deps, unit)), unknown: 'reject' });
+    // GET gives non-office readers masked personal values: sent back as they were (or left out), they keep the stored ones.
+    const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' });
     if (!result.ok) throw invalid(result.errors);
     await updateRecord(deps.db, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
     const updated = await ownRecord(deps.db, base.principal, base.form, record.id);

@@ -8,6 +8,7 @@ import type { FormDefinition } from '../forms/types.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../auth/codes.ts';
 import { enqueueTabs, tabsForForm } from '../sheets/outbox.ts';
+import { maskPersonal } from '../exports/mask.ts';
 
 export interface UnitRecord {
   id: number;
@@ -76,6 +77,25 @@ export const actorOf = (p: Principal) => `${p.role}:${p.unitCode}#${p.codeId}`;
 
 const snapshot = (r: { answers: Answers; personal: Answers }) => JSON.stringify({ answers: r.answers, personal: r.personal });
 
+const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+
+/**
+ * Personal answers of an edit with the stored value put back wherever the editor sent a field empty or
+ * exactly as masked: only the office ever sees the real values, so a unit's "unchanged" comes back as
+ * nothing or as '王**', and neither may overwrite the resident's name.
+ */
+export function keepStoredPersonal<T extends Record<string, unknown>>(form: FormDefinition, stored: Answers, incoming: T): T {
+  const out: Record<string, unknown> = { ...incoming };
+  for (const f of form.fields) {
+    if (!f.personal) continue;
+    const old = stored[f.name];
+    if (isBlank(old)) continue;
+    const v = out[f.name];
+    if (isBlank(v) || (typeof v === 'string' && v.trim() === maskPersonal(f.type, old))) out[f.name] = old;
+  }
+  return out as T;
+}
+
 /** Replaces a record's answers; the extracted ranking columns follow, and the audit keeps before/after. */
 export async function updateRecord(
   db: Db,
@@ -86,6 +106,7 @@ export async function updateRecord(
   now: Date,
 ): Promise<void> {
   const at = now.getTime();
+  next = { ...next, personal: keepStoredPersonal(form, record.personal, next.personal) };
   await db.transaction(async (tx) => {
     const changed = await tx
       .update(submissions)

@@ -230,7 +230,7 @@ describe('editing and deleting own records', () => {
 
     const form = await (await s.page(`/unit/forms/household-visit?edit=${row!.id}`)).text();
     expect(form).toContain('修改记录');
-    expect(form).toContain('value="李四"');
+    expect(form).toContain('value="chencang-v1"');
     const edited = await postVisit(s, cadre.id, { householdHead: '李四娃', satisfaction: 'dissatisfied', participated: 'yes' });
     expect(edited.status).toBe(303);
     expect((await liveRows(t, 'household-visit', 'chencang')).length).toBe(2);
@@ -245,6 +245,8 @@ describe('editing and deleting own records', () => {
     expect(JSON.parse((await t.db.query.submissionPersonal.findFirst({ where: eq(submissionPersonal.submissionId, row!.id) }))!.data)).toEqual({
       householdHead: '李四',
       address: '陈仓示范村二1组',
+      // Left empty by a unit that never saw it: the stored phone stays.
+      phone: '13900001111',
     });
     const [audit] = await t.db.select().from(submissionAudit).where(eq(submissionAudit.submissionId, row!.id));
     expect(audit).toMatchObject({ action: 'update', actor: `unit:chencang#${s.codeId}`, at: t.deps.now().getTime() });
@@ -266,6 +268,47 @@ describe('editing and deleting own records', () => {
     expect(new RegExp(`<tr data-cadre="${cadre.id}">[\\s\\S]*?1 / 80`).test(dash)).toBe(true);
     // Deleted is gone: a second delete is 404.
     expect((await s.post(`/unit/forms/household-visit/${row!.id}/delete`, {})).status).toBe(404);
+  });
+});
+
+describe('personal data on edit', () => {
+  it('a unit edits with personal fields empty and their stored values kept; masked values sent back do not overwrite them', async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, 'chencang');
+    const cadre = await cadreOf(t, 'chencang');
+    const created = await s.api('/api/v1/unit/forms/household-visit/submissions', { body: visit(cadre.id) });
+    const { id } = (await created.json()) as { id: number };
+    const stored = async () => JSON.parse((await t.db.query.submissionPersonal.findFirst({ where: eq(submissionPersonal.submissionId, id) }))!.data);
+    const FULL = { householdHead: '张三丰', address: '陈仓示范村一3组15号', phone: '13812341234' };
+
+    const form = await (await s.page(`/unit/forms/household-visit?edit=${id}`)).text();
+    expect(form).not.toContain('张三丰');
+    expect(form).not.toContain('13812341234');
+    expect(form).not.toContain('陈仓示范村一3组15号');
+    expect(form).toContain('留空则保持原值');
+    expect(form).not.toMatch(/name="householdHead"[^>]*required/);
+
+    // GET (masked) → PUT as it came: the stored name, address and phone stay.
+    const got = (await (await s.api(`/api/v1/unit/forms/household-visit/submissions/${id}`)).json()) as { answers: Record<string, unknown>; personal: Record<string, unknown> };
+    expect(got.personal.householdHead).toBe('张**');
+    const put = await s.api(`/api/v1/unit/forms/household-visit/submissions/${id}`, { method: 'PUT', body: { ...got.answers, ...got.personal, satisfaction: 'dissatisfied' } });
+    expect(put.status).toBe(200);
+    expect(await stored()).toEqual(FULL);
+    expect((await t.db.query.submissions.findFirst({ where: eq(submissions.id, id) }))!.satisfaction).toBe('dissatisfied');
+
+    // The page with personal fields left empty keeps them too; a new value replaces the old one.
+    const res = await s.post(`/unit/forms/household-visit/${id}`, {
+      cadre: String(cadre.id), visitDate: '2014-11-04', place: 'chencang-v1', householdHead: '', address: '', phone: '13900002222',
+      almanac: 'yes', aware: 'yes', participated: 'no', satisfaction: 'satisfied',
+    });
+    expect(res.status).toBe(303);
+    expect(await stored()).toEqual({ ...FULL, phone: '13900002222' });
+
+    // The office sees and edits them in full.
+    const office = await signIn(t, 'office');
+    const asOffice = await (await office.page(`/unit/forms/household-visit?unit=chencang&edit=${id}`)).text();
+    expect(asOffice).toContain('value="张三丰"');
+    expect(asOffice).not.toContain('留空则保持原值');
   });
 });
 
