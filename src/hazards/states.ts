@@ -79,7 +79,9 @@ export const ACTIONS = {
   accept: { label: '签收', from: ['assigned'], to: 'rectifying', by: ['lead'], requires: [], optional: ['note'], publicText: '责任单位已签收，正在整改' },
   return: {
     label: '退单',
-    from: ['assigned', 'rectifying'],
+    // Only before signing (Issue 5: sign for it, or return it with a reason). Once signed, a late item
+    // returned would drop out of the unit's H/T figures — passing the buck (R13); the office reassigns instead.
+    from: ['assigned'],
     to: 'returned',
     by: ['lead'],
     requires: ['reason'],

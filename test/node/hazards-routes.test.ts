@@ -59,7 +59,7 @@ describe('a tip from submission to close-out and the tipster callback', () => {
     let r = await post(t, path('admin'), admin(), { action: 'assign', leadUnit: 'police', coUnits: ['work-safety'], days: 3, deadlineKind: 'working' });
     expect(r).toEqual({ status: 200, body: { id: hazard.id, number: 'YH-20141104-0001', from: 'reported', action: 'assign', state: 'assigned', stateLabel: '已交办，待签收', allowed: ['reassign', 'urge'] } });
     r = await post(t, path('unit'), police(), { action: 'accept' });
-    expect([r.status, r.body.state, r.body.allowed]).toEqual([200, 'rectifying', ['return', 'report_fixed', 'progress']]);
+    expect([r.status, r.body.state, r.body.allowed]).toEqual([200, 'rectifying', ['report_fixed', 'progress']]);
     r = await post(t, path('admin'), admin(), { action: 'urge', note: '请民警王强本周内处理' });
     expect([r.status, r.body.state]).toEqual([200, 'rectifying']);
     r = await post(t, path('unit'), police(), { action: 'progress', note: '已约谈房东张某' });
@@ -414,6 +414,11 @@ describe('pages', () => {
     expect(res.status).toBe(422);
     res = await t.app.request(`/unit/hazards/${first.hazard.id}/transitions`, form(police, { action: 'close' }));
     expect(res.status).toBe(409);
+    // Signed for: no returning it any more (R13); the office can hand it back as not signed for.
+    res = await t.app.request(`/unit/hazards/${first.hazard.id}/transitions`, form(police, { action: 'return', reason: '属于住建部门职责' }));
+    expect(res.status).toBe(409);
+    res = await t.app.request(`/admin/hazards/${first.hazard.id}/transitions`, form(office, { action: 'reassign', leadUnit: 'police', days: '7', deadlineKind: 'working' }));
+    expect(res.status).toBe(303);
     res = await t.app.request(`/unit/hazards/${first.hazard.id}/transitions`, form(police, { action: 'return', reason: '属于住建部门职责' }));
     expect([res.status, res.headers.get('location')]).toEqual([303, `/unit/hazards?returned=${first.hazard.number}`]);
     expect((await t.app.request(`/unit/hazards/${first.hazard.id}`, { headers: { cookie: police } })).status).toBe(404);

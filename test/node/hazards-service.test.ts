@@ -146,6 +146,19 @@ describe('every state × action × actor', () => {
     expect(checked).toBe(STATE_IDS.length * (ACTION_IDS.length + 1) * actors.length);
   });
 
+  it('lets the lead unit return a hazard only before signing for it, never once it is being rectified (R13)', async () => {
+    const { db, deps } = await makeTestApp({ now: NOW });
+    expect(ACTIONS.return.from).toEqual(['assigned']);
+    expect(allowedActions('assigned', ['lead'])).toContain('return');
+    expect(allowedActions('rectifying', ['lead'])).toEqual(['report_fixed', 'progress']);
+    const h = await tip(db);
+    await db.update(hazards).set({ state: 'rectifying', leadUnitCode: 'police', deadline: '2014-11-01', overdue: true }).where(eq(hazards.id, h.id));
+    const err = (await transition(deps, { hazardId: h.id, actor: POLICE, action: 'return', input: { reason: '不属于本单位职责' } }).catch((e: unknown) => e)) as AppError;
+    expect([err.status, err.code, (err.details as { allowed: string[] }).allowed]).toEqual([409, 'ILLEGAL_TRANSITION', ['report_fixed', 'progress']]);
+    const [after] = await db.select().from(hazards).where(eq(hazards.id, h.id));
+    expect([after!.state, after!.leadUnitCode, after!.overdue]).toEqual(['rectifying', 'police', true]);
+  });
+
   it('answers an illegal move with 409 and the actions allowed to that actor', async () => {
     const { db, deps } = await makeTestApp({ now: NOW });
     const h = await tip(db);
