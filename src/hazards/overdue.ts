@@ -7,7 +7,7 @@ import { shanghaiDay } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import { daysBefore } from './deadlines.ts';
 import { runHazardChangeHooks } from './hooks.ts';
-import { UNIT_HELD_STATES, OPEN_STATES } from './states.ts';
+import { UNIT_HELD_STATES } from './states.ts';
 
 export interface OverdueResult {
   reminded: number;
@@ -15,7 +15,7 @@ export interface OverdueResult {
 }
 
 /**
- * Marks open hazards whose deadline day has ended in Asia/Shanghai as overdue, and records a
+ * Marks hazards a unit holds whose deadline day has ended in Asia/Shanghai as overdue, and records a
  * reminder for those held by a unit from `remindDaysBefore` days before the deadline.
  */
 export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log'>, at: Date): Promise<OverdueResult> {
@@ -27,7 +27,8 @@ export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log'>, at: D
     const late = await tx
       .update(hazards)
       .set({ overdue: true, updatedAt: ms })
-      .where(and(inArray(hazards.state, OPEN_STATES), isNotNull(hazards.deadline), lt(hazards.deadline, today), eq(hazards.overdue, false)))
+      // Only while a unit holds it: once reported fixed (or back with the office) the wait is the office's.
+      .where(and(inArray(hazards.state, UNIT_HELD_STATES), isNotNull(hazards.deadline), lt(hazards.deadline, today), eq(hazards.overdue, false)))
       .returning({ id: hazards.id, state: hazards.state, deadline: hazards.deadline, leadUnitCode: hazards.leadUnitCode });
     if (late.length) {
       await tx.insert(hazardEvents).values(

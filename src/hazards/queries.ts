@@ -17,6 +17,8 @@ import {
   ACTIONS,
   isHazardAction,
   stateLabel,
+  awaitsOffice,
+  UNIT_HELD_STATES,
   type HazardState,
 } from './states.ts';
 
@@ -60,10 +62,13 @@ export function isStatusFilter(s: string): s is StatusFilter {
   return Object.hasOwn(STATUS_FILTERS, s) || isHazardState(s);
 }
 
-/** Days past the deadline on `today` for open hazards, in SQL (0 for closed or not yet due). */
+/**
+ * Days past the deadline on `today` for hazards a unit holds, in SQL (0 for closed, not yet due, or
+ * waiting on the office — a fix reported in time is not late while the office verifies it).
+ */
 function overdueDaysSql(today: string): SQL<number> {
   return sql<number>`case when ${hazards.state} in (${sql.join(
-    OPEN_STATES.map((s) => sql`${s}`),
+    UNIT_HELD_STATES.map((s) => sql`${s}`),
     sql`, `,
   )}) and ${hazards.deadline} is not null and ${hazards.deadline} < ${today} then cast(julianday(${today}) - julianday(${hazards.deadline}) as integer) else 0 end`;
 }
@@ -84,7 +89,7 @@ async function coUnitsOf(db: DbOrTx, ids: number[]): Promise<Map<number, string[
 
 function toView(h: HazardRow, today: string, names: Map<string, string>, co: string[]): HazardView {
   const open = isOpen(h.state);
-  const late = open ? daysOverdue(h.deadline, today) : 0;
+  const late = open && !awaitsOffice(h.state) ? daysOverdue(h.deadline, today) : 0;
   return {
     id: h.id,
     number: h.number,

@@ -1,6 +1,6 @@
 // Hazard records: creation with a readable number, and every move along the state machine in one
 // transaction (hazards + hazard_events), checked against the tables in states.ts.
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { ResultSet } from '@libsql/client';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Deps } from '../deps.ts';
@@ -356,7 +356,15 @@ export async function transition(deps: Pick<Deps, 'db' | 'now'>, req: Transition
       const closedDay = today;
       patch.closedAt = at;
       patch.closedDay = closedDay;
-      patch.closedOnTime = hazard.deadline ? closedDay <= hazard.deadline : true;
+      // The unit met its deadline if it reported the fix in time; the office's verification day is not its doing.
+      const [reported] = await tx
+        .select({ at: hazardEvents.at })
+        .from(hazardEvents)
+        .where(and(eq(hazardEvents.hazardId, hazard.id), eq(hazardEvents.action, 'report_fixed')))
+        .orderBy(desc(hazardEvents.at), desc(hazardEvents.id))
+        .limit(1);
+      const doneDay = reported ? shanghaiDay(reported.at) : closedDay;
+      patch.closedOnTime = hazard.deadline ? doneDay <= hazard.deadline : true;
     }
     if (isClosed(hazard.state) && isOpen(to)) {
       patch.closedAt = null;

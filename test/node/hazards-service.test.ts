@@ -244,6 +244,52 @@ describe('paths through the machine', () => {
     expect([row!.closedDay, row!.closedOnTime]).toEqual(['2014-11-08', false]);
   });
 
+  it('a fix reported on the deadline day waits on the office without being marked overdue, and closes on time when verified later', async () => {
+    const { db, deps, setNow } = await makeTestApp({ now: NOW });
+    const h = await tip(db);
+    const slow = await tip(db, Date.parse(NOW), '别处仓库');
+    for (const x of [h, slow]) {
+      await transition(deps, { hazardId: x.id, actor: ADMIN, action: 'assign', input: { leadUnit: 'police', deadline: '2014-11-07' } });
+      await transition(deps, { hazardId: x.id, actor: POLICE, action: 'accept' });
+    }
+    setNow('2014-11-07T15:00:00Z'); // 23:00 on the deadline day, Beijing time
+    await transition(deps, { hazardId: h.id, actor: POLICE, action: 'report_fixed', input: { note: '已清理' } });
+    // The office verifies three days later; the supervision pass runs in between.
+    for (const iso of ['2014-11-07T16:05:00Z', '2014-11-09T02:00:00Z']) {
+      setNow(iso);
+      await runHazardSupervision(deps, new Date(iso));
+    }
+    const marks = async (id: number) => (await db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, id))).filter((e) => e.action === 'overdue').length;
+    const [waiting] = await db.select().from(hazards).where(eq(hazards.id, h.id));
+    expect([waiting!.state, waiting!.overdue, await marks(h.id)]).toEqual(['fixed_reported', false, 0]);
+    // The one still with the unit is late, as before.
+    const [late] = await db.select().from(hazards).where(eq(hazards.id, slow.id));
+    expect([late!.state, late!.overdue, await marks(slow.id)]).toEqual(['rectifying', true, 1]);
+    const list = await listHazards(db, { status: 'overdue', today: '2014-11-09' });
+    expect(list.map((v) => v.id)).toEqual([slow.id]);
+    const all = await listHazards(db, { status: 'open', today: '2014-11-09' });
+    expect(all.find((v) => v.id === h.id)).toMatchObject({ overdue: false, daysOverdue: 0 });
+
+    setNow('2014-11-10T02:00:00Z');
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'close' });
+    const [row] = await db.select().from(hazards).where(eq(hazards.id, h.id));
+    expect([row!.closedDay, row!.closedOnTime]).toEqual(['2014-11-10', true]);
+  });
+
+  it('on-time is judged on the latest fix report: one rejected and reported again after the deadline is late', async () => {
+    const { db, deps, setNow } = await makeTestApp({ now: NOW });
+    const h = await tip(db);
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'assign', input: { leadUnit: 'police', deadline: '2014-11-07' } });
+    await transition(deps, { hazardId: h.id, actor: POLICE, action: 'accept' });
+    await transition(deps, { hazardId: h.id, actor: POLICE, action: 'report_fixed', input: { note: '已清理' } });
+    setNow('2014-11-08T02:00:00Z');
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'reject', input: { reason: '复查仍堵塞' } });
+    await transition(deps, { hazardId: h.id, actor: POLICE, action: 'report_fixed', input: { note: '彻底清理' } });
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'close' });
+    const [row] = await db.select().from(hazards).where(eq(hazards.id, h.id));
+    expect([row!.closedDay, row!.closedOnTime]).toEqual(['2014-11-08', false]);
+  });
+
   it('fixed on the spot closes at once, on time, and counts for the unit that fixed it', async () => {
     const { db, deps } = await makeTestApp({ now: NOW });
     const h = await tip(db);
