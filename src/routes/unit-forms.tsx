@@ -18,7 +18,7 @@ import { maskPersonal } from '../exports/mask.ts';
 import { getCadre, getUnit, listCadres, placesFor, type UnitInfo } from '../roster/roster.ts';
 import { tasksOf } from '../unit/dashboard.ts';
 import { withDerived, patrolFlagText, PATROL_FORM_ID } from '../unit/derived.ts';
-import { deleteRecord, keepStoredPersonal, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from '../unit/records.ts';
+import { assertNotHazard, deleteRecord, hazardNumbersOf, keepStoredPersonal, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from '../unit/records.ts';
 import { PortalLayout, unitQuery } from './unit-layout.tsx';
 import forms from '../../forms/index.ts';
 
@@ -73,7 +73,7 @@ function editFormFor(form: FormDefinition): FormDefinition {
 
 const listFields = (form: FormDefinition) => form.fields.filter((f) => f.type !== 'textarea' && f.type !== 'photo' && f.type !== 'multichoice');
 
-function EntriesTable(props: { form: FormDefinition; records: UnitRecord[]; ctx: FormContext; principal: Principal; q: string; canWrite: boolean }) {
+function EntriesTable(props: { form: FormDefinition; records: UnitRecord[]; ctx: FormContext; principal: Principal; q: string; canWrite: boolean; hazardNumbers: Map<number, string> }) {
   const fields = listFields(props.form);
   const unmasked = props.principal.role === 'admin';
   const isPatrol = props.form.id === PATROL_FORM_ID;
@@ -100,7 +100,10 @@ function EntriesTable(props: { form: FormDefinition; records: UnitRecord[]; ctx:
                 <td>{cellText(f, all[f.name], props.ctx, unmasked)}</td>
               ))}
               {isPatrol ? <td class={flag ? 'flag' : undefined}>{flag || '符合'}</td> : null}
-              {props.canWrite ? (
+              {props.canWrite && props.hazardNumbers.has(r.id) ? (
+                // In the supervision process: no edit or delete (the server refuses them too).
+                <td class="muted">已生成隐患 {props.hazardNumbers.get(r.id)}，不能修改或删除</td>
+              ) : props.canWrite ? (
                 <td>
                   <div class="row">
                     <a href={`/unit/forms/${props.form.id}?edit=${r.id}${props.q.replace('?', '&')}`}>修改</a>
@@ -128,6 +131,7 @@ interface EntryPageProps {
   values: Record<string, unknown>;
   errors: { field: string; message: string }[];
   records: UnitRecord[];
+  hazardNumbers?: Map<number, string>;
   day: string;
   today: string;
   token?: string;
@@ -200,7 +204,7 @@ function EntryPage(props: EntryPageProps) {
       ) : (
         // A form's columns are wider than a phone: the list scrolls inside its box, not the whole page.
         <div class="table-wrap">
-          <EntriesTable form={form} records={props.records} ctx={props.ctx} principal={props.principal} q={q} canWrite={canWrite} />
+          <EntriesTable form={form} records={props.records} ctx={props.ctx} principal={props.principal} q={q} canWrite={canWrite} hazardNumbers={props.hazardNumbers ?? new Map()} />
         </div>
       )}
     </PortalLayout>
@@ -255,9 +259,10 @@ export function unitFormRoutes(deps: Deps) {
       recordsOfDay(deps.db, base.form.id, base.unit.code, day),
       extra.editing ? Promise.resolve(undefined) : issueFormToken(deps),
     ]);
+    const hazardNumbers = await hazardNumbersOf(deps.db, records.map((r) => r.id));
     const { status, ...rest } = extra;
     return c.html(
-      <EntryPage {...base} ctx={ctx} values={{}} errors={[]} records={records} day={day} today={today} token={token} {...rest} />,
+      <EntryPage {...base} ctx={ctx} values={{}} errors={[]} records={records} hazardNumbers={hazardNumbers} day={day} today={today} token={token} {...rest} />,
       (status ?? 200) as 200,
     );
   };
@@ -268,6 +273,7 @@ export function unitFormRoutes(deps: Deps) {
     if (editId !== undefined) {
       assertCanWrite(base.principal);
       const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(editId));
+      await assertNotHazard(deps.db, record.id);
       // Only the office sees personal data in full; anyone else edits without it, and empty keeps the stored value.
       const values = base.principal.role === 'admin' ? { ...record.answers, ...record.personal } : { ...record.answers };
       return page(c, { ...base, unit }, { editing: record, values, focus: base.form.fields[0]?.name });
@@ -318,6 +324,7 @@ export function unitFormRoutes(deps: Deps) {
   app.post('/unit/forms/:formId/:id', writers, limit, async (c) => {
     const base = await scope(c, true);
     const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    await assertNotHazard(deps.db, record.id);
     const input = await formInput(c);
     const ctx = await unitFormContext(deps, unit);
     const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, input), ctx);
@@ -384,6 +391,7 @@ export function unitFormRoutes(deps: Deps) {
   app.put('/api/v1/unit/forms/:formId/submissions/:id', writers, limit, async (c) => {
     const base = await scope(c, true);
     const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    await assertNotHazard(deps.db, record.id);
     const body = await jsonBody(c);
     // GET gives non-office readers masked personal values: sent back as they were (or left out), they keep the stored ones.
     const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' });

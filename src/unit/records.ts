@@ -1,8 +1,8 @@
 // A unit's own records of its forms: find one it may touch, list a day's, change or delete them with
 // an audit trail (who, when, before/after) written in the same transaction as the change.
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { submissionAudit, submissionPersonal, submissions } from '../db/schema.ts';
+import { hazards, submissionAudit, submissionPersonal, submissions } from '../db/schema.ts';
 import { metricValues, type Answers } from '../forms/engine.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { AppError } from '../lib/errors.ts';
@@ -72,6 +72,32 @@ export async function recordsOfDay(db: Db, formId: string, unitCode: string, day
   }));
 }
 
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Hazard numbers already raised from these submissions (hazard-ledger rows), by submission id. */
+export async function hazardNumbersOf(db: Db | Tx, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ submissionId: hazards.submissionId, number: hazards.number })
+    .from(hazards)
+    .where(inArray(hazards.submissionId, ids))
+    .orderBy(asc(hazards.id));
+  const out = new Map<number, string>();
+  for (const r of rows) if (r.submissionId !== null && !out.has(r.submissionId)) out.set(r.submissionId, r.number);
+  return out;
+}
+
+/**
+ * A ledger row that has become a hazard is evidence in the supervision process (and counts in the
+ * rankings): changing or deleting it would let a unit record a fake fix and remove the trace. 409.
+ */
+export async function assertNotHazard(db: Db | Tx, id: number): Promise<void> {
+  const number = (await hazardNumbersOf(db, [id])).get(id);
+  if (number) {
+    throw new AppError(409, 'HAZARD_RECORDED', `该条台账已生成隐患编号 ${number}，进入督办流程后不能修改或删除；如登记有误请联系区综治办`, { hazardNumber: number });
+  }
+}
+
 /** Who did it, as kept in the audit trail: the role, unit and access code id (never the code). */
 export const actorOf = (p: Principal) => `${p.role}:${p.unitCode}#${p.codeId}`;
 
@@ -108,6 +134,7 @@ export async function updateRecord(
   const at = now.getTime();
   next = { ...next, personal: keepStoredPersonal(form, record.personal, next.personal) };
   await db.transaction(async (tx) => {
+    await assertNotHazard(tx, record.id);
     const changed = await tx
       .update(submissions)
       .set({ payload: JSON.stringify(next.answers), ...metricValues(form, next.answers), updatedAt: at })
@@ -139,6 +166,7 @@ export async function updateRecord(
 export async function deleteRecord(db: Db, principal: Principal, record: UnitRecord, now: Date): Promise<void> {
   const at = now.getTime();
   await db.transaction(async (tx) => {
+    await assertNotHazard(tx, record.id);
     const changed = await tx
       .update(submissions)
       .set({ deletedAt: at, updatedAt: at })

@@ -2,7 +2,7 @@
 // against R5, edits and deletes with an audit trail, and every reach into another unit refused.
 import { describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
-import { cadres, sheetOutbox, submissionAudit, submissionPersonal, submissions } from '../../src/db/schema.ts';
+import { cadres, hazards, sheetOutbox, submissionAudit, submissionPersonal, submissions } from '../../src/db/schema.ts';
 import { tabsForForm } from '../../src/sheets/outbox.ts';
 import { makeTestApp, type TestContext } from '../helpers/app.ts';
 import { signIn, type Session } from '../helpers/unit-portal.ts';
@@ -379,6 +379,45 @@ describe('hazard ledger rows', () => {
     expect(dash).toContain('陈仓示范村二4组出租屋');
     expect(dash).toContain('2014-11-10');
     expect(dash).toContain('出租房屋');
+  });
+});
+
+describe('a ledger row that became a hazard', () => {
+  it('cannot be edited or deleted, by page or API (409 with the hazard number), and the list offers neither', async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, 'chencang');
+    const body = {
+      category: 'rental-housing', village: 'chencang-v2', address: '陈仓示范村二4组出租屋', description: '消防通道堵塞', foundBy: '韩春生',
+      foundOn: '2014-11-03', handling: 'deadline', plan: '清理杂物，设置警示标志', deadline: '2014-11-10',
+    };
+    const created = await s.api('/api/v1/unit/forms/hazard-ledger/submissions', { body });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    const hazard = await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, id) });
+    expect(hazard).toBeDefined();
+    const before = await t.db.query.submissions.findFirst({ where: eq(submissions.id, id) });
+    const fields = Object.fromEntries(Object.entries({ ...body, handling: 'on-the-spot' }).map(([k, v]) => [k, String(v)]));
+
+    const put = await s.api(`/api/v1/unit/forms/hazard-ledger/submissions/${id}`, { method: 'PUT', body: { ...body, handling: 'on-the-spot' } });
+    expect(put.status).toBe(409);
+    const err = (await put.json()) as { error: string; message: string };
+    expect(err.message).toContain(`该条台账已生成隐患编号 ${hazard!.number}`);
+    expect(err.message).toContain('请联系区综治办');
+    expect((await s.api(`/api/v1/unit/forms/hazard-ledger/submissions/${id}`, { method: 'DELETE' })).status).toBe(409);
+    const editPage = await s.page(`/unit/forms/hazard-ledger?edit=${id}`);
+    expect(editPage.status).toBe(409);
+    expect(await editPage.text()).toContain(hazard!.number);
+    expect((await s.post(`/unit/forms/hazard-ledger/${id}`, fields)).status).toBe(409);
+    expect((await s.post(`/unit/forms/hazard-ledger/${id}/delete`, {})).status).toBe(409);
+    const office = await signIn(t, 'office');
+    expect((await office.api(`/api/v1/unit/forms/hazard-ledger/submissions/${id}?unit=chencang`, { method: 'DELETE' })).status).toBe(409);
+
+    expect(await t.db.query.submissions.findFirst({ where: eq(submissions.id, id) })).toEqual(before);
+    expect(await t.db.select().from(submissionAudit)).toHaveLength(0);
+    const list = await (await s.page('/unit/forms/hazard-ledger?day=' + before!.day)).text();
+    expect(list).toContain(`已生成隐患 ${hazard!.number}，不能修改或删除`);
+    expect(list).not.toContain(`edit=${id}`);
+    expect(list).not.toContain(`/${id}/delete`);
   });
 });
 
