@@ -370,7 +370,12 @@ export async function transition(deps: Pick<Deps, 'db' | 'now'>, req: Transition
       patch.closedAt = null;
       patch.closedDay = null;
       patch.closedOnTime = null;
+      // Back on the office's desk: the old deadline would show it as long overdue at once; the office
+      // sets a new one when it assigns it again (as after a return).
+      patch.deadline = null;
+      patch.deadlineKind = null;
       patch.overdue = false;
+      patch.remindedAt = null;
     }
     if (input.duplicateOf) {
       patch.duplicateOf = input.duplicateOf;

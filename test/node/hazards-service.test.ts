@@ -290,6 +290,26 @@ describe('paths through the machine', () => {
     expect([row!.closedDay, row!.closedOnTime]).toEqual(['2014-11-08', false]);
   });
 
+  it('a tipster\'s "not fixed" reopens it without the old deadline, so it is not shown as overdue until the office assigns it again', async () => {
+    const { db, deps, setNow } = await makeTestApp({ now: NOW });
+    const h = await tip(db);
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'assign', input: { leadUnit: 'police', deadline: '2014-11-07' } });
+    await transition(deps, { hazardId: h.id, actor: POLICE, action: 'accept' });
+    await transition(deps, { hazardId: h.id, actor: POLICE, action: 'report_fixed', input: { note: '已清理' } });
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'close' });
+    setNow('2014-11-20T02:00:00Z');
+    const r = await transition(deps, { hazardId: h.id, actor: { role: 'tipster' }, action: 'reopen' });
+    expect(r.state).toBe('reopened');
+    const [row] = await db.select().from(hazards).where(eq(hazards.id, h.id));
+    expect([row!.deadline, row!.deadlineKind, row!.overdue, row!.remindedAt, row!.closedDay]).toEqual([null, null, false, null, null]);
+    await runHazardSupervision(deps, new Date('2014-11-20T02:00:00Z'));
+    expect((await db.select().from(hazards).where(eq(hazards.id, h.id)))[0]!.overdue).toBe(false);
+    // The office assigns it again with a fresh deadline.
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'assign', input: { leadUnit: 'police', deadline: '2014-11-25' } });
+    const [again] = await db.select().from(hazards).where(eq(hazards.id, h.id));
+    expect([again!.state, again!.deadline, again!.overdue]).toEqual(['assigned', '2014-11-25', false]);
+  });
+
   it('fixed on the spot closes at once, on time, and counts for the unit that fixed it', async () => {
     const { db, deps } = await makeTestApp({ now: NOW });
     const h = await tip(db);
