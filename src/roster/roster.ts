@@ -134,8 +134,12 @@ export async function addCadre(db: Db, unitCode: string, input: CadreInput, now:
   return row!.id;
 }
 
-export async function updateCadre(db: Db, id: number, input: CadreInput): Promise<void> {
-  await db.update(cadres).set(input).where(eq(cadres.id, id));
+/** The cadre's details and, when given, whether they are active — one statement, so it cannot half-write. */
+export async function updateCadre(db: Db, id: number, input: CadreInput, opts: { active?: boolean } = {}): Promise<void> {
+  await db
+    .update(cadres)
+    .set(opts.active === undefined ? input : { ...input, active: opts.active })
+    .where(eq(cadres.id, id));
 }
 
 /** Deactivated cadres keep their visits (they count in history) but leave the entry lists and the quota. */

@@ -354,8 +354,7 @@ export function unitCadreRoutes(deps: Deps) {
     const merged = { name: cadre.name, post: cadre.post, role: cadre.role, assignedCode: cadre.assignedCode ?? '', ...body };
     const checked = checkCadre(merged, await placesFor(deps.db, unit));
     if (!checked.ok) throw new AppError(422, 'INVALID', '干部信息有误', { errors: checked.errors });
-    await updateCadre(deps.db, cadre.id, checked.value);
-    if (typeof body.active === 'boolean') await setCadreActive(deps.db, cadre.id, body.active);
+    await updateCadre(deps.db, cadre.id, checked.value, { active: typeof body.active === 'boolean' ? body.active : undefined });
     const row = (await listCadres(deps.db, unit.code)).find((r) => r.id === cadre.id)!;
     return c.json(toJson(row));
   });

@@ -1,5 +1,5 @@
 // The cadre roster: add/edit/deactivate by page and API, CSV import (UTF-8, GBK, a bad line refuses the whole file), other units refused.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { cadres } from '../../src/db/schema.ts';
@@ -160,6 +160,25 @@ describe('roster pages and API', () => {
     const bad = await s.api('/api/v1/unit/cadres', { body: { name: 'x', role: 'boss', assignedCode: 'nowhere' } });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['role', 'assignedCode']);
+  });
+
+  it('PATCH writes the details and the active flag in one statement: a failure after the first write cannot leave half of it', async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, 'xiashi');
+    const created = await s.api('/api/v1/unit/cadres', { body: { name: '新人', post: '干部', role: '干部', assignedCode: 'xiashi-v1' } });
+    const { id } = (await created.json()) as { id: number };
+    // A database that fails any second write to cadres within the request, as a dropped connection would.
+    const realUpdate = t.db.update.bind(t.db);
+    let cadreWrites = 0;
+    const spy = vi.spyOn(t.db, 'update').mockImplementation(((table: unknown) => {
+      if (table === cadres && ++cadreWrites > 1) throw new Error('connection lost');
+      return realUpdate(table as typeof cadres);
+    }) as typeof t.db.update);
+    const patched = await s.api(`/api/v1/unit/cadres/${id}`, { method: 'PATCH', body: { post: '副镇长', active: false } });
+    spy.mockRestore();
+    expect(patched.status).toBe(200);
+    expect(cadreWrites).toBe(1);
+    expect(await t.db.query.cadres.findFirst({ where: eq(cadres.id, id) })).toMatchObject({ post: '副镇长', active: false });
   });
 
   it("refuses to read or change another unit's roster, by page and by API", async () => {
