@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { makeTestApp } from '../helpers/app.ts';
-import { rankingSnapshots } from '../../src/db/schema.ts';
+import { hazards, rankingSnapshots } from '../../src/db/schema.ts';
 import { computeRanking, computeSnapshot, competitionRanks, runDailyRankings, scoreX100 } from '../../src/rankings/index.ts';
 import { EXCLUDED_HAZARD_STATES } from '../../src/rankings/metrics.ts';
 import { runScheduled } from '../../src/scheduled.ts';
@@ -93,6 +93,20 @@ describe('computeRanking on a hand-computed district', () => {
     expect(x.metrics.T).toEqual({ num: 1, den: 2, value: 0.5, overdue: 1 });
     // 100 × (15/3 + 5 + 3.75) / 40 = 34.375 → 34.38
     expect(x.scoreX100).toBe(3438);
+  });
+
+  it('does not count against T a fix reported and waiting for the office to check it', async () => {
+    const t = await fixture();
+    await insertActivity(t.db);
+    // On 11-12: h1 closed on time, h2 closed late, the 11-07 one (deadline 11-08) still with the unit and overdue.
+    // h3 (deadline 11-10) reported fixed and not yet checked: past its deadline, but the delay is the office's.
+    await t.db.update(hazards).set({ state: 'fixed_reported' }).where(eq(hazards.deadline, '2014-11-10'));
+    const waiting = byUnit(await computeRanking(t.db, '2014-11-12', RULES))['d-x']!;
+    expect(waiting.metrics.T).toMatchObject({ num: 1, den: 3, overdue: 1 });
+    // Still with the unit, it counts.
+    await t.db.update(hazards).set({ state: 'rectifying' }).where(eq(hazards.deadline, '2014-11-10'));
+    const held = byUnit(await computeRanking(t.db, '2014-11-12', RULES))['d-x']!;
+    expect(held.metrics.T).toMatchObject({ num: 1, den: 4, overdue: 2 });
   });
 
   it('puts an answer at 23:59:59 Beijing time on that day and one at 00:00:00 on the next', async () => {
