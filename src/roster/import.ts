@@ -4,6 +4,7 @@ import type { Db } from '../db/index.ts';
 import { cadres } from '../db/schema.ts';
 import { decodeCsv, parseCsv, type CsvEncoding } from './csv.ts';
 import { parseRole, placesFor, type CadreInput, type Place, type UnitInfo } from './roster.ts';
+import { enqueueTabs, ORGANISATION_TABS } from '../sheets/outbox.ts';
 
 export const ROSTER_COLUMNS = ['姓名', '职务', '角色', '包抓村社区'] as const;
 const MAX_LINES = 2000;
@@ -107,6 +108,7 @@ export async function importRoster(db: Db, unit: UnitInfo, bytes: Uint8Array, op
         added++;
       }
     }
+    await enqueueTabs(tx, ORGANISATION_TABS, opts.now);
   });
   return { ok: true, added, updated };
 }

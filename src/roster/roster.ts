@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { cadres, CADRE_ROLES, units, type CadreRole } from '../db/schema.ts';
 import campaign from '../../forms/campaign.ts';
+import { enqueueTabs, ORGANISATION_TABS } from '../sheets/outbox.ts';
 
 export const CADRE_ROLE_LABELS: Record<CadreRole, string> = {
   district_leader: '区级领导',
@@ -126,25 +127,36 @@ export function checkCadre(
   return { ok: true, value: { name, post, role: role!, assignedCode: assigned } };
 }
 
+// Every roster change also marks the sheet's visit-progress tabs stale, in the same transaction: the
+// sheet lists cadres and their quotas.
 export async function addCadre(db: Db, unitCode: string, input: CadreInput, now: Date): Promise<number> {
-  const [row] = await db
-    .insert(cadres)
-    .values({ unitCode, ...input, active: true, createdAt: now.getTime() })
-    .returning({ id: cadres.id });
-  return row!.id;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(cadres)
+      .values({ unitCode, ...input, active: true, createdAt: now.getTime() })
+      .returning({ id: cadres.id });
+    await enqueueTabs(tx, ORGANISATION_TABS, now);
+    return row!.id;
+  });
 }
 
 /** The cadre's details and, when given, whether they are active — one statement, so it cannot half-write. */
 export async function updateCadre(db: Db, id: number, input: CadreInput, opts: { active?: boolean } = {}): Promise<void> {
-  await db
-    .update(cadres)
-    .set(opts.active === undefined ? input : { ...input, active: opts.active })
-    .where(eq(cadres.id, id));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(cadres)
+      .set(opts.active === undefined ? input : { ...input, active: opts.active })
+      .where(eq(cadres.id, id));
+    await enqueueTabs(tx, ORGANISATION_TABS);
+  });
 }
 
 /** Deactivated cadres keep their visits (they count in history) but leave the entry lists and the quota. */
 export async function setCadreActive(db: Db, id: number, active: boolean): Promise<void> {
-  await db.update(cadres).set({ active }).where(eq(cadres.id, id));
+  await db.transaction(async (tx) => {
+    await tx.update(cadres).set({ active }).where(eq(cadres.id, id));
+    await enqueueTabs(tx, ORGANISATION_TABS);
+  });
 }
 
 export async function getCadre(db: Db, id: number) {

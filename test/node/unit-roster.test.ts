@@ -1,8 +1,8 @@
 // The cadre roster: add/edit/deactivate by page and API, CSV import (UTF-8, GBK, a bad line refuses the whole file), other units refused.
-import { describe, expect, it, vi } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
-import { cadres } from '../../src/db/schema.ts';
+import { cadres, sheetOutbox } from '../../src/db/schema.ts';
 import { parseCsv } from '../../src/roster/csv.ts';
 import { makeTestApp, type TestContext } from '../helpers/app.ts';
 import { signIn, type Session } from '../helpers/unit-portal.ts';
@@ -162,23 +162,24 @@ describe('roster pages and API', () => {
     expect(((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['role', 'assignedCode']);
   });
 
-  it('PATCH writes the details and the active flag in one statement: a failure after the first write cannot leave half of it', async () => {
+  it('PATCH writes the details, the active flag and the sheet job together: a failure part-way leaves the cadre as it was', async () => {
     const t = await makeTestApp();
     const s = await signIn(t, 'xiashi');
     const created = await s.api('/api/v1/unit/cadres', { body: { name: '新人', post: '干部', role: '干部', assignedCode: 'xiashi-v1' } });
     const { id } = (await created.json()) as { id: number };
-    // A database that fails any second write to cadres within the request, as a dropped connection would.
-    const realUpdate = t.db.update.bind(t.db);
-    let cadreWrites = 0;
-    const spy = vi.spyOn(t.db, 'update').mockImplementation(((table: unknown) => {
-      if (table === cadres && ++cadreWrites > 1) throw new Error('connection lost');
-      return realUpdate(table as typeof cadres);
-    }) as typeof t.db.update);
+    const before = await t.db.query.cadres.findFirst({ where: eq(cadres.id, id) });
+    // The last write of the change (the sheet job) fails, as a dropped connection would.
+    await t.db.run(sql`CREATE TRIGGER fail_outbox BEFORE INSERT ON sheet_outbox BEGIN SELECT RAISE(ABORT, 'connection lost'); END`);
+    await t.db.delete(sheetOutbox);
+    const failed = await s.api(`/api/v1/unit/cadres/${id}`, { method: 'PATCH', body: { post: '副镇长', active: false } });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(await t.db.query.cadres.findFirst({ where: eq(cadres.id, id) })).toEqual(before);
+    await t.db.run(sql`DROP TRIGGER fail_outbox`);
     const patched = await s.api(`/api/v1/unit/cadres/${id}`, { method: 'PATCH', body: { post: '副镇长', active: false } });
-    spy.mockRestore();
     expect(patched.status).toBe(200);
-    expect(cadreWrites).toBe(1);
     expect(await t.db.query.cadres.findFirst({ where: eq(cadres.id, id) })).toMatchObject({ post: '副镇长', active: false });
+    // The leaders' visit-progress tab lists cadres: it is marked stale with the change.
+    expect((await t.db.select().from(sheetOutbox)).map((j) => j.tab)).toContain('visits');
   });
 
   it("refuses to read or change another unit's roster, by page and by API", async () => {
