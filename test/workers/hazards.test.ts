@@ -46,7 +46,8 @@ describe('hazards in workerd', () => {
     expect(res.status).toBe(200);
     res = await call(`/api/v1/unit/hazards/${hazardId}/transitions`, codes.police, { action: 'close' });
     expect(res.status).toBe(409);
-    expect(((await res.json()) as { allowed: string[] }).allowed).toEqual(['return', 'report_fixed', 'progress']);
+    // Once signed for, the unit cannot hand it back (退单 is only before signing): it reports it fixed or its progress.
+    expect(((await res.json()) as { allowed: string[] }).allowed).toEqual(['report_fixed', 'progress']);
 
     const status = (await (await call(`/api/v1/receipts/${receipt}`, null)).json()) as { status: string; history: { status: string }[] };
     expect(status.status).toBe('整改中');
