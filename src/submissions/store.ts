@@ -7,7 +7,7 @@ import { formTokens, submissionPersonal, submissions, units } from '../db/schema
 import { metricValues, type Answers } from '../forms/engine.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { AppError } from '../lib/errors.ts';
-import { randomCode } from '../lib/crypto.ts';
+import { hmacSha256, randomCode, toHex } from '../lib/crypto.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { SUBMISSION_HOOKS, type StoredSubmission, type Tx } from './hooks.ts';
 
@@ -62,15 +62,8 @@ export async function resolveAttribution(db: Db | Tx, unitCode: string | null | 
  */
 export async function hashSubmission(secret: string, formId: string, answers: Answers, personal: Answers, unitCode?: string | null): Promise<string> {
   const sorted = (o: Answers) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  const enc = new TextEncoder();
-  // Importing the key costs more than the MAC itself; one secret per process, so keep it.
-  let key = HMAC_KEYS.get(secret);
-  if (!key) HMAC_KEYS.set(secret, (key = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])));
-  const mac = await crypto.subtle.sign('HMAC', await key, enc.encode(JSON.stringify([formId, unitCode ?? null, sorted(answers), sorted(personal)])));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(await hmacSha256(secret, JSON.stringify([formId, unitCode ?? null, sorted(answers), sorted(personal)])));
 }
-
-const HMAC_KEYS = new Map<string, Promise<CryptoKey>>();
 
 function constraintTarget(err: unknown): string | undefined {
   for (let e = err as { message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {

@@ -4,18 +4,11 @@
 import { lt } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { formTokens } from '../db/schema.ts';
+import { base64url, hmacSha256 } from '../lib/crypto.ts';
 
 const TOKEN_TTL_MS = 2 * 24 * 60 * 60 * 1000;
-const encoder = new TextEncoder();
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 async function sign(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`form-token:${text}`)));
-  return base64url(mac.slice(0, 16));
+  return base64url((await hmacSha256(secret, `form-token:${text}`)).slice(0, 16));
 }
 
 /** A fresh token for a rendered form: issuedAt.random.signature. */
