@@ -39,7 +39,7 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest(({ inject }) => ({
-            main: './src/entry/worker.ts',
+            main: './src/runtime/workers/entry.ts',
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {

@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../src/db/index.ts';
-import { migrateDb, openNodeDb } from '../src/db/node.ts';
+import { migrateDb, openNodeDb } from '../src/runtime/node/db.ts';
 import { computeSnapshot } from '../src/rankings/index.ts';
 import campaign from '../forms/campaign.ts';
 import type { Bench } from './types.ts';

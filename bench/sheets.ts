@@ -5,7 +5,7 @@ import { count } from 'drizzle-orm';
 import { sheetOutbox } from '../src/db/schema.ts';
 import { createGoogleSheetsGateway } from '../src/sheets/client.ts';
 import { flushSheets } from '../src/sheets/flush.ts';
-import { startFakeGoogle } from '../test/fake-google/index.ts';
+import { startFakeGoogle } from '../test/fakes/google/index.ts';
 import { makeTestApp } from '../test/helpers/app.ts';
 import { submit } from '../test/helpers/sheets.ts';
 import { machine } from './submissions.ts';

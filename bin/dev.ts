@@ -1,9 +1,9 @@
 // `npm run dev`: the Worker in workerd (wrangler dev) against the project's local libSQL HTTP server.
 import { spawn } from 'node:child_process';
-import { startLibsqlServer } from '../src/dev/libsql-server.ts';
+import { startLibsqlServer } from '../tools/libsql-server/server.ts';
 import { issueAccessCode, OFFICE_UNIT } from '../src/auth/codes.ts';
-import { openNodeRuntime } from '../src/node/setup.ts';
-import { isEmpty, seedOrganisation } from '../src/seed.ts';
+import { openNodeRuntime } from '../src/runtime/node/setup.ts';
+import { isEmpty, seedOrganisation } from '../src/core/seed.ts';
 import organisation from '../forms/organisation.ts';
 
 const dbPath = process.env.DEV_DB ?? 'data/dev.db';

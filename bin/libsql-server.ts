@@ -1,6 +1,6 @@
 // Serves a local libSQL database over Hrana HTTP for wrangler dev: tsx bin/libsql-server.ts --db data/dev.db --port 8080
 import { parseArgs } from 'node:util';
-import { startLibsqlServer } from '../src/dev/libsql-server.ts';
+import { startLibsqlServer } from '../tools/libsql-server/server.ts';
 
 const usage = 'usage: tsx bin/libsql-server.ts [--db data/dev.db | --db :memory:] [--port 8080] [--host 127.0.0.1] [--idle-ms 10000]';
 

@@ -1,9 +1,9 @@
 // What createApp and the scheduled jobs are built from; each entry file fills it for its runtime.
-import type { Config } from './config.ts';
+import type { Config } from './core/config.ts';
 import type { Db } from './db/index.ts';
 import type { SheetsGateway } from './sheets/gateway.ts';
 import type { PhotoStore } from './submissions/photos.ts';
-import type { RateLimiter } from './abuse/rate-limit.ts';
+import type { RateLimiter } from './submissions/abuse/rate-limit.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;

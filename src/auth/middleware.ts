@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { clientAddress } from '../abuse/client.ts';
+import { clientAddress } from '../core/client-address.ts';
 import { accessCodes, type AccessRole } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
 import { randomToken } from '../lib/crypto.ts';

@@ -1,6 +1,6 @@
 // The real SheetsGateway: @googleapis/sheets v4 with a service-account JWT, identical on Workers (nodejs_compat) and Node.
 import { auth as googleAuth, sheets_v4 } from '@googleapis/sheets';
-import type { Config } from '../config.ts';
+import type { Config } from '../core/config.ts';
 import { SheetsApiError, type SheetsGateway, type SheetProps, type ValueRange } from './gateway.ts';
 
 /** The token URL google-auth-library signs for and posts to; fixed inside the library. */

@@ -7,7 +7,7 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { AppError } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
-import { maskName, maskPhone } from '../exports/mask.ts';
+import { maskName, maskPhone } from '../unit/export/mask.ts';
 import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail, type FieldError } from './service.ts';
 import './register.ts';
 

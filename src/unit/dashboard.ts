@@ -4,7 +4,7 @@ import { and, asc, count, eq, inArray, isNull, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { hazards, submissions, units } from '../db/schema.ts';
 import { daysBetween, shanghaiDay } from '../lib/time.ts';
-import { listCadres, type CadreRow, type UnitInfo } from '../roster/roster.ts';
+import { listCadres, type CadreRow, type UnitInfo } from './roster/roster.ts';
 import { patrolFlag, patrolRule, type PatrolFlag, type PatrolRule } from './patrol.ts';
 import campaign from '../../forms/campaign.ts';
 import tasks from '../../forms/tasks.ts';

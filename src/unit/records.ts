@@ -8,7 +8,7 @@ import type { FormDefinition } from '../forms/types.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../auth/codes.ts';
 import { enqueueTabs, tabsForForm } from '../sheets/outbox.ts';
-import { maskPersonal } from '../exports/mask.ts';
+import { maskPersonal } from './export/mask.ts';
 
 export interface UnitRecord {
   id: number;

@@ -1,10 +1,10 @@
 // A fresh migrated database, deps and app per test: real libSQL, in memory.
-import { parseConfig, type Config } from '../../src/config.ts';
+import { parseConfig, type Config } from '../../src/core/config.ts';
 import { createApp } from '../../src/app.tsx';
 import type { Db } from '../../src/db/index.ts';
-import { migrateDb, openNodeDb } from '../../src/db/node.ts';
+import { migrateDb, openNodeDb } from '../../src/runtime/node/db.ts';
 import { silentLogger, type Deps } from '../../src/deps.ts';
-import { seedOrganisation } from '../../src/seed.ts';
+import { seedOrganisation } from '../../src/core/seed.ts';
 import organisation from '../../forms/organisation.ts';
 
 export const TEST_BASE_URL = 'https://pingan.example.org';

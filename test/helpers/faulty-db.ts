@@ -3,9 +3,9 @@
 import { LibsqlError, type Client, type InStatement, type InArgs, type ResultSet, type Transaction, type TransactionMode } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import type { Db } from '../../src/db/index.ts';
-import { migrateDb, openNodeDb } from '../../src/db/node.ts';
+import { migrateDb, openNodeDb } from '../../src/runtime/node/db.ts';
 import * as schema from '../../src/db/schema.ts';
-import { seedOrganisation } from '../../src/seed.ts';
+import { seedOrganisation } from '../../src/core/seed.ts';
 import organisation from '../../forms/organisation.ts';
 
 /** What the local file database says when the disk fails under it. */

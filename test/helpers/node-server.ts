@@ -1,4 +1,4 @@
-// The real Node server as src/entry/node.ts builds it (file database in WAL, migrations, demo seed, createApp,
+// The real Node server as src/runtime/node/entry.ts builds it (file database in WAL, migrations, demo seed, createApp,
 // @hono/node-server) on 127.0.0.1 and a free port, for the load test, the fault tests and the bench.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.tsx';
-import { parseConfig } from '../../src/config.ts';
+import { parseConfig } from '../../src/core/config.ts';
 import type { Db } from '../../src/db/index.ts';
-import { migrateDb, openNodeDb } from '../../src/db/node.ts';
+import { migrateDb, openNodeDb } from '../../src/runtime/node/db.ts';
 import { silentLogger, type Deps } from '../../src/deps.ts';
-import { seedOrganisation } from '../../src/seed.ts';
+import { seedOrganisation } from '../../src/core/seed.ts';
 import organisation from '../../forms/organisation.ts';
 
 export interface NodeServer {

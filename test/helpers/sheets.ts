@@ -4,7 +4,7 @@ import { cadres, units } from '../../src/db/schema.ts';
 import { validateAnswers } from '../../src/forms/engine.ts';
 import { storeSubmission } from '../../src/submissions/store.ts';
 import { createGoogleSheetsGateway } from '../../src/sheets/client.ts';
-import type { FakeGoogle } from '../fake-google/index.ts';
+import type { FakeGoogle } from '../fakes/google/index.ts';
 import { makeTestApp, type TestContext } from './app.ts';
 import forms from '../../forms/index.ts';
 

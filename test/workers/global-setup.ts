@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { migrateDb, openNodeDb } from '../../src/db/node.ts';
-import { seedOrganisation } from '../../src/seed.ts';
-import { startLibsqlServer } from '../../src/dev/libsql-server.ts';
+import { migrateDb, openNodeDb } from '../../src/runtime/node/db.ts';
+import { seedOrganisation } from '../../src/core/seed.ts';
+import { startLibsqlServer } from '../../tools/libsql-server/server.ts';
 import organisation from '../../forms/organisation.ts';
-import { startFakeGoogle } from '../fake-google/index.ts';
+import { startFakeGoogle } from '../fakes/google/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

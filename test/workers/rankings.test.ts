@@ -2,7 +2,7 @@
 import { env, SELF, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { createClient } from '@libsql/client/web';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src/entry/worker.ts';
+import worker from '../../src/runtime/workers/entry.ts';
 import { sha256Hex } from '../../src/lib/crypto.ts';
 
 const BASE = 'https://pingan.example.org';

@@ -1,7 +1,7 @@
 // Inside workerd: the Worker signs its service-account JWT, gets a token from the fake Google and writes the sheet.
 import { env, SELF, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src/entry/worker.ts';
+import worker from '../../src/runtime/workers/entry.ts';
 import { shanghaiDay } from '../../src/lib/time.ts';
 
 const google = (env as unknown as { GOOGLE_API_ROOT: string }).GOOGLE_API_ROOT;

@@ -1,6 +1,6 @@
 import { env, SELF, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src/entry/worker.ts';
+import worker from '../../src/runtime/workers/entry.ts';
 
 describe('the Worker entry in workerd', () => {
   it('answers /healthz from the libSQL HTTP server', async () => {

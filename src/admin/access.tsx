@@ -1,0 +1,205 @@
+// The office's page for access codes: issue (shown once), list, revoke.
+import { Hono } from 'hono';
+import { asc, eq } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { units } from '../db/schema.ts';
+import { issueAccessCode, listAccessCodes, revokeAccessCode, type AccessCodeRow, type IssuedCode } from '../auth/codes.ts';
+import { requireRole, type AuthEnv } from '../auth/middleware.ts';
+import { AppError } from '../lib/errors.ts';
+import { formatShanghai } from '../lib/time.ts';
+import { Layout } from '../web/layout.tsx';
+import { PORTAL_CSS } from '../unit/layout.tsx';
+import { ROLE_LABELS } from '../auth/routes.tsx';
+
+const KIND_LABELS: Record<string, string> = {
+  office: '区综治办',
+  town: '镇',
+  subdistrict: '街道',
+  department: '区级部门',
+  village: '村',
+  community: '社区',
+};
+
+type UnitOption = { code: string; name: string; kind: string };
+
+function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) {
+  return (
+    <Layout title="访问码管理" heading="平安金台 · 区综治办" headingHref="/admin/access" wide css={PORTAL_CSS}>
+      <p class="who">
+        <a href="/admin">工作台</a> · <a href="/unit">单位工作台</a> · <a href="/signout">退出</a>
+      </p>
+      <h1>访问码管理</h1>
+      {props.issued ? (
+        <div class="ok" role="status">
+          <p>
+            已为 <strong>{props.issued.unitName}</strong> 发放{ROLE_LABELS[props.issued.role]}访问码：
+          </p>
+          <p style="font-size:24px;font-family:monospace;letter-spacing:2px">
+            <strong id="new-code">{props.issued.code}</strong>
+          </p>
+          <p class="muted">访问码只显示这一次，系统只保存其摘要。请现在抄录或转交，遗失后只能停用并重新发放。</p>
+        </div>
+      ) : null}
+      {props.notice ? (
+        <div class="ok" role="status">
+          {props.notice}
+        </div>
+      ) : null}
+      {props.error ? (
+        <div class="alert" role="alert">
+          {props.error}
+        </div>
+      ) : null}
+      <div class="card">
+        <h2>发放访问码</h2>
+        <form method="post" action="/admin/access">
+          <label for="unit">单位</label>
+          <select id="unit" name="unit" required>
+            {props.unitOptions.map((u) => (
+              <option value={u.code}>
+                {u.name}（{KIND_LABELS[u.kind] ?? u.kind}）
+              </option>
+            ))}
+          </select>
+          <label for="label">备注（持有人或用途）</label>
+          <input type="text" id="label" name="label" maxlength={60} placeholder="如：综治办联络员王某" />
+          <label class="opt">
+            <input type="checkbox" name="leader" value="1" /> 领导只读访问码（可查看所有单位，不能修改）
+          </label>
+          <p>
+            <button class="btn" type="submit">
+              发放
+            </button>
+          </p>
+        </form>
+      </div>
+      <h2>已发放的访问码</h2>
+      {props.codes.length === 0 ? (
+        <p class="muted">还没有发放访问码。在上方选择单位后点“发放”，把访问码交给该单位的联络员。</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>编号</th>
+                <th>备注</th>
+                <th>单位</th>
+                <th>权限</th>
+                <th>发放时间</th>
+                <th>最近使用</th>
+                <th>状态</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.codes.map((r) => (
+                <tr>
+                  <td>{r.id}</td>
+                  <td>{r.label || '—'}</td>
+                  <td>{r.unitName}</td>
+                  <td>{ROLE_LABELS[r.role]}</td>
+                  <td>{formatShanghai(r.createdAt)}</td>
+                  <td>{r.lastUsedAt ? formatShanghai(r.lastUsedAt) : '未使用'}</td>
+                  <td>
+                    {r.revokedAt ? (
+                      `已停用 ${formatShanghai(r.revokedAt)}`
+                    ) : (
+                      <form method="post" action={`/admin/access/${r.id}/revoke`}>
+                        <button class="link" type="submit" aria-label={`停用访问码 ${r.id}`}>
+                          停用
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+export function adminAccessRoutes(deps: Deps) {
+  const app = new Hono<AuthEnv>();
+  app.use('/admin/access', requireRole(deps, ['admin']));
+  app.use('/admin/access/*', requireRole(deps, ['admin']));
+  app.use('/api/v1/admin/access-codes', requireRole(deps, ['admin']));
+  app.use('/api/v1/admin/access-codes/*', requireRole(deps, ['admin']));
+
+  const unitOptions = () =>
+    deps.db
+      .select({ code: units.code, name: units.name, kind: units.kind })
+      .from(units)
+      .orderBy(asc(units.kind), asc(units.code));
+
+  const render = async (extra: { issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) => {
+    const [codes, options] = await Promise.all([listAccessCodes(deps.db), unitOptions()]);
+    // Villages and communities do not sign in; their town does the work.
+    const pickable = options.filter((u) => u.kind !== 'village' && u.kind !== 'community');
+    return <AccessPage codes={codes} unitOptions={pickable} {...extra} />;
+  };
+
+  const issue = async (unitCode: string, leader: boolean, label: string) => {
+    const unit = await deps.db.query.units.findFirst({ where: eq(units.code, unitCode) });
+    if (!unit || unit.kind === 'village' || unit.kind === 'community') {
+      throw new AppError(422, 'UNKNOWN_UNIT', '请选择镇（街道）、区级部门或区综治办', { errors: [{ field: 'unit', message: '请选择有效的单位' }] });
+    }
+    // A leader code reads every unit's records, so it is the district's to hold, not a town's or a department's.
+    if (leader && unit.kind !== 'office') {
+      throw new AppError(422, 'LEADER_CODE_OFFICE_ONLY', '领导只读访问码只能在“区综治办”下发放', { errors: [{ field: 'leader', message: '领导访问码请选择区综治办' }] });
+    }
+    const issued = await issueAccessCode(deps.db, { unitCode, leader, label: label.trim().slice(0, 60), now: deps.now() });
+    return { ...issued, unitName: unit.name };
+  };
+
+  app.get('/admin/access', async (c) => {
+    const notice = c.req.query('revoked') ? `访问码 ${c.req.query('revoked')} 已停用，使用它的登录已全部失效。` : undefined;
+    c.header('Cache-Control', 'no-store');
+    return c.html(await render({ notice }));
+  });
+
+  app.post('/admin/access', async (c) => {
+    const form = await c.req.parseBody();
+    const unitCode = typeof form.unit === 'string' ? form.unit : '';
+    try {
+      const issued = await issue(unitCode, form.leader === '1', typeof form.label === 'string' ? form.label : '');
+      // The code is in this response only: keep it out of caches and history.
+      c.header('Cache-Control', 'no-store');
+      return c.html(await render({ issued }), 201);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) return c.html(await render({ error: err.message }), 422);
+      throw err;
+    }
+  });
+
+  app.post('/admin/access/:id/revoke', async (c) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || !(await revokeAccessCode(deps.db, id, deps.now()))) {
+      return c.html(await render({ error: '该访问码不存在或已经停用。' }), 404);
+    }
+    return c.redirect(`/admin/access?revoked=${id}`, 303);
+  });
+
+  app.get('/api/v1/admin/access-codes', async (c) => c.json(await listAccessCodes(deps.db)));
+
+  app.post('/api/v1/admin/access-codes', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { unit?: unknown; leader?: unknown; label?: unknown } | null;
+    if (!body || typeof body.unit !== 'string') {
+      throw new AppError(422, 'INVALID', '请提供单位代码', { errors: [{ field: 'unit', message: '必填' }] });
+    }
+    const issued = await issue(body.unit, body.leader === true, typeof body.label === 'string' ? body.label : '');
+    c.header('Cache-Control', 'no-store');
+    return c.json({ id: issued.id, code: issued.code, role: issued.role, unitCode: issued.unitCode }, 201);
+  });
+
+  app.post('/api/v1/admin/access-codes/:id/revoke', async (c) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || !(await revokeAccessCode(deps.db, id, deps.now()))) {
+      throw new AppError(404, 'NOT_FOUND', '该访问码不存在或已经停用');
+    }
+    return c.json({ id, revoked: true });
+  });
+
+  return app;
+}

@@ -1,0 +1,131 @@
+// Sign-in with an access code for towns, departments, the office and leaders; sign-out.
+import { Hono, type Context } from 'hono';
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { clientAddress } from '../core/client-address.ts';
+import { units } from '../db/schema.ts';
+import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
+import { endSession, sessionPrincipal, startSession } from './middleware.ts';
+import { clearFailures, recordFailure, throttleState } from './throttle.ts';
+import { Layout } from '../web/layout.tsx';
+import { limitBody } from '../lib/body-limit.ts';
+
+export const ROLE_LABELS: Record<Principal['role'], string> = {
+  admin: '区综治办（管理）',
+  unit: '单位填报',
+  leader: '领导查看（只读）',
+};
+
+/** Where each role starts when the sign-in link did not say where to go. */
+const HOME_BY_ROLE: Record<Principal['role'], string> = { admin: '/admin', leader: '/leader', unit: '/unit' };
+
+/** Only same-site paths: an open redirect would let a phishing link borrow our sign-in page. Empty means "the role's home". */
+export function safeNext(next: string | undefined | null): string {
+  // Visible ASCII only: a browser drops a tab or newline inside a URL, so "/<TAB>/evil" would become "//evil" (and a newline cannot go in a header at all).
+  if (!next || !/^\/(?![/\\])[\x21-\x7e]*$/.test(next)) return '';
+  return next;
+}
+
+function SignInPage(props: { next: string; error?: string; current?: { unitName: string; role: Principal['role'] } }) {
+  return (
+    <Layout title="工作人员登录">
+      <h1>工作人员登录</h1>
+      {props.current ? (
+        <div class="ok">
+          <p>
+            您已登录：{props.current.unitName} · {ROLE_LABELS[props.current.role]}。<a href={props.next || HOME_BY_ROLE[props.current.role]}>继续</a> ·{' '}
+            <a href="/signout">退出登录</a>
+          </p>
+        </div>
+      ) : null}
+      <div class="card">
+        <p>访问码由区综治办发给各镇（街道）和区级部门，用于：</p>
+        <ul>
+          <li>登记干部花名册、入户下访登记表（附件1）；</li>
+          <li>填报治安隐患台账、红袖标巡逻队、宣传、矛盾纠纷调处和任务进度；</li>
+          <li>查看本单位的完成情况、截止时间，导出本单位记录。</li>
+        </ul>
+        <p class="muted">领导访问码只能查看，不能修改。访问码遗失或泄露请联系区综治办停用并重新发放。</p>
+        <form method="post" action="/signin" class={props.error ? 'invalid' : undefined}>
+          <input type="hidden" name="next" value={props.next} />
+          <label for="code">访问码</label>
+          <p class="help" id="code-help">
+            形如 ACDE-FGHJ-KMNP-QRTU，不区分大小写，短横线可以不输。
+          </p>
+          <input
+            type="text"
+            id="code"
+            name="code"
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck={false}
+            autofocus
+            required
+            aria-describedby={props.error ? 'code-help code-err' : 'code-help'}
+            aria-invalid={props.error ? 'true' : undefined}
+          />
+          {props.error ? (
+            <p class="err" id="code-err" role="alert">
+              {props.error}
+            </p>
+          ) : null}
+          <p>
+            <button class="btn" type="submit">
+              登录
+            </button>
+          </p>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+export function unitSigninRoutes(deps: Deps) {
+  const app = new Hono();
+
+  app.get('/signin', async (c) => {
+    const next = safeNext(c.req.query('next'));
+    // The cookie only: a Bearer code here would say "you are signed in" without the guessing throttle.
+    const principal = await sessionPrincipal(deps, c);
+    let current: { unitName: string; role: Principal['role'] } | undefined;
+    if (principal) {
+      const unit = await deps.db.query.units.findFirst({ where: eq(units.code, principal.unitCode) });
+      current = { unitName: unit?.name ?? principal.unitCode, role: principal.role };
+    }
+    return c.html(<SignInPage next={next} current={current} />);
+  });
+
+  // Anyone can post here: cap the body before parsing it (a code and a path need far less than 16 KB).
+  app.post('/signin', limitBody(16 * 1024), async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
+    const code = typeof form.code === 'string' ? form.code : '';
+    const client = clientAddress(c, { trustProxy: deps.config.TRUST_PROXY });
+    const now = deps.now();
+    const state = await throttleState(deps.db, client, now);
+    if (state.retryAfter > 0) {
+      c.header('Retry-After', String(state.retryAfter));
+      const wait = state.retryAfter >= 120 ? `${Math.ceil(state.retryAfter / 60)} 分钟` : `${state.retryAfter} 秒`;
+      return c.html(<SignInPage next={next} error={`访问码错误次数过多，请 ${wait}后再试。`} />, 429);
+    }
+    if (!code.trim()) return c.html(<SignInPage next={next} error="请输入访问码。" />, 422);
+    const principal = await verifyAccessCode(deps.db, code);
+    if (!principal) {
+      await recordFailure(deps.db, client, now);
+      return c.html(<SignInPage next={next} error="访问码不正确或已停用，请核对后重新输入。" />, 401);
+    }
+    if (state.failures > 0) await clearFailures(deps.db, client);
+    await touchAccessCode(deps.db, principal.codeId, now);
+    await startSession(deps, c, principal);
+    return c.redirect(next || HOME_BY_ROLE[principal.role], 303);
+  });
+
+  const signOut = (c: Context) => {
+    endSession(deps, c);
+    return c.redirect('/signin', 303);
+  };
+  app.get('/signout', signOut);
+  app.post('/signout', signOut);
+
+  return app;
+}

@@ -1,0 +1,161 @@
+// A unit's hazard pages: what it leads or helps with, deadlines first, and the lead unit's actions
+// (sign for it, return it with a reason, report it fixed). Another unit's hazard is a 404.
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../../deps.ts';
+import type { Principal } from '../../auth/codes.ts';
+import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
+import { AppError } from '../../lib/errors.ts';
+import { shanghaiDay } from '../../lib/time.ts';
+import { eq } from 'drizzle-orm';
+import { hazards } from '../../db/schema.ts';
+import { actorsFor, canSee, transition } from '../service.ts';
+import { getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
+import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } from '../states.ts';
+import { categoryLabel } from '../categories.ts';
+import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
+import { ActionForms, FieldErrors, findHazard, findVisibleHazard, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable } from './views.tsx';
+
+const HOME = '/unit/hazards';
+
+function Who(props: { principal: Principal; names: Map<string, string> }) {
+  return (
+    <>
+      {props.names.get(props.principal.unitCode) ?? props.principal.unitCode} · <a href="/unit">工作台</a> · <a href="/signout">退出</a>
+    </>
+  );
+}
+
+/** Actions with no fields can be done from the list with one button (e.g. 签收). */
+const oneClick = (a: HazardAction) => {
+  const def: ActionDefinition = ACTIONS[a];
+  return def.requires.length === 0;
+};
+
+async function renderDetail(
+  deps: Deps,
+  c: Context<AuthEnv>,
+  id: string,
+  extra: { error?: string; failed?: string; values?: Record<string, string | string[]>; done?: string } = {},
+  status = 200,
+) {
+  const principal = c.get('principal');
+  const row = await findVisibleHazard(deps, principal, id);
+  const today = shanghaiDay(deps.now());
+  const [view, history, names] = await Promise.all([getHazardView(deps.db, row.id, today), hazardHistory(deps.db, row.id), unitNames(deps.db)]);
+  const allowed = allowedActions(row.state, actorsFor(principal, row));
+  const role = row.leadUnitCode === principal.unitCode ? '牵头单位' : '配合单位';
+  return c.html(
+    <HazardLayout title={`隐患 ${row.number}`} heading="平安金台 · 本单位隐患" home={HOME} who={<Who principal={principal} names={names} />}>
+      <p>
+        <a href={HOME}>← 返回本单位隐患</a>
+      </p>
+      <h1>
+        {row.number} {categoryLabel(row.category)}
+      </h1>
+      <p class="muted">本单位为{role}。</p>
+      {extra.done ? (
+        <div class="ok" role="status">
+          已完成：{extra.done}
+        </div>
+      ) : null}
+      <FieldErrors message={extra.error} />
+      <HazardSummary h={view!} today={today} names={names} />
+      <div class="card">
+        <h2>办理</h2>
+        {role === '配合单位' ? <p class="muted">配合单位请与牵头单位共同整改，由牵头单位签收、报告整改情况。</p> : null}
+        <ActionForms actions={allowed} postTo={`${HOME}/${row.id}/transitions`} units={[]} current={view!} today={today} values={extra.values} failed={extra.failed} />
+      </div>
+      <h2>办理记录</h2>
+      <HistoryTable events={history} hazardId={row.id} />
+    </HazardLayout>,
+    status as 200,
+  );
+}
+
+export function hazardUnitPages(deps: Deps) {
+  const app = new Hono<AuthEnv>();
+  const unit = requireRole(deps, ['unit']);
+
+  app.get(HOME, unit, async (c) => {
+    const principal = c.get('principal');
+    const today = shanghaiDay(deps.now());
+    const showClosed = c.req.query('closed') === '1';
+    const [items, names] = await Promise.all([listUnitHazards(deps.db, principal.unitCode, { today, includeClosed: showClosed }), unitNames(deps.db)]);
+    const lead = items.filter((h) => h.leadUnit === principal.unitCode);
+    const helping = items.filter((h) => h.leadUnit !== principal.unitCode);
+    const overdue = lead.filter((h) => h.overdue).length;
+    return c.html(
+      <HazardLayout title="本单位隐患" heading="平安金台 · 本单位隐患" home={HOME} who={<Who principal={principal} names={names} />}>
+        <h1>本单位隐患</h1>
+        {c.req.query('returned') ? (
+          <div class="ok" role="status">
+            已将 {c.req.query('returned')} 退回区综治办。
+          </div>
+        ) : null}
+        {overdue ? (
+          <div class="alert" role="alert">
+            有 {overdue} 条隐患已超过整改期限，请尽快整改并报告。
+          </div>
+        ) : null}
+        <p>
+          {showClosed ? <a href={HOME}>只看未办结</a> : <a href={`${HOME}?closed=1`}>包括已办结</a>}
+        </p>
+        <h2>牵头整改（{lead.length}）</h2>
+        <HazardTable items={lead} today={today} hrefBase={HOME} empty="目前没有交办给本单位牵头的隐患。" showLead={false} />
+        {lead.some((h) => allowedActions(h.state, ['lead']).some(oneClick)) ? (
+          <div class="card noprint">
+            <h3>待签收</h3>
+            {lead
+              .filter((h) => allowedActions(h.state, ['lead']).some(oneClick))
+              .map((h) => (
+                <form method="post" action={`${HOME}/${h.id}/transitions`} class="row">
+                  <input type="hidden" name="action" value={allowedActions(h.state, ['lead']).find(oneClick)} />
+                  <span>
+                    {h.number} {h.place}
+                  </span>
+                  <button class="btn" type="submit">
+                    {ACTIONS[allowedActions(h.state, ['lead']).find(oneClick)!].label}
+                  </button>
+                  <a href={`${HOME}/${h.id}`}>退单或查看</a>
+                </form>
+              ))}
+          </div>
+        ) : null}
+        <h2>配合整改（{helping.length}）</h2>
+        <HazardTable items={helping} today={today} hrefBase={HOME} empty="目前没有需要本单位配合的隐患。" />
+      </HazardLayout>,
+    );
+  });
+
+  app.get(`${HOME}/:id`, unit, async (c) => {
+    const done = c.req.query('done');
+    const label = done && Object.hasOwn(ACTIONS, done) ? ACTIONS[done as HazardAction].label : undefined;
+    return renderDetail(deps, c, c.req.param('id'), { done: label });
+  });
+
+  app.post(`${HOME}/:id/transitions`, unit, PHOTO_BODY_LIMIT, async (c) => {
+    const principal = c.get('principal');
+    const row = await findVisibleHazard(deps, principal, c.req.param('id'));
+    const body = await c.req.parseBody({ all: true });
+    const { action, input, values } = formInput(body);
+    let photo: string | undefined;
+    try {
+      photo = await takeHazardPhoto(deps, body);
+      if (photo) input.photo = photo;
+      await transition(deps, { hazardId: row.id, actor: principal, action, input });
+    } catch (err) {
+      // The move did not happen: its evidence photo would be an orphan.
+      if (photo) await hazardPhotoStore(deps).delete?.(photo);
+      if (err instanceof AppError && err.status !== 404) {
+        return renderDetail(deps, c, String(row.id), { error: err.message, failed: action, values }, err.status);
+      }
+      throw err;
+    }
+    // A returned hazard is no longer the unit's: back to its list.
+    const after = await deps.db.query.hazards.findFirst({ where: eq(hazards.id, row.id) });
+    if (!after || !(await canSee(deps.db, principal, after))) return c.redirect(`${HOME}?returned=${encodeURIComponent(row.number)}`, 303);
+    return c.redirect(`${HOME}/${row.id}?done=${encodeURIComponent(action)}`, 303);
+  });
+
+  return app;
+}

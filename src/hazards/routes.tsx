@@ -1,0 +1,144 @@
+// Hazard supervision over HTTP: the JSON API of DESIGN.md (office, unit, tipster feedback) and the
+// office's and units' pages, mounted together by hazardsRoutes(deps).
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../deps.ts';
+import type { Principal } from '../auth/codes.ts';
+import { requireRole, type AuthEnv } from '../auth/middleware.ts';
+import { AppError } from '../lib/errors.ts';
+import { limitBody, MAX_ANSWERS_BYTES } from '../lib/body-limit.ts';
+import { shanghaiDay } from '../lib/time.ts';
+import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionResult } from './service.ts';
+import { duplicateCandidates, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
+import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
+import { tipsterFeedback } from './receipt.ts';
+import { hazardAdminPages } from './pages/admin.tsx';
+import { hazardUnitPages } from './pages/unit.tsx';
+import { hazardPhotoRoutes } from './pages/photos.tsx';
+import { safeBack } from './pages/feedback.tsx';
+import { findHazard, findVisibleHazard } from './pages/views.tsx';
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  const body = await c.req.json().catch(() => undefined);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AppError(400, 'BAD_JSON', '请求内容应为 JSON 对象，例如 {"action":"accept"}');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** A paging parameter: absent means the default; anything but a small whole number is a 422 (1e20 made SQLite fail). */
+function pageNumber(raw: string | undefined, field: string, fallback: number, min: number, max: number, message: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new AppError(422, 'VALIDATION', message, { errors: [{ field, message }] });
+  }
+  return n;
+}
+
+export function transitionJson(r: TransitionResult) {
+  return { id: r.id, number: r.number, from: r.from, action: r.action, state: r.state, stateLabel: stateLabel(r.state), allowed: r.allowed };
+}
+
+async function detailJson(deps: Deps, principal: Principal, row: HazardRow) {
+  const today = shanghaiDay(deps.now());
+  const [view, history, duplicates] = await Promise.all([
+    getHazardView(deps.db, row.id, today),
+    hazardHistory(deps.db, row.id),
+    principal.role !== 'unit' && awaitsOffice(row.state) ? duplicateCandidates(deps.db, row, today) : Promise.resolve([]),
+  ]);
+  return { ...view!, allowed: allowedActions(row.state, actorsFor(principal, row)), history, duplicates };
+}
+
+export function hazardsRoutes(deps: Deps) {
+  const app = new Hono<AuthEnv>();
+  const readers = requireRole(deps, ['admin', 'leader']);
+  const admin = requireRole(deps, ['admin']);
+  const unit = requireRole(deps, ['unit']);
+
+  app.get('/api/v1/admin/hazards', readers, async (c) => {
+    const status = c.req.query('status') || 'open';
+    if (!isStatusFilter(status)) {
+      throw new AppError(422, 'VALIDATION', '状态筛选无效', { errors: [{ field: 'status', message: 'open、triage、overdue、closed、all 或某一状态' }] });
+    }
+    const limit = pageNumber(c.req.query('limit'), 'limit', 200, 1, 1000, '每页条数应为 1 到 1000 的整数');
+    const offset = pageNumber(c.req.query('offset'), 'offset', 0, 0, 1_000_000, '起始位置应为 0 到 1000000 的整数');
+    const today = shanghaiDay(deps.now());
+    const items = await listHazards(deps.db, { status, today, limit, offset });
+    return c.json({ status, today, count: items.length, hazards: items });
+  });
+
+  app.get('/api/v1/admin/hazards/:id', readers, async (c) => {
+    const row = await findHazard(deps, c.req.param('id'));
+    return c.json(await detailJson(deps, c.get('principal'), row));
+  });
+
+  const move = (role: 'admin' | 'unit') =>
+    async function moveHazard(c: Context<AuthEnv>) {
+      const body = await jsonBody(c);
+      const principal = c.get('principal');
+      const row = role === 'unit' ? await findVisibleHazard(deps, principal, c.req.param('id')!) : await findHazard(deps, c.req.param('id')!);
+      // The photo key is only ever set from an uploaded file (takeHazardPhoto): a client-chosen key
+      // could attach a photo the unit saw on another hazard.
+      const { action, photo: _photo, ...input } = body;
+      if (typeof action !== 'string' || action === '') {
+        throw new AppError(422, 'VALIDATION', '请指定操作（action）', {
+          errors: [{ field: 'action', message: '必填' }],
+          allowed: allowedActions(row.state, actorsFor(principal, row)),
+        });
+      }
+      const result = await transition(deps, { hazardId: row.id, actor: principal, action, input: input as TransitionInput });
+      return c.json(transitionJson(result));
+    };
+
+  app.post('/api/v1/admin/hazards/:id/transitions', admin, move('admin'));
+  app.post('/api/v1/unit/hazards/:id/transitions', unit, move('unit'));
+
+  app.get('/api/v1/unit/hazards', unit, async (c) => {
+    const principal = c.get('principal');
+    const today = shanghaiDay(deps.now());
+    const items = await listUnitHazards(deps.db, principal.unitCode, { today, includeClosed: c.req.query('closed') === '1' });
+    return c.json({
+      unit: principal.unitCode,
+      today,
+      count: items.length,
+      hazards: items.map((h) => ({ ...h, role: h.leadUnit === principal.unitCode ? 'lead' : 'co-unit' })),
+    });
+  });
+
+  app.get('/api/v1/unit/hazards/:id', unit, async (c) => {
+    const principal = c.get('principal');
+    const row = await findVisibleHazard(deps, principal, c.req.param('id'));
+    return c.json(await detailJson(deps, principal, row));
+  });
+
+  // The tipster's callback after close-out: JSON from the API, or the small form on the receipt page.
+  // Anyone holding a receipt can post here: cap the body before parsing it.
+  app.post('/api/v1/receipts/:receipt/feedback', limitBody(MAX_ANSWERS_BYTES), async (c) => {
+    const receipt = c.req.param('receipt');
+    const type = c.req.header('content-type') ?? '';
+    if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
+      const form = await c.req.parseBody();
+      const fixed = form.fixed === 'yes' || form.fixed === 'true' ? true : form.fixed === 'no' || form.fixed === 'false' ? false : undefined;
+      const back = safeBack(typeof form.back === 'string' ? form.back : '', receipt);
+      if (fixed === undefined) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=missing`, 303);
+      try {
+        await tipsterFeedback(deps, receipt, fixed);
+      } catch (err) {
+        if (err instanceof AppError && err.status === 409) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=closed`, 303);
+        throw err;
+      }
+      return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=${fixed ? 'fixed' : 'not-fixed'}`, 303);
+    }
+    const body = await jsonBody(c);
+    if (typeof body.fixed !== 'boolean') {
+      throw new AppError(422, 'VALIDATION', '请说明是否已整改（fixed: true 或 false）', { errors: [{ field: 'fixed', message: '应为 true 或 false' }] });
+    }
+    const result = await tipsterFeedback(deps, receipt, body.fixed);
+    return c.json({ state: result.state, stateLabel: stateLabel(result.state), fixed: body.fixed });
+  });
+
+  app.route('/', hazardAdminPages(deps));
+  app.route('/', hazardUnitPages(deps));
+  app.route('/', hazardPhotoRoutes(deps));
+  return app;
+}

@@ -1,0 +1,42 @@
+// The embedded database on Node: a libSQL file in WAL mode with a busy timeout, migrations from drizzle/.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import * as schema from '../../db/schema.ts';
+import type { Db } from '../../db/index.ts';
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError';
+}
+
+export async function openNodeDb(url: string, authToken?: string): Promise<Db> {
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length).split('?')[0]!;
+    if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  }
+  let client;
+  try {
+    client = createClient({ url, authToken: authToken || undefined, intMode: 'number', timeout: 5000 });
+  } catch (e) {
+    throw new DatabaseOpenError(`Cannot open the database at ${url}: ${(e as Error).message}`);
+  }
+  if (url.startsWith('file:') && !url.includes(':memory:')) {
+    try {
+      await client.execute('PRAGMA journal_mode = WAL');
+      await client.execute('PRAGMA synchronous = NORMAL');
+    } catch (e) {
+      client.close();
+      throw new DatabaseOpenError(`Cannot open the database at ${url}: ${(e as Error).message}`);
+    }
+  }
+  return drizzle(client, { schema });
+}
+
+export async function migrateDb(db: Db): Promise<void> {
+  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+}

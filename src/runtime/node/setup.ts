@@ -1,0 +1,32 @@
+// Node-only start-up shared by the server and the CLI: defaults for the embedded database, migrations, seed.
+import { eq } from 'drizzle-orm';
+import { parseConfig, type Config } from '../../core/config.ts';
+import type { Db } from '../../db/index.ts';
+import { migrateDb, openNodeDb } from './db.ts';
+import { meta } from '../../db/schema.ts';
+import { randomToken } from '../../lib/crypto.ts';
+
+export const DEFAULT_DB_URL = 'file:data/pingan.db';
+
+/** The embedded database needs no configuration; on a remote database SESSION_SECRET must be set. */
+export async function openNodeRuntime(env: NodeJS.ProcessEnv = process.env): Promise<{ db: Db; config: Config }> {
+  const port = env.PORT ?? '8787';
+  const url = env.LIBSQL_URL?.trim() || DEFAULT_DB_URL;
+  // Parse once without the secret so a bad variable is named before the database is touched.
+  const probe = { PUBLIC_BASE_URL: `http://localhost:${port}`, SESSION_SECRET: 'x'.repeat(32), ...env, LIBSQL_URL: url };
+  parseConfig(probe);
+  const db = await openNodeDb(url, env.LIBSQL_AUTH_TOKEN);
+  await migrateDb(db);
+  const secret = env.SESSION_SECRET || (await storedSessionSecret(db));
+  const config = parseConfig({ ...probe, SESSION_SECRET: secret });
+  return { db, config };
+}
+
+/** A random secret kept in the database, so `npm start` works with nothing set and sessions survive restarts. */
+async function storedSessionSecret(db: Db): Promise<string> {
+  const row = await db.query.meta.findFirst({ where: eq(meta.key, 'session_secret') });
+  if (row) return row.value;
+  const value = randomToken(32);
+  await db.insert(meta).values({ key: 'session_secret', value, updatedAt: Date.now() }).onConflictDoNothing();
+  return (await db.query.meta.findFirst({ where: eq(meta.key, 'session_secret') }))!.value;
+}

@@ -1,0 +1,93 @@
+// QR codes of the public forms (GET /qr/:formId.svg?u=) and a printable A4 poster per unit (GET /posters/:unitCode).
+import { Hono } from 'hono';
+import { eq } from 'drizzle-orm';
+import { renderSVG } from 'uqr';
+import type { Deps } from '../deps.ts';
+import { units } from '../db/schema.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { Layout } from '../web/layout.tsx';
+import { PUBLIC_FORMS } from './routes.tsx';
+import campaign from '../../forms/campaign.ts';
+
+const UNIT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** The link a QR code carries: PUBLIC_BASE_URL/f/:formId?u=UNIT. */
+export function formUrl(deps: Deps, formId: string, unitCode?: string): string {
+  return `${deps.config.PUBLIC_BASE_URL}/f/${formId}${unitCode ? `?u=${encodeURIComponent(unitCode)}` : ''}`;
+}
+
+/** A slogan for the unit: the same one every time it is printed, different across neighbouring units. */
+export function posterSlogan(unitCode: string, choice?: number): string {
+  const list = campaign.slogans;
+  if (choice !== undefined && Number.isInteger(choice) && choice >= 0 && choice < list.length) return list[choice]!;
+  let h = 0;
+  for (const ch of unitCode) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return list[h % list.length]!;
+}
+
+const POSTER_CSS = `@page{size:A4;margin:12mm}
+.poster{text-align:center}.poster h1{font-size:30px;color:#b3261e;margin:4px 0}
+.slogan{font-size:26px;font-weight:700;color:#b3261e;border-top:3px solid #b3261e;border-bottom:3px solid #b3261e;padding:10px 0;margin:14px 0}
+.qrs{display:flex;flex-wrap:wrap;gap:12px;justify-content:center}
+.qr{flex:1 1 180px;max-width:220px;border:1px solid #e3e6ea;border-radius:10px;padding:10px;background:#fff}
+.qr img{width:100%;height:auto;display:block}.qr h2{font-size:17px;margin:6px 0 2px}.qr p{margin:0;font-size:13px;color:#59636e;word-break:break-all}
+@media print{main{max-width:none;padding:0}.qr{break-inside:avoid}}`;
+
+const FORM_BLURBS: Record<string, string> = {
+  'mass-feedback': '说说您对平安建设的满意度',
+  'hazard-tip': '发现治安隐患，扫码举报',
+  'deputy-suggestion': '代表委员意见建议',
+};
+
+export function qrRoutes(deps: Deps) {
+  const app = new Hono();
+
+  app.get('/qr/:file', (c) => {
+    const file = c.req.param('file');
+    const form = file.endsWith('.svg') ? PUBLIC_FORMS.find((f) => `${f.id}.svg` === file) : undefined;
+    if (!form) throw notFound('找不到这个表单的二维码');
+    const u = c.req.query('u');
+    if (u !== undefined && u !== '' && !UNIT_CODE.test(u)) throw new AppError(400, 'BAD_UNIT_CODE', '单位代码只能包含小写字母、数字和连字符');
+    const svg = renderSVG(formUrl(deps, form.id, u || undefined), { ecc: 'M', border: 2 });
+    c.header('Content-Type', 'image/svg+xml; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(svg);
+  });
+
+  app.get('/posters/:unitCode', async (c) => {
+    const code = c.req.param('unitCode');
+    const [unit] = UNIT_CODE.test(code) ? await deps.db.select({ code: units.code, name: units.name }).from(units).where(eq(units.code, code)) : [];
+    if (!unit) throw notFound('找不到这个单位，请检查单位代码');
+    const choice = c.req.query('slogan');
+    const slogan = posterSlogan(unit.code, choice === undefined ? undefined : Number(choice));
+    return c.html(
+      <Layout title={`${unit.name} 平安建设海报`} css={POSTER_CSS}>
+        <div class="poster">
+          <p class="muted">{campaign.district} · {campaign.name}</p>
+          <h1>{unit.name}</h1>
+          <p class="slogan">{slogan}</p>
+          <div class="qrs">
+            {PUBLIC_FORMS.map((f) => (
+              <div class="qr">
+                <img src={`/qr/${f.id}.svg?u=${encodeURIComponent(unit.code)}`} alt={`${f.title}二维码`} width={200} height={200} />
+                <h2>{f.title}</h2>
+                <p>{FORM_BLURBS[f.id] ?? ''}</p>
+                <p>{formUrl(deps, f.id, unit.code)}</p>
+              </div>
+            ))}
+          </div>
+          <p class="muted">
+            微信或手机相机扫码即可填写，无需注册，可匿名。{campaign.office}
+          </p>
+          <p class="noprint">
+            <button type="button" class="btn" onclick="window.print()">
+              打印海报（A4）
+            </button>
+          </p>
+        </div>
+      </Layout>,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,92 @@
+// Exports of a unit's own records (the office: any unit's, with ?unit=): CSV for one form, XLSX for one or all.
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../../deps.ts';
+import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
+import type { FormDefinition } from '../../forms/types.ts';
+import { AppError } from '../../lib/errors.ts';
+import { shanghaiDay } from '../../lib/time.ts';
+import { toCsv } from './csv.ts';
+import { exportTable } from './rows.ts';
+import { toXlsx } from './xlsx.ts';
+import { PortalLayout, portalScope, unitQuery } from '../layout.tsx';
+import forms from '../../../forms/index.ts';
+
+const UNIT_FORMS = () => forms.filter((f) => f.audience === 'unit');
+
+function formOf(id: string | undefined): FormDefinition | undefined {
+  if (id === undefined || id === '') return undefined;
+  const form = UNIT_FORMS().find((f) => f.id === id);
+  if (!form) throw new AppError(404, 'NOT_FOUND', '找不到该表单');
+  return form;
+}
+
+/** RFC 6266: an ASCII fallback and the Chinese name for browsers that read filename*. */
+function attachment(c: Context, name: string, ascii: string) {
+  c.header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  // Personal data (for the office) must not linger in shared caches.
+  c.header('Cache-Control', 'no-store');
+}
+
+export function unitExportRoutes(deps: Deps) {
+  const app = new Hono<AuthEnv>();
+  const readers = requireRole(deps, ['unit', 'admin', 'leader']);
+
+  app.get('/unit/export', readers, async (c) => {
+    const { principal, unit } = await portalScope(deps, c);
+    const q = unitQuery(principal, unit.code, '&');
+    const masked = principal.role !== 'admin';
+    return c.html(
+      <PortalLayout title="导出记录" principal={principal} unitName={unit.name} unitCode={unit.code} current="/unit/export">
+        <h1>导出{unit.name}的记录</h1>
+        <p class="muted">
+          {masked
+            ? '导出文件中的户主姓名、住址、电话等个人信息已脱敏（如 张**、138****1234）。完整信息只有区综治办可以导出。'
+            : '区综治办导出的文件含完整个人信息，请妥善保管，不要转发。'}
+        </p>
+        <p>
+          <a class="btn" href={`/unit/export.xlsx?${q.slice(1)}`}>
+            全部表单（Excel）
+          </a>
+        </p>
+        <table>
+          <tbody>
+            {UNIT_FORMS().map((f) => (
+              <tr>
+                <td>{f.title}</td>
+                <td>
+                  <a href={`/unit/export.xlsx?form=${f.id}${q}`}>Excel</a>
+                </td>
+                <td>
+                  <a href={`/unit/export.csv?form=${f.id}${q}`}>CSV</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </PortalLayout>,
+    );
+  });
+
+  app.get('/unit/export.csv', readers, async (c) => {
+    const { principal, unit } = await portalScope(deps, c);
+    const form = formOf(c.req.query('form')) ?? formOf('household-visit')!;
+    const table = await exportTable(deps.db, form, unit, { unmasked: principal.role === 'admin' });
+    const day = shanghaiDay(deps.now());
+    attachment(c, `${unit.name}-${form.title}-${day}.csv`, `${unit.code}-${form.id}-${day}.csv`);
+    return c.body(toCsv(table), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  });
+
+  app.get('/unit/export.xlsx', readers, async (c) => {
+    const { principal, unit } = await portalScope(deps, c);
+    const one = formOf(c.req.query('form'));
+    const chosen = one ? [one] : UNIT_FORMS();
+    const tables = await Promise.all(chosen.map((f) => exportTable(deps.db, f, unit, { unmasked: principal.role === 'admin' })));
+    const day = shanghaiDay(deps.now());
+    const label = one ? one.title : '全部表单';
+    attachment(c, `${unit.name}-${label}-${day}.xlsx`, `${unit.code}-${one?.id ?? 'all'}-${day}.xlsx`);
+    const bytes = await toXlsx(tables);
+    return c.body(bytes as unknown as ArrayBuffer, 200, { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  });
+
+  return app;
+}

@@ -1,0 +1,72 @@
+// A unit's records of one form as a table for export: people's words (labels, names), personal data
+// masked unless the reader is the office, and text a spreadsheet would run as a formula neutralised.
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/index.ts';
+import { submissionPersonal, submissions } from '../../db/schema.ts';
+import { displayValue, type Answers, type FormContext } from '../../forms/engine.ts';
+import type { FormDefinition } from '../../forms/types.ts';
+import { formatShanghai } from '../../lib/time.ts';
+import { listCadres, placesFor, type UnitInfo } from '../roster/roster.ts';
+import { tasksOf } from '../dashboard.ts';
+import { patrolFlagText, PATROL_FORM_ID } from '../derived.ts';
+import { maskPersonal, neutraliseFormula } from './mask.ts';
+
+/** Enough for a whole campaign of one unit; a bound so one request cannot build an unbounded file. */
+export const MAX_EXPORT_ROWS = 50_000;
+
+export type Cell = string | number;
+
+export interface ExportTable {
+  title: string;
+  headers: string[];
+  rows: Cell[][];
+}
+
+async function exportContext(db: Db, unit: UnitInfo): Promise<FormContext> {
+  const [cadres, places] = await Promise.all([listCadres(db, unit.code), placesFor(db, unit)]);
+  return {
+    cadres: cadres.map((c) => ({ id: c.id, name: c.name })),
+    places: places.map((p) => ({ code: p.code, name: p.name })),
+    tasks: tasksOf(unit).map((t) => ({ id: t.id, title: t.title })),
+  };
+}
+
+/** Strings are neutralised; whole numbers stay numbers so sums work in Excel. */
+function cell(value: string | number): Cell {
+  return typeof value === 'number' ? value : neutraliseFormula(value);
+}
+
+export async function exportTable(db: Db, form: FormDefinition, unit: UnitInfo, opts: { unmasked: boolean }): Promise<ExportTable> {
+  const [ctx, records] = await Promise.all([
+    exportContext(db, unit),
+    db
+      .select({ s: submissions, personal: submissionPersonal.data })
+      .from(submissions)
+      .leftJoin(submissionPersonal, eq(submissionPersonal.submissionId, submissions.id))
+      .where(and(eq(submissions.formId, form.id), eq(submissions.unitCode, unit.code), isNull(submissions.deletedAt)))
+      .orderBy(asc(submissions.id))
+      .limit(MAX_EXPORT_ROWS),
+  ]);
+  const isPatrol = form.id === PATROL_FORM_ID;
+  const headers = ['编号', '单位', '登记时间', ...form.fields.map((f) => (f.personal && !opts.unmasked ? `${f.label}（已脱敏）` : f.label))];
+  if (isPatrol) headers.push('人数要求');
+  headers.push('最后修改');
+  const rows = records.map(({ s, personal }) => {
+    const answers = JSON.parse(s.payload) as Answers;
+    const personalAnswers = personal ? (JSON.parse(personal) as Answers) : {};
+    const out: Cell[] = [s.id, cell(unit.name), formatShanghai(s.createdAt)];
+    for (const f of form.fields) {
+      if (f.personal) {
+        const v = personalAnswers[f.name];
+        out.push(cell(opts.unmasked ? displayValue(f, v, ctx) : maskPersonal(f.type, v)));
+        continue;
+      }
+      const v = answers[f.name];
+      out.push(f.type === 'integer' && typeof v === 'number' ? v : cell(displayValue(f, v, ctx)));
+    }
+    if (isPatrol) out.push(patrolFlagText(answers) || '符合');
+    out.push(s.updatedAt ? formatShanghai(s.updatedAt) : '');
+    return out;
+  });
+  return { title: form.title, headers, rows };
+}

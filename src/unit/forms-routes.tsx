@@ -1,0 +1,412 @@
+// A unit's forms: fast entry pages (cadre and village kept between entries, today's entries beneath
+// with edit and delete), and the same through the API with a Bearer access code.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { asc, inArray } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { units } from '../db/schema.ts';
+import type { Principal } from '../auth/codes.ts';
+import { assertCanWrite, requireRole, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
+import { displayValue, validateAnswers, type Answers, type FormContext } from '../forms/engine.ts';
+import type { FieldDefinition, FormDefinition } from '../forms/types.ts';
+import { AppError } from '../lib/errors.ts';
+import { formatShanghai, isValidDay, shanghaiDay } from '../lib/time.ts';
+import { storeSubmission } from '../submissions/store.ts';
+import { checkFormToken, issueFormToken } from '../submissions/tokens.ts';
+import { FORM_CSS, FormView } from '../web/form-page.tsx';
+import { maskPersonal } from './export/mask.ts';
+import { getCadre, getUnit, listCadres, placesFor, type UnitInfo } from './roster/roster.ts';
+import { tasksOf } from './dashboard.ts';
+import { withDerived, patrolFlagText, PATROL_FORM_ID } from './derived.ts';
+import { assertNotHazard, deleteRecord, hazardNumbersOf, keepStoredPersonal, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from './records.ts';
+import { PortalLayout, unitQuery } from './layout.tsx';
+import forms from '../../forms/index.ts';
+
+const MAX_BODY = 64 * 1024;
+/** Field types whose answer usually stays the same from one entry to the next (a night of one cadre's visits). */
+const STICKY_TYPES = new Set(['cadre', 'place', 'date', 'task']);
+
+/** The unit form with this id: 404 unknown, 403 for a public form (those go through /f/). */
+export function unitForm(formId: string): FormDefinition {
+  const form = forms.find((f) => f.id === formId);
+  if (!form) throw new AppError(404, 'NOT_FOUND', '找不到该表单');
+  if (form.audience !== 'unit') throw new AppError(403, 'FORBIDDEN', '这是群众表单，请通过公开链接填写');
+  return form;
+}
+
+/** The lists a unit's 'cadre', 'place', 'unit' and 'task' fields choose from. */
+export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormContext> {
+  const [cadres, places, allUnits] = await Promise.all([
+    listCadres(deps.db, unit.code, { activeOnly: true }),
+    placesFor(deps.db, unit),
+    deps.db
+      .select({ code: units.code, name: units.name })
+      .from(units)
+      .where(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']))
+      .orderBy(asc(units.code)),
+  ]);
+  return {
+    cadres: cadres.map((c) => ({ id: c.id, name: c.assignedName ? `${c.name}（${c.assignedName}）` : c.name })),
+    places: places.map((p) => ({ code: p.code, name: p.name })),
+    units: allUnits,
+    tasks: tasksOf(unit).map((t) => ({ id: t.id, title: `${t.title}（目标 ${t.target} ${t.unitLabel}）` })),
+  };
+}
+
+/** One answer as a list cell: personal data masked unless the reader is the office. */
+export function cellText(f: FieldDefinition, value: unknown, ctx: FormContext, unmasked: boolean): string {
+  if (f.personal && !unmasked) return maskPersonal(f.type, value);
+  return displayValue(f, value, ctx);
+}
+
+/** Fields worth a column in the list under the form (long texts stay out). */
+/** Help under a personal field a non-office editor sees empty. */
+export const KEEP_HELP = '留空则保持原值';
+
+/**
+ * The form as a non-office editor fills it: personal fields start empty (they never see the real values)
+ * and are not required, since an empty one keeps what is stored.
+ */
+function editFormFor(form: FormDefinition): FormDefinition {
+  return { ...form, fields: form.fields.map((f) => (f.personal ? { ...f, required: false, help: f.help ? `${f.help}；${KEEP_HELP}` : KEEP_HELP } : f)) };
+}
+
+const listFields = (form: FormDefinition) => form.fields.filter((f) => f.type !== 'textarea' && f.type !== 'photo' && f.type !== 'multichoice');
+
+function EntriesTable(props: { form: FormDefinition; records: UnitRecord[]; ctx: FormContext; principal: Principal; q: string; canWrite: boolean; hazardNumbers: Map<number, string> }) {
+  const fields = listFields(props.form);
+  const unmasked = props.principal.role === 'admin';
+  const isPatrol = props.form.id === PATROL_FORM_ID;
+  return (
+    <table id="entries">
+      <thead>
+        <tr>
+          <th>时间</th>
+          {fields.map((f) => (
+            <th>{f.label}</th>
+          ))}
+          {isPatrol ? <th>人数要求</th> : null}
+          {props.canWrite ? <th>操作</th> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {props.records.map((r) => {
+          const all = { ...r.answers, ...r.personal };
+          const flag = isPatrol ? patrolFlagText(r.answers) : '';
+          return (
+            <tr data-record={r.id}>
+              <td>{formatShanghai(r.createdAt).slice(11)}</td>
+              {fields.map((f) => (
+                <td>{cellText(f, all[f.name], props.ctx, unmasked)}</td>
+              ))}
+              {isPatrol ? <td class={flag ? 'flag' : undefined}>{flag || '符合'}</td> : null}
+              {props.canWrite && props.hazardNumbers.has(r.id) ? (
+                // In the supervision process: no edit or delete (the server refuses them too).
+                <td class="muted">已生成隐患 {props.hazardNumbers.get(r.id)}，不能修改或删除</td>
+              ) : props.canWrite ? (
+                <td>
+                  <div class="row">
+                    <a href={`/unit/forms/${props.form.id}?edit=${r.id}${props.q.replace('?', '&')}`}>修改</a>
+                    <form method="post" action={`/unit/forms/${props.form.id}/${r.id}/delete${props.q}`}>
+                      <button class="link" type="submit" aria-label={`删除 ${formatShanghai(r.createdAt)} 的记录`}>
+                        删除
+                      </button>
+                    </form>
+                  </div>
+                </td>
+              ) : null}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+interface EntryPageProps {
+  principal: Principal;
+  unit: UnitInfo;
+  form: FormDefinition;
+  ctx: FormContext;
+  values: Record<string, unknown>;
+  errors: { field: string; message: string }[];
+  records: UnitRecord[];
+  hazardNumbers?: Map<number, string>;
+  day: string;
+  today: string;
+  token?: string;
+  editing?: UnitRecord;
+  notice?: string;
+  focus?: string;
+}
+
+function EntryPage(props: EntryPageProps) {
+  const q = unitQuery(props.principal, props.unit.code);
+  const canWrite = props.principal.role !== 'leader';
+  const { form } = props;
+  const needsCadres = form.fields.some((f) => f.type === 'cadre' && f.required) && (props.ctx.cadres?.length ?? 0) === 0;
+  const needsTasks = form.fields.some((f) => f.type === 'task' && f.required) && (props.ctx.tasks?.length ?? 0) === 0;
+  const action = props.editing ? `/unit/forms/${form.id}/${props.editing.id}${q}` : `/unit/forms/${form.id}${q}`;
+  return (
+    <PortalLayout title={form.title} principal={props.principal} unitName={props.unit.name} unitCode={props.unit.code} current={`/unit/forms/${form.id}`}>
+      <style>{FORM_CSS.replace('.btn{width:100%}', '')}</style>
+      <h1>{props.editing ? `修改记录 · ${form.title}` : form.title}</h1>
+      <p class="muted">{form.intro}</p>
+      {props.notice ? (
+        <div class="ok" role="status" id="saved">
+          {props.notice}
+        </div>
+      ) : null}
+      {!canWrite ? (
+        <p class="muted">领导访问码只能查看记录。</p>
+      ) : needsCadres ? (
+        <div class="alert">
+          还没有在册干部，无法登记。请先到<a href={`/unit/cadres${q}`}>干部花名册</a>添加或导入本单位干部。
+        </div>
+      ) : needsTasks ? (
+        <div class="alert">实施方案没有给本单位分配可计数的任务，不需要填报任务进度。</div>
+      ) : (
+        <div class="card">
+          <FormView
+            form={props.editing && props.principal.role !== 'admin' ? editFormFor(form) : form}
+            ctx={props.ctx}
+            values={props.values}
+            errors={props.errors}
+            action={action}
+            token={props.token}
+            submitLabel={props.editing ? '保存修改' : undefined}
+          />
+          {props.editing ? (
+            <p>
+              <a href={`/unit/forms/${form.id}${q}`}>取消修改，继续登记新记录</a>
+            </p>
+          ) : (
+            <p class="muted">提示：保存后走访干部、村（社区）和日期会保留，直接填下一户即可；Tab 键切换输入项，回车保存。</p>
+          )}
+          {props.focus ? <script dangerouslySetInnerHTML={{ __html: `document.getElementById(${JSON.stringify(`f-${props.focus}`)})?.focus()` }} /> : null}
+        </div>
+      )}
+      <h2>
+        {props.day === props.today ? '今天' : props.day} 登记的记录（{props.records.length} 条）
+      </h2>
+      <form method="get" action={`/unit/forms/${form.id}`} class="row noprint">
+        {q ? <input type="hidden" name="unit" value={props.unit.code} /> : null}
+        <label for="day" style="margin:0">
+          查看日期
+        </label>
+        <input type="date" id="day" name="day" value={props.day} style="width:auto" />
+        <button class="btn secondary" type="submit">
+          查看
+        </button>
+      </form>
+      {props.records.length === 0 ? (
+        <p class="muted">这一天还没有记录。填写上方表格并保存后，记录会列在这里，可以修改或删除。</p>
+      ) : (
+        // A form's columns are wider than a phone: the list scrolls inside its box, not the whole page.
+        <div class="table-wrap">
+          <EntriesTable form={form} records={props.records} ctx={props.ctx} principal={props.principal} q={q} canWrite={canWrite} hazardNumbers={props.hazardNumbers ?? new Map()} />
+        </div>
+      )}
+    </PortalLayout>
+  );
+}
+
+/** Form fields from an urlencoded body, keeping repeated names (checkboxes) as arrays. */
+async function formInput(c: Context): Promise<Record<string, unknown>> {
+  return (await c.req.parseBody({ all: true })) as Record<string, unknown>;
+}
+
+export function unitFormRoutes(deps: Deps) {
+  const app = new Hono<AuthEnv>();
+  const readers = requireRole(deps, ['unit', 'admin', 'leader']);
+  const writers = requireRole(deps, ['unit', 'admin']);
+  const limit = bodyLimit({
+    maxSize: MAX_BODY,
+    onError: () => {
+      throw new AppError(413, 'PAYLOAD_TOO_LARGE', '提交的内容太大');
+    },
+  });
+
+  async function scope(c: Context<AuthEnv>, write: boolean) {
+    const principal = c.get('principal');
+    if (write) assertCanWrite(principal);
+    const form = unitForm(c.req.param('formId')!);
+    const unit = await getUnit(deps.db, scopeUnit(principal, c.req.query('unit')));
+    if (!unit) throw new AppError(404, 'NOT_FOUND', '找不到该单位');
+    return { principal, form, unit };
+  }
+
+  /** The record's unit must be the one the page acts for, so the office edits a record in its own unit's view. */
+  async function recordIn(principal: Principal, form: FormDefinition, unit: UnitInfo, id: number) {
+    const record = await ownRecord(deps.db, principal, form, id);
+    if (record.unitCode !== unit.code) {
+      if (principal.role === 'unit') throw new AppError(403, 'FORBIDDEN', '只能查看和修改本单位的记录');
+      return { record, unit: (await getUnit(deps.db, record.unitCode ?? ''))! };
+    }
+    return { record, unit };
+  }
+
+  const page = async (
+    c: Context<AuthEnv>,
+    base: { principal: Principal; form: FormDefinition; unit: UnitInfo },
+    extra: Partial<EntryPageProps> & { status?: number } = {},
+  ) => {
+    const today = shanghaiDay(deps.now());
+    const dayQuery = c.req.query('day');
+    const day = dayQuery && isValidDay(dayQuery) ? dayQuery : today;
+    const [ctx, records, token] = await Promise.all([
+      unitFormContext(deps, base.unit),
+      recordsOfDay(deps.db, base.form.id, base.unit.code, day),
+      extra.editing ? Promise.resolve(undefined) : issueFormToken(deps),
+    ]);
+    const hazardNumbers = await hazardNumbersOf(deps.db, records.map((r) => r.id));
+    const { status, ...rest } = extra;
+    return c.html(
+      <EntryPage {...base} ctx={ctx} values={{}} errors={[]} records={records} hazardNumbers={hazardNumbers} day={day} today={today} token={token} {...rest} />,
+      (status ?? 200) as 200,
+    );
+  };
+
+  app.get('/unit/forms/:formId', readers, async (c) => {
+    const base = await scope(c, false);
+    const editId = c.req.query('edit');
+    if (editId !== undefined) {
+      assertCanWrite(base.principal);
+      const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(editId));
+      await assertNotHazard(deps.db, record.id);
+      // Only the office sees personal data in full; anyone else edits without it, and empty keeps the stored value.
+      const values = base.principal.role === 'admin' ? { ...record.answers, ...record.personal } : { ...record.answers };
+      return page(c, { ...base, unit }, { editing: record, values, focus: base.form.fields[0]?.name });
+    }
+    // Kept from the last entry (query), so a night of one cadre's visits needs no re-selection.
+    const values: Record<string, unknown> = {};
+    for (const f of base.form.fields) {
+      const v = c.req.query(f.name);
+      if (STICKY_TYPES.has(f.type) && v) values[f.name] = v;
+    }
+    if (!values.visitDate && base.form.fields.some((f) => f.name === 'visitDate')) values.visitDate = shanghaiDay(deps.now());
+    // A cadre visits in the village assigned to them (R1): offer it until another is chosen.
+    const placeField = base.form.fields.find((f) => f.type === 'place');
+    // Only a whole number can name a cadre: a hand-edited ?cadre=abc would reach the database as NaN and 500.
+    if (placeField && values[placeField.name] === undefined && typeof values.cadre === 'string' && /^\d{1,9}$/.test(values.cadre)) {
+      const cadre = await getCadre(deps.db, Number(values.cadre));
+      if (cadre?.unitCode === base.unit.code && cadre.assignedCode) values[placeField.name] = cadre.assignedCode;
+    }
+    const focus = base.form.fields.find((f) => values[f.name] === undefined)?.name;
+    const saved = c.req.query('saved');
+    const notice = saved ? `已保存（记录 ${saved}）。继续登记下一条。` : c.req.query('deleted') ? '记录已删除。' : undefined;
+    return page(c, base, { values, focus, notice });
+  });
+
+  app.post('/unit/forms/:formId', writers, limit, async (c) => {
+    const base = await scope(c, true);
+    const input = await formInput(c);
+    const ctx = await unitFormContext(deps, base.unit);
+    const result = validateAnswers(base.form, input, ctx);
+    if (!result.ok) return page(c, base, { values: input, errors: result.errors, status: 422 });
+    const stored = await storeSubmission(deps, {
+      form: base.form,
+      answers: await withDerived(deps.db, base.form, result.answers),
+      personal: result.personal,
+      unitCode: base.unit.code,
+      source: 'unit',
+      formToken: await checkFormToken(deps, input._token),
+    });
+    const keep = new URLSearchParams({ saved: String(stored.id) });
+    for (const f of base.form.fields) {
+      const v = result.answers[f.name];
+      if (STICKY_TYPES.has(f.type) && v !== undefined) keep.set(f.name, String(v));
+    }
+    if (base.unit.code !== base.principal.unitCode) keep.set('unit', base.unit.code);
+    return c.redirect(`/unit/forms/${base.form.id}?${keep}`, 303);
+  });
+
+  app.post('/unit/forms/:formId/:id', writers, limit, async (c) => {
+    const base = await scope(c, true);
+    const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    await assertNotHazard(deps.db, record.id);
+    const input = await formInput(c);
+    const ctx = await unitFormContext(deps, unit);
+    const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, input), ctx);
+    // The re-rendered form shows what was typed, never the stored personal values the editor left empty.
+    if (!result.ok) return page(c, { ...base, unit }, { editing: record, values: input, errors: result.errors, status: 422 });
+    await updateRecord(deps.db, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
+    return c.redirect(`/unit/forms/${base.form.id}?saved=${record.id}&day=${record.day}${unitQuery(base.principal, unit.code, '&')}`, 303);
+  });
+
+  app.post('/unit/forms/:formId/:id/delete', writers, async (c) => {
+    const base = await scope(c, true);
+    const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    await deleteRecord(deps.db, base.principal, record, deps.now());
+    return c.redirect(`/unit/forms/${base.form.id}?deleted=1&day=${record.day}${unitQuery(base.principal, unit.code, '&')}`, 303);
+  });
+
+  // ---- API ------------------------------------------------------------------------------------
+
+  const jsonBody = async (c: Context) => {
+    const body = (await c.req.json().catch(() => undefined)) as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'BAD_REQUEST', '请求体应为 JSON 对象');
+    return body as Record<string, unknown>;
+  };
+  const invalid = (errors: { field: string; message: string }[]) => new AppError(422, 'VALIDATION_FAILED', '提交的内容有误', { errors });
+  const recordJson = (form: FormDefinition, r: UnitRecord, unmasked: boolean) => {
+    const personal: Record<string, unknown> = {};
+    for (const f of form.fields) if (f.personal && r.personal[f.name] !== undefined) personal[f.name] = unmasked ? r.personal[f.name] : maskPersonal(f.type, r.personal[f.name]);
+    return { id: r.id, receipt: r.receipt, unit: r.unitCode, day: r.day, createdAt: new Date(r.createdAt).toISOString(), updatedAt: r.updatedAt ? new Date(r.updatedAt).toISOString() : null, answers: r.answers, personal };
+  };
+
+  app.post('/api/v1/unit/forms/:formId/submissions', writers, limit, async (c) => {
+    const base = await scope(c, true);
+    const body = await jsonBody(c);
+    const result = validateAnswers(base.form, body, { ...(await unitFormContext(deps, base.unit)), unknown: 'reject' });
+    if (!result.ok) throw invalid(result.errors);
+    const key = c.req.header('idempotency-key')?.trim();
+    if (key !== undefined && (key.length === 0 || key.length > 200)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 应为 1–200 个字符');
+    const stored = await storeSubmission(deps, {
+      form: base.form,
+      answers: await withDerived(deps.db, base.form, result.answers),
+      personal: result.personal,
+      unitCode: base.unit.code,
+      source: 'api',
+      // Keys are per unit: two units choosing the same key do not see each other's submission.
+      idempotencyKey: key ? `unit:${base.unit.code}:${key}` : undefined,
+    });
+    return c.json({ id: stored.id, receipt: stored.receipt }, 201);
+  });
+
+  app.get('/api/v1/unit/forms/:formId/submissions', readers, async (c) => {
+    const base = await scope(c, false);
+    const day = c.req.query('day') ?? shanghaiDay(deps.now());
+    if (!isValidDay(day)) throw new AppError(400, 'BAD_REQUEST', 'day 应为 YYYY-MM-DD');
+    const records = await recordsOfDay(deps.db, base.form.id, base.unit.code, day);
+    return c.json(records.map((r) => recordJson(base.form, r, base.principal.role === 'admin')));
+  });
+
+  app.get('/api/v1/unit/forms/:formId/submissions/:id', readers, async (c) => {
+    const base = await scope(c, false);
+    const { record } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    return c.json(recordJson(base.form, record, base.principal.role === 'admin'));
+  });
+
+  app.put('/api/v1/unit/forms/:formId/submissions/:id', writers, limit, async (c) => {
+    const base = await scope(c, true);
+    const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    await assertNotHazard(deps.db, record.id);
+    const body = await jsonBody(c);
+    // GET gives non-office readers masked personal values: sent back as they were (or left out), they keep the stored ones.
+    const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' });
+    if (!result.ok) throw invalid(result.errors);
+    await updateRecord(deps.db, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
+    const updated = await ownRecord(deps.db, base.principal, base.form, record.id);
+    return c.json(recordJson(base.form, updated, base.principal.role === 'admin'));
+  });
+
+  app.delete('/api/v1/unit/forms/:formId/submissions/:id', writers, async (c) => {
+    const base = await scope(c, true);
+    const { record } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    await deleteRecord(deps.db, base.principal, record, deps.now());
+    return c.json({ id: record.id, deleted: true });
+  });
+
+  return app;
+}

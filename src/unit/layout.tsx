@@ -1,0 +1,89 @@
+// The frame of the unit portal's pages: who is signed in, which unit is shown, and the portal's links.
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { Deps } from '../deps.ts';
+import type { Principal } from '../auth/codes.ts';
+import { assertCanWrite, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
+import { AppError } from '../lib/errors.ts';
+import { getUnit, type UnitInfo } from './roster/roster.ts';
+import { Layout } from '../web/layout.tsx';
+
+export const PORTAL_CSS = `
+nav.portal{display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 8px;font-size:15px}
+nav.portal a[aria-current]{font-weight:700;text-decoration:none;color:#1f2328}
+.who{font-size:14px;color:#59636e;margin:0}
+.bar{background:#e3e6ea;border-radius:6px;height:10px;overflow:hidden;min-width:80px}
+.bar>span{display:block;height:10px;background:#1e7d32}
+.flag{color:#b3261e;font-weight:600}
+td.num,th.num{text-align:right;white-space:nowrap}
+.row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
+.row form{margin:0}
+button.link{background:none;border:0;color:#0b57d0;text-decoration:underline;cursor:pointer;font:inherit;padding:0}
+`;
+
+export interface PortalProps {
+  title: string;
+  principal: Principal;
+  unitName: string;
+  /** The unit shown, when the office or a leader looks at another unit (kept in links as ?unit=). */
+  unitCode: string;
+  current?: string;
+  children?: Child;
+  wide?: boolean;
+}
+
+/** ?unit= for the office and leaders looking at another unit; nothing for a unit's own pages. */
+export function unitQuery(principal: Principal, unitCode: string, prefix: '?' | '&' = '?'): string {
+  return principal.unitCode === unitCode ? '' : `${prefix}unit=${encodeURIComponent(unitCode)}`;
+}
+
+export function PortalLayout(props: PortalProps) {
+  const q = unitQuery(props.principal, props.unitCode);
+  const links: [string, string][] = [
+    ['/unit', '工作台'],
+    ['/unit/cadres', '干部花名册'],
+    ['/unit/forms/household-visit', '入户下访'],
+    ['/unit/forms/hazard-ledger', '隐患台账'],
+    ['/unit/forms/patrol-team', '巡逻队'],
+    ['/unit/forms/publicity', '宣传'],
+    ['/unit/forms/dispute-mediation', '矛盾纠纷'],
+    ['/unit/forms/task-report', '任务进度'],
+    ['/unit/export', '导出'],
+  ];
+  // Hazards the unit leads are worked on in the supervision pages (src/routes/hazards-*.tsx).
+  if (props.principal.role === 'unit') links.push(['/unit/hazards', '隐患督办']);
+  if (props.principal.role === 'admin') links.push(['/admin/hazards', '隐患督办'], ['/admin/access', '访问码管理']);
+  return (
+    <Layout title={props.title} heading="平安金台 · 单位工作台" headingHref={`/unit${q}`} css={PORTAL_CSS} wide={props.wide ?? true}>
+      <p class="who">
+        {props.unitName}
+        {props.principal.role === 'leader' ? '（只读）' : ''} ·{' '}
+        {/* The office and leaders come here from the office home; the way back. */}
+        {props.principal.role === 'unit' ? null : (
+          <>
+            <a href="/admin">综治办工作台</a> ·{' '}
+          </>
+        )}
+        <a href="/signout">退出</a>
+      </p>
+      <nav class="portal noprint" aria-label="单位工作台">
+        {links.map(([href, label]) => (
+          <a href={href.startsWith('/admin/') || href === '/unit/hazards' ? href : href + q} aria-current={props.current === href ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      {props.children}
+    </Layout>
+  );
+}
+
+/** The principal and the unit a portal request acts for (?unit= for the office and leaders). */
+export async function portalScope(deps: Deps, c: Context<AuthEnv>, opts: { write?: boolean } = {}): Promise<{ principal: Principal; unit: UnitInfo }> {
+  const principal = c.get('principal');
+  if (opts.write) assertCanWrite(principal);
+  const code = scopeUnit(principal, c.req.query('unit'));
+  const unit = await getUnit(deps.db, code);
+  if (!unit) throw new AppError(404, 'NOT_FOUND', '找不到该单位');
+  return { principal, unit };
+}

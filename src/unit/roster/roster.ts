@@ -1,0 +1,169 @@
+// A unit's cadre roster (R1): who visits households, with which quota, in which village or community.
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import type { Db } from '../../db/index.ts';
+import { cadres, CADRE_ROLES, units, type CadreRole } from '../../db/schema.ts';
+import campaign from '../../../forms/campaign.ts';
+import { enqueueTabs, ORGANISATION_TABS } from '../../sheets/outbox.ts';
+
+export const CADRE_ROLE_LABELS: Record<CadreRole, string> = {
+  district_leader: '区级领导',
+  unit_leader: '单位领导',
+  cadre: '干部',
+};
+
+export function quotaOf(role: CadreRole): number {
+  return campaign.visitQuotas[role];
+}
+
+/** A role as an office writes it: the Chinese label or the id. */
+export function parseRole(input: string): CadreRole | null {
+  const s = input.trim();
+  if ((CADRE_ROLES as readonly string[]).includes(s)) return s as CadreRole;
+  const found = (Object.entries(CADRE_ROLE_LABELS) as [CadreRole, string][]).find(([, label]) => label === s);
+  if (found) return found[0];
+  // Common variants in offices' own sheets.
+  if (/^(区领导|区级领导干部)$/.test(s)) return 'district_leader';
+  if (/^(部门领导|镇街领导|镇领导|街道领导|领导)$/.test(s)) return 'unit_leader';
+  if (/^(一般干部|工作人员|干部职工)$/.test(s)) return 'cadre';
+  return null;
+}
+
+export interface Place {
+  code: string;
+  name: string;
+  kind: 'village' | 'community';
+  population: number | null;
+  parentCode: string | null;
+}
+
+export interface UnitInfo {
+  code: string;
+  name: string;
+  kind: string;
+  parentCode: string | null;
+}
+
+export async function getUnit(db: Db, code: string): Promise<UnitInfo | undefined> {
+  const row = await db.query.units.findFirst({ where: eq(units.code, code) });
+  return row ? { code: row.code, name: row.name, kind: row.kind, parentCode: row.parentCode } : undefined;
+}
+
+/**
+ * The villages and communities a unit's cadres may be assigned to: a town's or sub-district's own,
+ * any of the district's for departments and the office (their cadres are spread across it).
+ */
+export async function placesFor(db: Db, unit: UnitInfo): Promise<Place[]> {
+  const own = unit.kind === 'town' || unit.kind === 'subdistrict';
+  const rows = await db
+    .select({ code: units.code, name: units.name, kind: units.kind, population: units.population, parentCode: units.parentCode })
+    .from(units)
+    .where(own ? eq(units.parentCode, unit.code) : or(eq(units.kind, 'village'), eq(units.kind, 'community')))
+    .orderBy(asc(units.parentCode), asc(units.code));
+  return rows.filter((r): r is Place => r.kind === 'village' || r.kind === 'community');
+}
+
+export interface CadreRow {
+  id: number;
+  unitCode: string;
+  name: string;
+  post: string;
+  role: CadreRole;
+  assignedCode: string | null;
+  assignedName: string | null;
+  active: boolean;
+  quota: number;
+}
+
+export async function listCadres(db: Db, unitCode: string, opts: { activeOnly?: boolean } = {}): Promise<CadreRow[]> {
+  const rows = await db
+    .select({
+      id: cadres.id,
+      unitCode: cadres.unitCode,
+      name: cadres.name,
+      post: cadres.post,
+      role: cadres.role,
+      assignedCode: cadres.assignedCode,
+      assignedName: units.name,
+      active: cadres.active,
+    })
+    .from(cadres)
+    .leftJoin(units, eq(units.code, cadres.assignedCode))
+    .where(opts.activeOnly ? and(eq(cadres.unitCode, unitCode), eq(cadres.active, true)) : eq(cadres.unitCode, unitCode))
+    .orderBy(asc(cadres.id));
+  return rows.map((r) => ({ ...r, quota: quotaOf(r.role) }));
+}
+
+export interface CadreInput {
+  name: string;
+  post: string;
+  role: CadreRole;
+  assignedCode: string;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Checks a cadre typed into the portal or sent to the API; every problem, in Chinese, by field. */
+export function checkCadre(
+  input: { name?: unknown; post?: unknown; role?: unknown; assignedCode?: unknown },
+  places: readonly Place[],
+): { ok: true; value: CadreInput } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  // Control characters (pasted from other systems) would break the CSV and sheet a name ends up in.
+  const clean = (v: unknown) => (typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, '').trim() : '');
+  const name = clean(input.name);
+  const post = clean(input.post);
+  const role = typeof input.role === 'string' ? parseRole(input.role) : null;
+  const assigned = typeof input.assignedCode === 'string' ? input.assignedCode.trim() : '';
+  if (!name) errors.push({ field: 'name', message: '请填写姓名' });
+  else if ([...name].length > 30) errors.push({ field: 'name', message: '姓名不能超过 30 个字' });
+  if ([...post].length > 40) errors.push({ field: 'post', message: '职务不能超过 40 个字' });
+  if (!role) errors.push({ field: 'role', message: '请选择角色：区级领导、单位领导或干部' });
+  if (!assigned) errors.push({ field: 'assignedCode', message: '请选择包抓的村或社区' });
+  else if (!places.some((p) => p.code === assigned)) errors.push({ field: 'assignedCode', message: '包抓村社区不在本单位可选范围内' });
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, value: { name, post, role: role!, assignedCode: assigned } };
+}
+
+// Every roster change also marks the sheet's visit-progress tabs stale, in the same transaction: the
+// sheet lists cadres and their quotas.
+export async function addCadre(db: Db, unitCode: string, input: CadreInput, now: Date): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(cadres)
+      .values({ unitCode, ...input, active: true, createdAt: now.getTime() })
+      .returning({ id: cadres.id });
+    await enqueueTabs(tx, ORGANISATION_TABS, now);
+    return row!.id;
+  });
+}
+
+/** The cadre's details and, when given, whether they are active — one statement, so it cannot half-write. */
+export async function updateCadre(db: Db, id: number, input: CadreInput, opts: { active?: boolean } = {}): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(cadres)
+      .set(opts.active === undefined ? input : { ...input, active: opts.active })
+      .where(eq(cadres.id, id));
+    await enqueueTabs(tx, ORGANISATION_TABS);
+  });
+}
+
+/** Deactivated cadres keep their visits (they count in history) but leave the entry lists and the quota. */
+export async function setCadreActive(db: Db, id: number, active: boolean): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(cadres).set({ active }).where(eq(cadres.id, id));
+    await enqueueTabs(tx, ORGANISATION_TABS);
+  });
+}
+
+export async function getCadre(db: Db, id: number) {
+  return db.query.cadres.findFirst({ where: eq(cadres.id, id) });
+}
+
+export async function cadresByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.select().from(cadres).where(inArray(cadres.id, ids));
+}
