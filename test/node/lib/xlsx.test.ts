@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
-import { crc32, MAX_CELL_CHARS, writeXlsx, type XlsxSheet } from '../../../src/lib/xlsx.ts';
+import { MAX_CELL_CHARS, writeXlsx, type XlsxSheet } from '../../../src/lib/xlsx.ts';
+import { crc32 } from '../../../src/lib/zip.ts';
 import { workbookFromTabs } from '../../../src/sheets/workbook.ts';
 import { HAZARD_OVERDUE_COLUMN, OVERDUE_TEXT, type BuiltTab } from '../../../src/sheets/tabs.ts';
 
