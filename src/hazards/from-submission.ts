@@ -5,7 +5,8 @@ import { units } from '../db/schema.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
-import { createHazard, type CreatedHazard, type DbOrTx } from './service.ts';
+import { createHazard, type CreatedHazard } from './create.ts';
+import type { DbOrTx } from './service.ts';
 
 export const HAZARD_TIP_FORM = 'hazard-tip';
 export const HAZARD_LEDGER_FORM = 'hazard-ledger';

@@ -1,7 +1,7 @@
 // The office's home page: today's figures, its work, the sheet's health; each role lands on its own home.
 import { describe, expect, it } from 'vitest';
 import { issueAccessCode } from '../../../src/auth/codes.ts';
-import { createHazard } from '../../../src/hazards/service.ts';
+import { createHazard } from '../../../src/hazards/create.ts';
 import { sheetOutbox } from '../../../src/db/schema.ts';
 import { makeTestApp } from '../../helpers/app.ts';
 import { signIn } from '../../helpers/unit-portal.ts';
