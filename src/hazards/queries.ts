@@ -4,7 +4,10 @@ import { and, asc, desc, eq, gte, inArray, lte, ne, notInArray, or, sql, type SQ
 import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
 import { addDays } from '../lib/time.ts';
 import { daysOverdue } from './deadlines.ts';
-import type { DbOrTx, HazardRow } from './service.ts';
+import type { Deps } from '../deps.ts';
+import type { Principal } from '../auth/codes.ts';
+import { notFound } from '../lib/errors.ts';
+import { canSee, type DbOrTx, type HazardRow } from './service.ts';
 import {
   CLOSED_STATES,
   isClosed,
@@ -255,4 +258,22 @@ export async function duplicateCandidates(db: DbOrTx, hazard: HazardRow, today: 
     rows.filter((r) => normalisePlace(r.place) === key),
     today,
   );
+}
+
+/** A hazard by numeric id or by its readable number (YH-…). */
+export async function findHazard(deps: Deps, param: string): Promise<HazardRow> {
+  const row = /^\d{1,12}$/.test(param)
+    ? await deps.db.query.hazards.findFirst({ where: eq(hazards.id, Number(param)) })
+    : /^YH-\d{8}-\d{4,}$/i.test(param)
+      ? await deps.db.query.hazards.findFirst({ where: eq(hazards.number, param.toUpperCase()) })
+      : undefined;
+  if (!row) throw notFound('找不到该隐患');
+  return row;
+}
+
+/** A hazard a principal may see: a unit sees the ones it leads or helps with, and gets 404 for the rest. */
+export async function findVisibleHazard(deps: Deps, principal: Principal, param: string): Promise<HazardRow> {
+  const row = await findHazard(deps, param);
+  if (!(await canSee(deps.db, principal, row))) throw notFound('找不到该隐患');
+  return row;
 }

@@ -4,18 +4,17 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, validationFailed } from '../lib/errors.ts';
 import { limitBody, MAX_ANSWERS_BYTES } from '../lib/body-limit.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionResult } from './service.ts';
-import { duplicateCandidates, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
+import { duplicateCandidates, findHazard, findVisibleHazard, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
 import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
 import { tipsterFeedback } from './receipt.ts';
 import { hazardAdminPages } from './pages/admin.tsx';
 import { hazardUnitPages } from './pages/unit.tsx';
 import { hazardPhotoRoutes } from './pages/photos.tsx';
 import { safeBack } from './pages/feedback.tsx';
-import { findHazard, findVisibleHazard } from './pages/views.tsx';
 
 async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   const body = await c.req.json().catch(() => undefined);
@@ -30,7 +29,7 @@ function pageNumber(raw: string | undefined, field: string, fallback: number, mi
   if (raw === undefined || raw === '') return fallback;
   const n = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new AppError(422, 'VALIDATION', message, { errors: [{ field, message }] });
+    throw validationFailed([{ field, message }], message);
   }
   return n;
 }
@@ -58,7 +57,7 @@ export function hazardsRoutes(deps: Deps) {
   app.get('/api/v1/admin/hazards', readers, async (c) => {
     const status = c.req.query('status') || 'open';
     if (!isStatusFilter(status)) {
-      throw new AppError(422, 'VALIDATION', '状态筛选无效', { errors: [{ field: 'status', message: 'open、triage、overdue、closed、all 或某一状态' }] });
+      throw validationFailed([{ field: 'status', message: 'open、triage、overdue、closed、all 或某一状态' }], '状态筛选无效');
     }
     const limit = pageNumber(c.req.query('limit'), 'limit', 200, 1, 1000, '每页条数应为 1 到 1000 的整数');
     const offset = pageNumber(c.req.query('offset'), 'offset', 0, 0, 1_000_000, '起始位置应为 0 到 1000000 的整数');
@@ -81,10 +80,7 @@ export function hazardsRoutes(deps: Deps) {
       // could attach a photo the unit saw on another hazard.
       const { action, photo: _photo, ...input } = body;
       if (typeof action !== 'string' || action === '') {
-        throw new AppError(422, 'VALIDATION', '请指定操作（action）', {
-          errors: [{ field: 'action', message: '必填' }],
-          allowed: allowedActions(row.state, actorsFor(principal, row)),
-        });
+        throw validationFailed([{ field: 'action', message: '必填' }], '请指定操作（action）', { allowed: allowedActions(row.state, actorsFor(principal, row)) });
       }
       const result = await transition(deps, { hazardId: row.id, actor: principal, action, input: input as TransitionInput });
       return c.json(transitionJson(result));
@@ -131,7 +127,7 @@ export function hazardsRoutes(deps: Deps) {
     }
     const body = await jsonBody(c);
     if (typeof body.fixed !== 'boolean') {
-      throw new AppError(422, 'VALIDATION', '请说明是否已整改（fixed: true 或 false）', { errors: [{ field: 'fixed', message: '应为 true 或 false' }] });
+      throw validationFailed([{ field: 'fixed', message: '应为 true 或 false' }], '请说明是否已整改（fixed: true 或 false）');
     }
     const result = await tipsterFeedback(deps, receipt, body.fixed);
     return c.json({ state: result.state, stateLabel: stateLabel(result.state), fixed: body.fixed });

@@ -9,11 +9,11 @@ import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { AppError } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
 import { actorsFor, transition } from '../service.ts';
-import { duplicateCandidates, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../queries.ts';
+import { duplicateCandidates, findHazard, findVisibleHazard, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../queries.ts';
 import { allowedActions, awaitsOffice, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
-import { ActionForms, FieldErrors, findHazard, findVisibleHazard, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, StatePill, type UnitOption } from './views.tsx';
+import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, StatePill, type UnitOption } from './views.tsx';
 
 const HOME = '/admin/hazards';
 const TABS: { status: StatusFilter; label: string }[] = [

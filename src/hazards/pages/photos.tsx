@@ -6,10 +6,10 @@ import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
 import { hazardEvents } from '../../db/schema.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
-import { AppError, notFound } from '../../lib/errors.ts';
+import { notFound, validationFailed } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
-import { newPhotoKey, photoStoreOf, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../../submissions/photos.ts';
-import { findVisibleHazard } from './views.tsx';
+import { newPhotoKey, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../../submissions/photos.ts';
+import { findVisibleHazard } from '../queries.ts';
 
 export const MAX_HAZARD_PHOTO_BYTES = 5 * 1024 * 1024;
 export const PHOTO_FIELD = 'photoFile';
@@ -19,7 +19,7 @@ export const PHOTO_BODY_LIMIT = bodyLimit({ maxSize: MAX_HAZARD_PHOTO_BYTES + 25
 
 /** The store photos go to: the same one the public tip form writes, so staff see a tip's photo. */
 export function hazardPhotoStore(deps: Deps): PhotoStore {
-  return photoStoreOf(deps);
+  return deps.photos;
 }
 
 /**
@@ -30,7 +30,7 @@ export async function takeHazardPhoto(deps: Deps, form: Record<string, unknown>)
   const raw = form[PHOTO_FIELD];
   const file = (Array.isArray(raw) ? raw : [raw]).find((x): x is File => x instanceof File && x.size > 0);
   if (!file) return undefined;
-  const invalid = (message: string) => new AppError(422, 'VALIDATION', message, { errors: [{ field: 'photo', message }] });
+  const invalid = (message: string) => validationFailed([{ field: 'photo', message }], message);
   if (file.size > MAX_HAZARD_PHOTO_BYTES) throw invalid('照片不能超过 5 MB，请压缩后再传');
   const bytes = new Uint8Array(await file.arrayBuffer());
   const type = sniffPhotoType(bytes);

@@ -9,11 +9,11 @@ import { shanghaiDay } from '../../lib/time.ts';
 import { eq } from 'drizzle-orm';
 import { hazards } from '../../db/schema.ts';
 import { actorsFor, canSee, transition } from '../service.ts';
-import { getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
+import { findHazard, findVisibleHazard, getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
 import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
-import { ActionForms, FieldErrors, findHazard, findVisibleHazard, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable } from './views.tsx';
+import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable } from './views.tsx';
 
 const HOME = '/unit/hazards';
 

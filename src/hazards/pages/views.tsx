@@ -1,12 +1,6 @@
 // Page pieces shared by the office's and units' hazard pages. The action forms are generated from the
 // state machine's table: each allowed action gets a form with the fields its definition asks for.
 import type { Child } from 'hono/jsx';
-import { eq } from 'drizzle-orm';
-import type { Deps } from '../../deps.ts';
-import { hazards } from '../../db/schema.ts';
-import type { Principal } from '../../auth/codes.ts';
-import { notFound } from '../../lib/errors.ts';
-import { canSee, type HazardRow } from '../service.ts';
 import { Layout } from '../../web/layout.tsx';
 import { formatShanghai } from '../../lib/time.ts';
 import campaign from '../../../forms/campaign.ts';
@@ -14,24 +8,6 @@ import { categoryLabel } from '../categories.ts';
 import { DEADLINE_KIND_LABELS, DEADLINE_KINDS } from '../deadlines.ts';
 import type { EventView, HazardView } from '../queries.ts';
 import { ACTIONS, type ActionDefinition, type ActionField, type HazardAction } from '../states.ts';
-
-/** A hazard by numeric id or by its readable number (YH-…). */
-export async function findHazard(deps: Deps, param: string): Promise<HazardRow> {
-  const row = /^\d{1,12}$/.test(param)
-    ? await deps.db.query.hazards.findFirst({ where: eq(hazards.id, Number(param)) })
-    : /^YH-\d{8}-\d{4,}$/i.test(param)
-      ? await deps.db.query.hazards.findFirst({ where: eq(hazards.number, param.toUpperCase()) })
-      : undefined;
-  if (!row) throw notFound('找不到该隐患');
-  return row;
-}
-
-/** A hazard a principal may see: a unit sees the ones it leads or helps with, and gets 404 for the rest. */
-export async function findVisibleHazard(deps: Deps, principal: Principal, param: string): Promise<HazardRow> {
-  const row = await findHazard(deps, param);
-  if (!(await canSee(deps.db, principal, row))) throw notFound('找不到该隐患');
-  return row;
-}
 
 export const HAZARD_CSS = `
 nav.tabs{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0;font-size:15px}
