@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { issueAccessCode, listAccessCodes, revokeAccessCode, type AccessCodeRow, type IssuedCode } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
 import { PORTAL_CSS } from '../unit/layout.tsx';
@@ -143,11 +143,11 @@ export function adminAccessRoutes(deps: Deps) {
   const issue = async (unitCode: string, leader: boolean, label: string) => {
     const unit = await deps.db.query.units.findFirst({ where: eq(units.code, unitCode) });
     if (!unit || unit.kind === 'village' || unit.kind === 'community') {
-      throw new AppError(422, 'UNKNOWN_UNIT', '请选择镇（街道）、区级部门或区综治办', { errors: [{ field: 'unit', message: '请选择有效的单位' }] });
+      throw validationFailed([{ field: 'unit', message: '请选择有效的单位' }], '请选择镇（街道）、区级部门或区综治办');
     }
     // A leader code reads every unit's records, so it is the district's to hold, not a town's or a department's.
     if (leader && unit.kind !== 'office') {
-      throw new AppError(422, 'LEADER_CODE_OFFICE_ONLY', '领导只读访问码只能在“区综治办”下发放', { errors: [{ field: 'leader', message: '领导访问码请选择区综治办' }] });
+      throw validationFailed([{ field: 'leader', message: '领导访问码请选择区综治办' }], '领导只读访问码只能在“区综治办”下发放');
     }
     const issued = await issueAccessCode(deps.db, { unitCode, leader, label: label.trim().slice(0, 60), now: deps.now() });
     return { ...issued, unitName: unit.name };
@@ -186,7 +186,7 @@ export function adminAccessRoutes(deps: Deps) {
   app.post('/api/v1/admin/access-codes', async (c) => {
     const body = (await c.req.json().catch(() => null)) as { unit?: unknown; leader?: unknown; label?: unknown } | null;
     if (!body || typeof body.unit !== 'string') {
-      throw new AppError(422, 'INVALID', '请提供单位代码', { errors: [{ field: 'unit', message: '必填' }] });
+      throw validationFailed([{ field: 'unit', message: '必填' }], '请提供单位代码');
     }
     const issued = await issue(body.unit, body.leader === true, typeof body.label === 'string' ? body.label : '');
     c.header('Cache-Control', 'no-store');
@@ -196,7 +196,7 @@ export function adminAccessRoutes(deps: Deps) {
   app.post('/api/v1/admin/access-codes/:id/revoke', async (c) => {
     const id = Number(c.req.param('id'));
     if (!Number.isInteger(id) || !(await revokeAccessCode(deps.db, id, deps.now()))) {
-      throw new AppError(404, 'NOT_FOUND', '该访问码不存在或已经停用');
+      throw notFound('该访问码不存在或已经停用');
     }
     return c.json({ id, revoked: true });
   });

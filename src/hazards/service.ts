@@ -11,7 +11,7 @@ import { AppError, notFound, validationFailed, type FieldError } from '../lib/er
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
-import { runHazardChangeHooks } from './hooks.ts';
+import { recordChange } from '../core/changes.ts';
 import {
   ACTIONS,
   allowedActions,
@@ -211,7 +211,7 @@ function illegal(state: string, allowed: HazardAction[], action: string): AppErr
  * allowed actions for an illegal move, 403 for a move that belongs to someone else, 422 for missing
  * fields. Hazard and event are written in one transaction, guarded on the state read.
  */
-export async function transition(deps: Pick<Deps, 'db' | 'now'>, req: TransitionRequest): Promise<TransitionResult> {
+export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req: TransitionRequest): Promise<TransitionResult> {
   const at = deps.now().getTime();
   const today = shanghaiDay(at);
   return deps.db.transaction(async (tx) => {
@@ -326,7 +326,7 @@ export async function transition(deps: Pick<Deps, 'db' | 'now'>, req: Transition
       note: input.reason ?? input.note ?? null,
       data: Object.keys(data).length ? JSON.stringify(data) : null,
     });
-    await runHazardChangeHooks(tx, { hazardIds: input.duplicateOf ? [hazard.id, input.duplicateOf] : [hazard.id], action, at });
+    await recordChange(tx, deps, { kind: 'hazards', hazardIds: input.duplicateOf ? [hazard.id, input.duplicateOf] : [hazard.id], action, at });
     const after = { ...hazard, ...patch } as HazardRow;
     return { id: hazard.id, number: hazard.number, from: hazard.state as HazardState, state: to, action, allowed: allowedActions(to, actorsFor(actor, after)) };
   });

@@ -12,6 +12,18 @@ export class AppError extends HTTPException {
   }
 }
 
+/** One field's problem: shown beside the field on a page, listed in a 422's `errors` by the API. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export const VALIDATION_MESSAGE = '提交的内容有误，请按 errors 修改';
+
+/** The one 422 of every route: `{error: 'VALIDATION_FAILED', message, errors: [{field, message}]}` (plus any extra details). */
+export const validationFailed = (errors: readonly FieldError[], message = VALIDATION_MESSAGE, extra?: Record<string, unknown>) =>
+  new AppError(422, 'VALIDATION_FAILED', message, { ...extra, errors });
+
 export const notFound = (message = '找不到您要的内容') => new AppError(404, 'NOT_FOUND', message);
 export const badRequest = (message: string, code = 'BAD_REQUEST') => new AppError(400, code, message);
 export const unauthorized = (message = '请先输入访问码登录') => new AppError(401, 'UNAUTHORIZED', message);

@@ -7,16 +7,16 @@ import { Hono, type Context } from 'hono';
 import { asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { formTokens, units } from '../db/schema.ts';
-import { formJsonSchema, validateAnswers, type FieldError, type FormContext } from '../forms/engine.ts';
+import type { FormContext } from '../forms/context.ts';
+import { formJsonSchema } from '../forms/json-schema.ts';
+import { validateAnswers } from '../forms/schema.ts';
 import type { FormDefinition } from '../forms/types.ts';
-import { AppError, isDatabaseUnavailable, loggableError, notFound } from '../lib/errors.ts';
+import { AppError, isDatabaseUnavailable, loggableError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { shanghaiDay } from '../lib/time.ts';
-import { clientAddress } from '../core/client-address.ts';
 import { honeypotFilled } from './abuse/honeypot.ts';
-import { memoryRateLimiter, type RateLimiter } from './abuse/rate-limit.ts';
 import { turnstileEnabled, verifyTurnstile } from './abuse/turnstile.ts';
 import { limitBody, MAX_ANSWERS_BYTES, MAX_MULTIPART_BYTES, MAX_PHOTO_BYTES } from '../lib/body-limit.ts';
-import { newPhotoKey, photoStoreOf, sniffPhotoType, stripPhotoMetadata, type PhotoStore, type PhotoType } from './photos.ts';
+import { newPhotoKey, sniffPhotoType, stripPhotoMetadata, type PhotoStore, type PhotoType } from './photos.ts';
 import { storeSubmission } from './store.ts';
 import { checkFormToken, issueFormToken } from './tokens.ts';
 import { FormPage, TOKEN_FIELD, TURNSTILE_FIELD } from '../web/form-page.tsx';
@@ -125,12 +125,12 @@ function RateLimitedPage() {
 
 export function publicFormRoutes(deps: Deps) {
   const app = new Hono();
-  const limiter: RateLimiter = deps.rateLimiter ?? memoryRateLimiter({ limit: deps.config.SUBMIT_RATE_LIMIT });
-  const photos: PhotoStore = photoStoreOf(deps);
+  const limiter = deps.rateLimiter;
+  const photos: PhotoStore = deps.photos;
   const siteKey = deps.config.TURNSTILE_SECRET ? deps.config.TURNSTILE_SITE_KEY || undefined : undefined;
 
   const limited = async (c: Context, formId: string) => {
-    const { success, retryAfter } = await limiter.limit(`${formId}:${clientAddress(c, { trustProxy: deps.config.TRUST_PROXY })}`);
+    const { success, retryAfter } = await limiter.limit(`${formId}:${deps.clientAddress(c)}`);
     if (success) return undefined;
     deps.log.warn('submission rate limited', { form: formId });
     c.header('Retry-After', String(retryAfter));
@@ -194,7 +194,7 @@ export function publicFormRoutes(deps: Deps) {
       }
       const token = await checkFormToken(deps, body[TOKEN_FIELD]);
       const { pending, errors: photoErrors } = await takePhotos(deps, form, body, input);
-      const human = await verifyTurnstile(deps, body[TURNSTILE_FIELD], clientAddress(c, { trustProxy: deps.config.TRUST_PROXY }));
+      const human = await verifyTurnstile(deps, body[TURNSTILE_FIELD], deps.clientAddress(c));
       const ctx = await publicContext(deps, form);
       const result = validateAnswers(form, input, ctx);
       const errors = mergeErrors(form, photoErrors, result.ok ? [] : result.errors, human ? [] : [{ field: '_turnstile', message: TURNSTILE_MESSAGE }]);
@@ -288,7 +288,7 @@ export function publicFormRoutes(deps: Deps) {
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 须为 1–255 个可见 ASCII 字符');
       // The unit API stores its keys as unit:<code>:<key> in the same column: a public client must not claim (and so block or probe) them.
       if (key?.startsWith('unit:')) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', '以 unit: 开头的 Idempotency-Key 留给单位填报接口，请换一个');
-      if (turnstileEnabled(deps) && !(await verifyTurnstile(deps, c.req.header('cf-turnstile-response'), clientAddress(c, { trustProxy: deps.config.TRUST_PROXY })))) {
+      if (turnstileEnabled(deps) && !(await verifyTurnstile(deps, c.req.header('cf-turnstile-response'), deps.clientAddress(c)))) {
         throw new AppError(403, 'TURNSTILE_FAILED', '人机验证未通过：请在 CF-Turnstile-Response 请求头中附上有效的 Turnstile 令牌');
       }
       const input = { ...(body as Record<string, unknown>) };
@@ -301,7 +301,7 @@ export function publicFormRoutes(deps: Deps) {
       const result = validateAnswers(form, input, { ...(await publicContext(deps, form)), unknown: 'reject' });
       const errors = mergeErrors(form, photoErrors, result.ok ? [] : result.errors);
       if (!result.ok || errors.length > 0) {
-        return c.json({ error: 'VALIDATION_FAILED', message: '提交的内容有误，请按 errors 修改', errors }, 422);
+        throw validationFailed(errors);
       }
       const stored = await storeSubmission(deps, {
         form,

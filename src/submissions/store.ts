@@ -4,12 +4,13 @@ import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/index.ts';
 import { formTokens, submissionPersonal, submissions, units } from '../db/schema.ts';
-import { metricValues, type Answers } from '../forms/engine.ts';
-import type { FormDefinition } from '../forms/types.ts';
-import { AppError } from '../lib/errors.ts';
+import { metricValues } from '../forms/projections.ts';
+import type { Answers, FormDefinition } from '../forms/types.ts';
+import { AppError, validationFailed } from '../lib/errors.ts';
 import { hmacSha256, randomCode, toHex } from '../lib/crypto.ts';
 import { shanghaiDay } from '../lib/time.ts';
-import { SUBMISSION_HOOKS, type StoredSubmission, type Tx } from './hooks.ts';
+import type { StoredSubmission, Tx } from './hooks.ts';
+import { recordChange } from '../core/changes.ts';
 
 /** 25 characters ^ 10 ≈ 10^14: unguessable at any rate the limiter lets through, and short enough to write down. */
 export const RECEIPT_LENGTH = 10;
@@ -37,7 +38,7 @@ export interface StoreResult {
 }
 
 export const idempotencyMismatch = () =>
-  new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一份内容不同的提交；新的提交请换一个新的 Key');
+  validationFailed([{ field: 'Idempotency-Key', message: '已用于另一份内容不同的提交，请换一个新的 Key' }], '这个 Idempotency-Key 已用于另一份内容不同的提交；新的提交请换一个新的 Key');
 
 /** The unit as stored and the town/sub-district or department it rolls up to; null for an unknown code. */
 export async function resolveAttribution(db: Db | Tx, unitCode: string | null | undefined): Promise<{ unitCode: string; rollupCode: string | null } | null> {
@@ -141,7 +142,8 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
           createdAt: at.getTime(),
           source: input.source,
         };
-        for (const hook of SUBMISSION_HOOKS) await hook(tx, { deps, form, submission, answers, personal });
+        await recordChange(tx, deps, { kind: 'form', formId: form.id, at: at.getTime() });
+        for (const hook of deps.plugins.submissionHooks) await hook(tx, { deps, form, submission, answers, personal });
         return { id, receipt, created: true };
       });
     } catch (err) {

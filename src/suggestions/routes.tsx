@@ -4,12 +4,11 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Deps } from '../deps.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, type FieldError } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
-import { maskName, maskPhone } from '../unit/export/mask.ts';
-import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail, type FieldError } from './service.ts';
-import './register.ts';
+import { maskName, maskPhone } from '../forms/personal.ts';
+import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail } from './service.ts';
 
 const HOME = '/admin/suggestions';
 const CSS = `nav.tabs{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0;font-size:15px}

@@ -4,9 +4,9 @@ import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { submissionPersonal, submissions, suggestionReplies, units, type SuggestionReplyStatus } from '../db/schema.ts';
-import { AppError, notFound } from '../lib/errors.ts';
-import { enqueueTabs, tabsForForm } from '../sheets/outbox.ts';
-import { displayValue } from '../forms/engine.ts';
+import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
+import { recordChange } from '../core/changes.ts';
+import { displayValue } from '../forms/projections.ts';
 import forms from '../../forms/index.ts';
 
 export const SUGGESTION_FORM = 'deputy-suggestion';
@@ -20,11 +20,6 @@ export const STATUS_LABELS: Record<SuggestionReplyStatus, string> = {
   in_progress: '办理中',
   answered: '已答复',
 };
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 export interface ReplyInput {
   submissionId: number;
@@ -58,7 +53,6 @@ export function validateReply(input: { status: unknown; note: unknown }): { ok: 
   return errors.length ? { ok: false, errors } : { ok: true, status: input.status as ReplyStatus, note };
 }
 
-export const validationFailed = (errors: FieldError[]) => new AppError(422, 'VALIDATION_FAILED', '提交的内容有误，请按 errors 修改', { errors });
 
 /** A live deputy suggestion by id, or 404 for anything else (unknown, deleted, another form). */
 export async function findSuggestion(deps: Pick<Deps, 'db'>, id: number | string) {
@@ -94,7 +88,7 @@ export async function replyToSuggestion(deps: Deps, input: ReplyInput): Promise<
       .insert(suggestionReplies)
       .values({ submissionId: suggestion.id, status: v.status, note: v.note, unitCode: input.principal.unitCode, at })
       .returning({ id: suggestionReplies.id });
-    await enqueueTabs(tx, tabsForForm(SUGGESTION_FORM), now);
+    await recordChange(tx, deps, { kind: 'form', formId: SUGGESTION_FORM, at });
     return { id: row!.id, submissionId: suggestion.id, status: v.status, note: v.note, at };
   });
 }

@@ -7,14 +7,15 @@ import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import type { Principal } from '../auth/codes.ts';
 import { assertCanWrite, requireRole, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
-import { displayValue, validateAnswers, type Answers, type FormContext } from '../forms/engine.ts';
-import type { FieldDefinition, FormDefinition } from '../forms/types.ts';
-import { AppError } from '../lib/errors.ts';
+import type { FormContext } from '../forms/context.ts';
+import { maskPersonal, shownAnswer } from '../forms/personal.ts';
+import { validateAnswers } from '../forms/schema.ts';
+import type { FormDefinition } from '../forms/types.ts';
+import { AppError, validationFailed } from '../lib/errors.ts';
 import { formatShanghai, isValidDay, shanghaiDay } from '../lib/time.ts';
 import { storeSubmission } from '../submissions/store.ts';
 import { checkFormToken, issueFormToken } from '../submissions/tokens.ts';
 import { FORM_CSS, FormView } from '../web/form-page.tsx';
-import { maskPersonal } from './export/mask.ts';
 import { getCadre, getUnit, listCadres, placesFor, type UnitInfo } from './roster/roster.ts';
 import { tasksOf } from './dashboard.ts';
 import { withDerived, patrolFlagText, PATROL_FORM_ID } from './derived.ts';
@@ -51,12 +52,6 @@ export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormC
     units: allUnits,
     tasks: tasksOf(unit).map((t) => ({ id: t.id, title: `${t.title}（目标 ${t.target} ${t.unitLabel}）` })),
   };
-}
-
-/** One answer as a list cell: personal data masked unless the reader is the office. */
-export function cellText(f: FieldDefinition, value: unknown, ctx: FormContext, unmasked: boolean): string {
-  if (f.personal && !unmasked) return maskPersonal(f.type, value);
-  return displayValue(f, value, ctx);
 }
 
 /** Fields worth a column in the list under the form (long texts stay out). */
@@ -97,7 +92,7 @@ function EntriesTable(props: { form: FormDefinition; records: UnitRecord[]; ctx:
             <tr data-record={r.id}>
               <td>{formatShanghai(r.createdAt).slice(11)}</td>
               {fields.map((f) => (
-                <td>{cellText(f, all[f.name], props.ctx, unmasked)}</td>
+                <td>{shownAnswer(f, all[f.name], props.ctx, unmasked)}</td>
               ))}
               {isPatrol ? <td class={flag ? 'flag' : undefined}>{flag || '符合'}</td> : null}
               {props.canWrite && props.hazardNumbers.has(r.id) ? (
@@ -330,14 +325,14 @@ export function unitFormRoutes(deps: Deps) {
     const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, input), ctx);
     // The re-rendered form shows what was typed, never the stored personal values the editor left empty.
     if (!result.ok) return page(c, { ...base, unit }, { editing: record, values: input, errors: result.errors, status: 422 });
-    await updateRecord(deps.db, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
+    await updateRecord(deps, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
     return c.redirect(`/unit/forms/${base.form.id}?saved=${record.id}&day=${record.day}${unitQuery(base.principal, unit.code, '&')}`, 303);
   });
 
   app.post('/unit/forms/:formId/:id/delete', writers, async (c) => {
     const base = await scope(c, true);
     const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
-    await deleteRecord(deps.db, base.principal, record, deps.now());
+    await deleteRecord(deps, base.principal, record, deps.now());
     return c.redirect(`/unit/forms/${base.form.id}?deleted=1&day=${record.day}${unitQuery(base.principal, unit.code, '&')}`, 303);
   });
 
@@ -348,7 +343,6 @@ export function unitFormRoutes(deps: Deps) {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'BAD_REQUEST', '请求体应为 JSON 对象');
     return body as Record<string, unknown>;
   };
-  const invalid = (errors: { field: string; message: string }[]) => new AppError(422, 'VALIDATION_FAILED', '提交的内容有误', { errors });
   const recordJson = (form: FormDefinition, r: UnitRecord, unmasked: boolean) => {
     const personal: Record<string, unknown> = {};
     for (const f of form.fields) if (f.personal && r.personal[f.name] !== undefined) personal[f.name] = unmasked ? r.personal[f.name] : maskPersonal(f.type, r.personal[f.name]);
@@ -359,7 +353,7 @@ export function unitFormRoutes(deps: Deps) {
     const base = await scope(c, true);
     const body = await jsonBody(c);
     const result = validateAnswers(base.form, body, { ...(await unitFormContext(deps, base.unit)), unknown: 'reject' });
-    if (!result.ok) throw invalid(result.errors);
+    if (!result.ok) throw validationFailed(result.errors, '提交的内容有误');
     const key = c.req.header('idempotency-key')?.trim();
     if (key !== undefined && (key.length === 0 || key.length > 200)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 应为 1–200 个字符');
     const stored = await storeSubmission(deps, {
@@ -395,8 +389,8 @@ export function unitFormRoutes(deps: Deps) {
     const body = await jsonBody(c);
     // GET gives non-office readers masked personal values: sent back as they were (or left out), they keep the stored ones.
     const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' });
-    if (!result.ok) throw invalid(result.errors);
-    await updateRecord(deps.db, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
+    if (!result.ok) throw validationFailed(result.errors, '提交的内容有误');
+    await updateRecord(deps, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
     const updated = await ownRecord(deps.db, base.principal, base.form, record.id);
     return c.json(recordJson(base.form, updated, base.principal.role === 'admin'));
   });
@@ -404,7 +398,7 @@ export function unitFormRoutes(deps: Deps) {
   app.delete('/api/v1/unit/forms/:formId/submissions/:id', writers, async (c) => {
     const base = await scope(c, true);
     const { record } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
-    await deleteRecord(deps.db, base.principal, record, deps.now());
+    await deleteRecord(deps, base.principal, record, deps.now());
     return c.json({ id: record.id, deleted: true });
   });
 

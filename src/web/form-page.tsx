@@ -2,7 +2,9 @@
 // JavaScript-free HTML — labels, help, errors tied to fields, an error summary, values kept on re-render.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { dateBound, DEFAULT_MAX_LENGTH, type FieldError, type FormContext } from '../forms/engine.ts';
+import { optionsFor, type FormContext } from '../forms/context.ts';
+import { dateBound, DEFAULT_MAX_LENGTH } from '../forms/schema.ts';
+import type { FieldError } from '../lib/errors.ts';
 import type { FieldDefinition, FormDefinition } from '../forms/types.ts';
 import { Layout } from './layout.tsx';
 
@@ -44,21 +46,6 @@ function asStrings(value: unknown): string[] {
   if (value === true) return ['yes'];
   if (value === false) return ['no'];
   return [String(value)];
-}
-
-function contextOptions(f: FieldDefinition, ctx: FormContext): { value: string; label: string }[] {
-  switch (f.type) {
-    case 'cadre':
-      return (ctx.cadres ?? []).map((c) => ({ value: String(c.id), label: c.name }));
-    case 'place':
-      return (ctx.places ?? []).map((p) => ({ value: p.code, label: p.name }));
-    case 'unit':
-      return (ctx.units ?? []).map((u) => ({ value: u.code, label: u.name }));
-    case 'task':
-      return (ctx.tasks ?? []).map((t) => ({ value: t.id, label: t.title }));
-    default:
-      return (f.options ?? []).map((o) => ({ value: o.value, label: o.label }));
-  }
 }
 
 function whenHint(form: FormDefinition, f: FieldDefinition): string | undefined {
@@ -107,7 +94,7 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
 
   const grouped = f.type === 'boolean' || f.type === 'multichoice' || (f.type === 'choice' && (f.options?.length ?? 0) <= MAX_RADIOS);
   if (grouped) {
-    const options = f.type === 'boolean' ? [{ value: 'yes', label: '是' }, { value: 'no', label: '否' }] : contextOptions(f, ctx);
+    const options = f.type === 'boolean' ? [{ value: 'yes', label: '是' }, { value: 'no', label: '否' }] : optionsFor(f, ctx);
     const type = f.type === 'multichoice' ? 'checkbox' : 'radio';
     return (
       <div class={wrapClass} {...showWhenAttrs}>
@@ -147,7 +134,7 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
     case 'place':
     case 'unit':
     case 'task': {
-      const options = contextOptions(f, ctx);
+      const options = optionsFor(f, ctx);
       control = (
         <select {...attrs}>
           <option value="">请选择</option>

@@ -3,7 +3,9 @@ import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { cadres, CADRE_ROLES, units, type CadreRole } from '../../db/schema.ts';
 import campaign from '../../../forms/campaign.ts';
-import { enqueueTabs, ORGANISATION_TABS } from '../../sheets/outbox.ts';
+import type { Deps } from '../../deps.ts';
+import { recordChange } from '../../core/changes.ts';
+import type { FieldError } from '../../lib/errors.ts';
 
 export const CADRE_ROLE_LABELS: Record<CadreRole, string> = {
   district_leader: '区级领导',
@@ -100,11 +102,6 @@ export interface CadreInput {
   assignedCode: string;
 }
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
 /** Checks a cadre typed into the portal or sent to the API; every problem, in Chinese, by field. */
 export function checkCadre(
   input: { name?: unknown; post?: unknown; role?: unknown; assignedCode?: unknown },
@@ -129,33 +126,33 @@ export function checkCadre(
 
 // Every roster change also marks the sheet's visit-progress tabs stale, in the same transaction: the
 // sheet lists cadres and their quotas.
-export async function addCadre(db: Db, unitCode: string, input: CadreInput, now: Date): Promise<number> {
-  return db.transaction(async (tx) => {
+export async function addCadre(deps: Pick<Deps, 'db' | 'plugins'>, unitCode: string, input: CadreInput, now: Date): Promise<number> {
+  return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(cadres)
       .values({ unitCode, ...input, active: true, createdAt: now.getTime() })
       .returning({ id: cadres.id });
-    await enqueueTabs(tx, ORGANISATION_TABS, now);
+    await recordChange(tx, deps, { kind: 'organisation', at: now.getTime() });
     return row!.id;
   });
 }
 
 /** The cadre's details and, when given, whether they are active — one statement, so it cannot half-write. */
-export async function updateCadre(db: Db, id: number, input: CadreInput, opts: { active?: boolean } = {}): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function updateCadre(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, id: number, input: CadreInput, opts: { active?: boolean } = {}): Promise<void> {
+  await deps.db.transaction(async (tx) => {
     await tx
       .update(cadres)
       .set(opts.active === undefined ? input : { ...input, active: opts.active })
       .where(eq(cadres.id, id));
-    await enqueueTabs(tx, ORGANISATION_TABS);
+    await recordChange(tx, deps, { kind: 'organisation', at: deps.now().getTime() });
   });
 }
 
 /** Deactivated cadres keep their visits (they count in history) but leave the entry lists and the quota. */
-export async function setCadreActive(db: Db, id: number, active: boolean): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function setCadreActive(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, id: number, active: boolean): Promise<void> {
+  await deps.db.transaction(async (tx) => {
     await tx.update(cadres).set({ active }).where(eq(cadres.id, id));
-    await enqueueTabs(tx, ORGANISATION_TABS);
+    await recordChange(tx, deps, { kind: 'organisation', at: deps.now().getTime() });
   });
 }
 

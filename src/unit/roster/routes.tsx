@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { CADRE_ROLES } from '../../db/schema.ts';
 import { assertCanWrite, requireRole, type AuthEnv } from '../../auth/middleware.ts';
-import { AppError } from '../../lib/errors.ts';
+import { AppError, validationFailed, type FieldError } from '../../lib/errors.ts';
 import { importRoster, ROSTER_COLUMNS, type LineError } from './import.ts';
 import type { CsvEncoding } from './csv.ts';
 import {
@@ -18,7 +18,6 @@ import {
   setCadreActive,
   updateCadre,
   type CadreRow,
-  type FieldError,
   type Place,
   type UnitInfo,
 } from './roster.ts';
@@ -259,7 +258,7 @@ export function unitCadreRoutes(deps: Deps) {
     const values: Values = { name: str(form.name), post: str(form.post), role: str(form.role), assignedCode: str(form.assignedCode) };
     const checked = checkCadre(values, await placesFor(deps.db, unit));
     if (!checked.ok) return c.html(await rosterPage(c, principal, unit, { add: { values, errors: checked.errors } }), 422);
-    await addCadre(deps.db, unit.code, checked.value, deps.now());
+    await addCadre(deps, unit.code, checked.value, deps.now());
     return c.redirect(`/unit/cadres?done=added${unitQuery(principal, unit.code, '&')}`, 303);
   });
 
@@ -273,7 +272,7 @@ export function unitCadreRoutes(deps: Deps) {
     if (file.size > MAX_IMPORT_BYTES) {
       return c.html(await rosterPage(c, principal, unit, { importErrors: [{ line: 0, message: '文件超过 1 MB，请检查是否选错了文件' }] }), 413);
     }
-    const result = await importRoster(deps.db, unit, new Uint8Array(await file.arrayBuffer()), { encoding: encodingOf(form.encoding), now: deps.now() });
+    const result = await importRoster(deps, unit, new Uint8Array(await file.arrayBuffer()), { encoding: encodingOf(form.encoding), now: deps.now() });
     if (!result.ok) return c.html(await rosterPage(c, principal, unit, { importErrors: result.errors }), 422);
     const n = encodeURIComponent(`新增 ${result.added} 人，更新 ${result.updated} 人`);
     return c.redirect(`/unit/cadres?done=imported&n=${n}${unitQuery(principal, unit.code, '&')}`, 303);
@@ -301,7 +300,7 @@ export function unitCadreRoutes(deps: Deps) {
     const places = await placesFor(deps.db, unit);
     const checked = checkCadre(values, places);
     if (!checked.ok) return c.html(<EditPage principal={principal} unit={unit} id={cadre.id} values={values} errors={checked.errors} places={places} />, 422);
-    await updateCadre(deps.db, cadre.id, checked.value);
+    await updateCadre(deps, cadre.id, checked.value);
     return c.redirect(`/unit/cadres?done=updated${unitQuery(principal, unit.code, '&')}`, 303);
   });
 
@@ -309,7 +308,7 @@ export function unitCadreRoutes(deps: Deps) {
     const { principal, cadre, unit } = await ownCadre(c, true);
     const form = await c.req.parseBody();
     if (form.active !== '1' && form.active !== '0') throw new AppError(400, 'BAD_REQUEST', '请求有误：请在花名册页面点“停用”或“恢复”');
-    await setCadreActive(deps.db, cadre.id, form.active === '1');
+    await setCadreActive(deps, cadre.id, form.active === '1');
     return c.redirect(`/unit/cadres?done=active${unitQuery(principal, unit.code, '&')}`, 303);
   });
 
@@ -336,8 +335,8 @@ export function unitCadreRoutes(deps: Deps) {
     const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
     if (!body || typeof body !== 'object') throw new AppError(400, 'BAD_REQUEST', '请求体应为 JSON 对象');
     const checked = checkCadre(body, await placesFor(deps.db, unit));
-    if (!checked.ok) throw new AppError(422, 'INVALID', '干部信息有误', { errors: checked.errors });
-    const id = await addCadre(deps.db, unit.code, checked.value, deps.now());
+    if (!checked.ok) throw validationFailed(checked.errors, '干部信息有误');
+    const id = await addCadre(deps, unit.code, checked.value, deps.now());
     return c.json({ id }, 201);
   });
 
@@ -347,14 +346,14 @@ export function unitCadreRoutes(deps: Deps) {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'BAD_REQUEST', '请求体应为 JSON 对象');
     // Like the forms API: a typo in a field name is reported, not silently dropped.
     const unknown = Object.keys(body).filter((k) => !['name', 'post', 'role', 'assignedCode', 'active'].includes(k));
-    if (unknown.length) throw new AppError(422, 'INVALID', '干部信息有误', { errors: unknown.slice(0, 20).map((field) => ({ field, message: '没有这一项' })) });
+    if (unknown.length) throw validationFailed(unknown.slice(0, 20).map((field) => ({ field, message: '没有这一项' })), '干部信息有误');
     if (body.active !== undefined && typeof body.active !== 'boolean') {
-      throw new AppError(422, 'INVALID', '干部信息有误', { errors: [{ field: 'active', message: '应为 true 或 false' }] });
+      throw validationFailed([{ field: 'active', message: '应为 true 或 false' }], '干部信息有误');
     }
     const merged = { name: cadre.name, post: cadre.post, role: cadre.role, assignedCode: cadre.assignedCode ?? '', ...body };
     const checked = checkCadre(merged, await placesFor(deps.db, unit));
-    if (!checked.ok) throw new AppError(422, 'INVALID', '干部信息有误', { errors: checked.errors });
-    await updateCadre(deps.db, cadre.id, checked.value, { active: typeof body.active === 'boolean' ? body.active : undefined });
+    if (!checked.ok) throw validationFailed(checked.errors, '干部信息有误');
+    await updateCadre(deps, cadre.id, checked.value, { active: typeof body.active === 'boolean' ? body.active : undefined });
     const row = (await listCadres(deps.db, unit.code)).find((r) => r.id === cadre.id)!;
     return c.json(toJson(row));
   });
@@ -363,11 +362,12 @@ export function unitCadreRoutes(deps: Deps) {
     const { unit } = await portalScope(deps, c, { write: true });
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.byteLength > MAX_IMPORT_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', '文件超过 1 MB');
-    const result = await importRoster(deps.db, unit, bytes, { encoding: encodingOf(c.req.query('encoding')), now: deps.now() });
+    const result = await importRoster(deps, unit, bytes, { encoding: encodingOf(c.req.query('encoding')), now: deps.now() });
     if (!result.ok) {
-      throw new AppError(422, 'INVALID_CSV', `文件有 ${result.errors.length} 处错误，没有导入任何一行`, {
-        errors: result.errors.map((e) => ({ field: `line ${e.line}`, line: e.line, message: e.message })),
-      });
+      throw validationFailed(
+        result.errors.map((e) => ({ field: `line ${e.line}`, line: e.line, message: e.message })),
+        `文件有 ${result.errors.length} 处错误，没有导入任何一行`,
+      );
     }
     return c.json({ added: result.added, updated: result.updated });
   });

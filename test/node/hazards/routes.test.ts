@@ -233,7 +233,7 @@ describe('the unit boundary', () => {
     expect((await list('')).body.count).toBe(2);
     for (const [q, field] of [['offset=1e20', 'offset'], ['offset=-1', 'offset'], ['offset=1.5', 'offset'], ['offset=abc', 'offset'], ['limit=0', 'limit'], ['limit=1e3', 'limit'], ['limit=5000', 'limit'], ['limit=99999999999', 'limit']] as const) {
       const r = await list(q);
-      expect([q, r.status, r.body.error, r.body.errors?.map((e) => e.field)]).toEqual([q, 422, 'VALIDATION', [field]]);
+      expect([q, r.status, r.body.error, r.body.errors?.map((e) => e.field)]).toEqual([q, 422, 'VALIDATION_FAILED', [field]]);
       expect(r.body.message).toMatch(/整数/);
     }
   });

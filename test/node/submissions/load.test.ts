@@ -86,7 +86,7 @@ async function client(base: string, n: number, deadline: number, t: Tally) {
       if (ok && i % 50 === 7) {
         const changed = kind === 'hazard-tip' ? { ...body, place: '另一个地点的出租屋' } : { ...body, satisfaction: 'dissatisfied' };
         const other = await post(url, key, changed);
-        if (other.status === 422 && other.text.includes('IDEMPOTENCY_KEY_REUSED')) t.reusedKeys++;
+        if (other.status === 422 && other.text.includes('"field":"Idempotency-Key"')) t.reusedKeys++;
         else record(t, `${key}-reused`, other);
       }
     }

@@ -317,7 +317,7 @@ describe('JSON API', () => {
 
     const different = await postJson(t, '/api/v1/forms/hazard-tip/submissions', { ...answer, place: '别处' }, { 'idempotency-key': key });
     expect(different.status).toBe(422);
-    expect(await different.json()).toMatchObject({ error: 'IDEMPOTENCY_KEY_REUSED', message: expect.stringContaining('Idempotency-Key') });
+    expect(await different.json()).toMatchObject({ error: 'VALIDATION_FAILED', message: expect.stringContaining('Idempotency-Key'), errors: [{ field: 'Idempotency-Key' }] });
     expect(await t.db.select().from(submissions)).toHaveLength(1);
   });
 

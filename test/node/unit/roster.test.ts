@@ -102,7 +102,7 @@ describe('roster import', () => {
     });
     expect(api.status).toBe(422);
     const body = (await api.json()) as { error: string; errors: { line: number; message: string }[] };
-    expect(body.error).toBe('INVALID_CSV');
+    expect(body.error).toBe('VALIDATION_FAILED');
     expect(body.errors.map((e) => e.line)).toEqual([3, 4, 5, 6]);
     expect(await rosterOf(t, 'chencang')).toEqual(before);
   });
