@@ -1,4 +1,5 @@
-// The shapes of forms/: the district's own content (form definitions, campaign, organisation), data only.
+// The shapes of forms/: the district's own content (form definitions, campaign, organisation), data only,
+// and of the answers a form collects.
 import type { CadreRole, UnitKind } from '../db/schema.ts';
 
 export type FieldType =
@@ -48,6 +49,10 @@ export interface FieldDefinition {
   readonly placeholder?: string;
 }
 
+/** A validated answer: text and codes as strings, integers and cadre ids as numbers, choices of several as lists. */
+export type AnswerValue = string | number | boolean | string[];
+export type Answers = Record<string, AnswerValue>;
+
 export interface FormDefinition {
   readonly id: string;
   readonly version: number;
@@ -65,6 +70,8 @@ export type MetricKey = 'V' | 'H' | 'T' | 'S' | 'A' | 'P' | 'G';
 export interface Campaign {
   readonly name: string;
   readonly district: string;
+  /** The short name in titles and headings (the brand of the district's campaign). */
+  readonly brand: string;
   readonly office: string;
   /** YYYY-MM-DD, inclusive, in the campaign time zone. */
   readonly startDate: string;

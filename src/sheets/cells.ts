@@ -1,14 +1,10 @@
 // What may go into a sheet cell: numbers stay numbers, text is neutralised against formula injection and masked for phone-like digits.
+import { maskDigits, neutraliseFormula } from '../forms/personal.ts';
 
 export type CellValue = string | number;
 
 /** Google's limit is 50,000 characters a cell; leaders never need more than this. */
 export const MAX_CELL_TEXT = 5000;
-
-/** Leading characters that spreadsheet programs read as a formula when the sheet is exported as CSV or XLSX. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-/** Seven or more digits, possibly split by spaces or dashes: phone, ID and bank numbers. */
-const LONG_DIGITS = /[0-9０-９](?:[\s\-－]?[0-9０-９]){6,}/g;
 
 /**
  * A text cell. RAW input already stops Google from evaluating it, but the same text exported to CSV
@@ -18,17 +14,13 @@ export function textCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
   if (s.length > MAX_CELL_TEXT) s = `${s.slice(0, MAX_CELL_TEXT - 1)}…`;
-  return FORMULA_START.test(s) ? `'${s}` : s;
+  return neutraliseFormula(s);
 }
 
 /** Free text written by residents or units: masks digit runs that could be a phone number, then neutralises. */
 export function freeTextCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   return textCell(maskDigits(String(value)));
-}
-
-export function maskDigits(s: string): string {
-  return s.replace(LONG_DIGITS, (run) => run.replace(/[0-9０-９]/g, '*'));
 }
 
 /** A number cell; anything that is not a finite number becomes empty. */

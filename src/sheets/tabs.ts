@@ -3,7 +3,8 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { cadres, hazards, rankingSnapshots, submissions, units } from '../db/schema.ts';
-import { displayValue, sheetColumns, type FormContext } from '../forms/engine.ts';
+import type { FormContext } from '../forms/context.ts';
+import { displayValue, sheetColumns } from '../forms/projections.ts';
 import type { FieldDefinition, FormDefinition } from '../forms/types.ts';
 import { STATES } from '../hazards/states.ts';
 import { formatShanghai, shanghaiDay } from '../lib/time.ts';

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { units } from '../db/schema.ts';
-import type { Answers } from '../forms/engine.ts';
+import type { Answers } from '../forms/types.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { patrolFlag, patrolRule } from './patrol.ts';
 

@@ -1,7 +1,7 @@
 // Shared set-up for the sheet tests: an app whose sheet gateway talks to the fake Google, and submissions through the store.
 import { eq } from 'drizzle-orm';
 import { cadres, units } from '../../src/db/schema.ts';
-import { validateAnswers } from '../../src/forms/engine.ts';
+import { validateAnswers } from '../../src/forms/schema.ts';
 import { storeSubmission } from '../../src/submissions/store.ts';
 import { createGoogleSheetsGateway } from '../../src/sheets/client.ts';
 import type { FakeGoogle } from '../fakes/google/index.ts';

@@ -1,7 +1,7 @@
 // Photos on disk for the Node runtime (data/photos by default): one file per key, written atomically.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { PHOTO_KEY } from '../../forms/engine.ts';
+import { PHOTO_KEY } from '../../forms/schema.ts';
 import { sniffPhotoType, type PhotoStore } from '../../submissions/photos.ts';
 
 export function diskPhotoStore(folder = 'data/photos'): PhotoStore {

@@ -3,13 +3,14 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { submissionPersonal, submissions } from '../../db/schema.ts';
-import { displayValue, type Answers, type FormContext } from '../../forms/engine.ts';
-import type { FormDefinition } from '../../forms/types.ts';
+import type { FormContext } from '../../forms/context.ts';
+import { neutraliseFormula, shownAnswer } from '../../forms/personal.ts';
+import { displayValue } from '../../forms/projections.ts';
+import type { Answers, FormDefinition } from '../../forms/types.ts';
 import { formatShanghai } from '../../lib/time.ts';
 import { listCadres, placesFor, type UnitInfo } from '../roster/roster.ts';
 import { tasksOf } from '../dashboard.ts';
 import { patrolFlagText, PATROL_FORM_ID } from '../derived.ts';
-import { maskPersonal, neutraliseFormula } from './mask.ts';
 
 /** Enough for a whole campaign of one unit; a bound so one request cannot build an unbounded file. */
 export const MAX_EXPORT_ROWS = 50_000;
@@ -58,7 +59,7 @@ export async function exportTable(db: Db, form: FormDefinition, unit: UnitInfo, 
     for (const f of form.fields) {
       if (f.personal) {
         const v = personalAnswers[f.name];
-        out.push(cell(opts.unmasked ? displayValue(f, v, ctx) : maskPersonal(f.type, v)));
+        out.push(cell(shownAnswer(f, v, ctx, opts.unmasked)));
         continue;
       }
       const v = answers[f.name];

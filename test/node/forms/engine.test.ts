@@ -1,17 +1,12 @@
 // The forms engine: validation with Chinese messages, personal data apart, definitions checked, projections.
 import { describe, expect, it } from 'vitest';
 import forms from '../../../forms/index.ts';
-import {
-  definitionProblems,
-  formJsonSchema,
-  metricValues,
-  normalisePhone,
-  sheetColumns,
-  validateAnswers,
-  validateDefinition,
-  visibleFields,
-  type FormContext,
-} from '../../../src/forms/engine.ts';
+import { definitionProblems, validateDefinition } from '../../../src/forms/checks.ts';
+import type { FormContext } from '../../../src/forms/context.ts';
+import { formJsonSchema } from '../../../src/forms/json-schema.ts';
+import { normalisePhone, visibleFields } from '../../../src/forms/normalise.ts';
+import { metricValues, sheetColumns } from '../../../src/forms/projections.ts';
+import { validateAnswers } from '../../../src/forms/schema.ts';
 import type { FieldDefinition, FormDefinition } from '../../../src/forms/types.ts';
 
 const form = (fields: FieldDefinition[], extra: Partial<FormDefinition> = {}): FormDefinition => ({

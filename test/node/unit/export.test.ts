@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { cadres } from '../../../src/db/schema.ts';
-import { maskName, maskPhone, neutraliseFormula } from '../../../src/unit/export/mask.ts';
+import { maskName, maskPhone, neutraliseFormula } from '../../../src/forms/personal.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { signIn, type Session } from '../../helpers/unit-portal.ts';
 
