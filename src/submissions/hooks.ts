@@ -2,7 +2,7 @@
 // (a hazard from a tip or ledger row, a sheet outbox job). Other modules push their hooks here.
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/index.ts';
-import type { Answers } from '../forms/engine.ts';
+import type { Answers } from '../forms/types.ts';
 import type { FormDefinition } from '../forms/types.ts';
 
 /** The transaction handle drizzle passes to db.transaction's callback. */

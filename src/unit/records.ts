@@ -3,12 +3,12 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { hazards, submissionAudit, submissionPersonal, submissions } from '../db/schema.ts';
-import { metricValues, type Answers } from '../forms/engine.ts';
-import type { FormDefinition } from '../forms/types.ts';
+import { metricValues } from '../forms/projections.ts';
+import type { Answers, FormDefinition } from '../forms/types.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../auth/codes.ts';
 import { enqueueTabs, tabsForForm } from '../sheets/outbox.ts';
-import { maskPersonal } from './export/mask.ts';
+import { maskPersonal } from '../forms/personal.ts';
 
 export interface UnitRecord {
   id: number;
