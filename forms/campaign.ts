@@ -5,6 +5,7 @@ import type { Campaign } from '../src/forms/types.ts';
 const campaign: Campaign = {
   name: '平安建设集中宣传、治安隐患集中整治（两集中）活动',
   district: '金台区',
+  brand: '平安金台',
   office: '区综治办',
   startDate: '2014-10-29',
   endDate: '2014-11-30',

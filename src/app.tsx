@@ -20,7 +20,6 @@ import { rankingsRoutes } from './rankings/routes.tsx';
 import { hazardsRoutes } from './hazards/routes.tsx';
 import { adminHomeRoutes } from './admin/home.tsx';
 import { suggestionRoutes } from './suggestions/routes.tsx';
-import './hazards/register.ts';
 
 export type AppEnv = { Variables: Record<string, never> };
 

@@ -4,6 +4,8 @@ import type { Db } from './db/index.ts';
 import type { SheetsGateway } from './sheets/gateway.ts';
 import type { PhotoStore } from './submissions/photos.ts';
 import type { RateLimiter } from './submissions/abuse/rate-limit.ts';
+import type { ClientAddress } from './core/client-address.ts';
+import type { Plugins } from './plugins.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -17,12 +19,16 @@ export interface Deps {
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   log: Logger;
-  /** The Google Sheet mirror; null or absent when GOOGLE_SERVICE_ACCOUNT / SHEET_ID are not set (jobs then wait in the outbox). */
-  sheets?: SheetsGateway | null;
-  /** Hazard-tip photos: R2 on Workers, a folder on Node; in memory when absent (see src/submissions/photos.ts). */
-  photos?: PhotoStore;
-  /** Public submission limiter: the Workers binding when bound; a bounded in-memory one when absent. */
-  rateLimiter?: RateLimiter;
+  /** The Google Sheet mirror; null when GOOGLE_SERVICE_ACCOUNT / SHEET_ID are not set (jobs then wait in the outbox). */
+  sheets: SheetsGateway | null;
+  /** Hazard-tip photos: R2 on Workers (memory when unbound), a folder on Node. */
+  photos: PhotoStore;
+  /** Public submission limiter: the Workers binding when bound, else a bounded in-memory one. */
+  rateLimiter: RateLimiter;
+  /** The address rate limits and the sign-in throttle are keyed by; each runtime knows where to find it. */
+  clientAddress: ClientAddress;
+  /** The features plugged into the core (src/plugins.ts). */
+  plugins: Plugins;
 }
 
 /** One JSON line per event; callers never pass personal data in fields. */

@@ -3,7 +3,6 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { clientAddress } from '../core/client-address.ts';
 import { accessCodes, type AccessRole } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
 import { randomToken } from '../lib/crypto.ts';
@@ -68,7 +67,7 @@ export function tooManyAttempts(retryAfter: number): AppError {
  * gets 429 whatever it sends, a wrong code counts as a failure.
  */
 async function bearerPrincipal(deps: Deps, c: Context, code: string | null): Promise<Principal | null> {
-  const client = clientAddress(c, { trustProxy: deps.config.TRUST_PROXY });
+  const client = deps.clientAddress(c);
   const now = deps.now();
   const state = await throttleState(deps.db, client, now);
   if (state.retryAfter > 0) {

@@ -2,7 +2,6 @@
 import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { clientAddress } from '../core/client-address.ts';
 import { units } from '../db/schema.ts';
 import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
 import { endSession, sessionPrincipal, startSession } from './middleware.ts';
@@ -100,7 +99,7 @@ export function unitSigninRoutes(deps: Deps) {
     const form = await c.req.parseBody();
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
     const code = typeof form.code === 'string' ? form.code : '';
-    const client = clientAddress(c, { trustProxy: deps.config.TRUST_PROXY });
+    const client = deps.clientAddress(c);
     const now = deps.now();
     const state = await throttleState(deps.db, client, now);
     if (state.retryAfter > 0) {

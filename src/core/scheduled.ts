@@ -1,38 +1,26 @@
-// The scheduled work, shared by the Worker's scheduled() and croner on Node.
+// The scheduled work, shared by the Worker's scheduled() and croner on Node; the jobs themselves are listed
+// in src/plugins.ts and reach here on deps.plugins.
 import type { Deps } from '../deps.ts';
-import { runDailyRankings } from '../rankings/backfill.ts';
-import { runHazardSupervision } from '../hazards/overdue.ts';
-import { flushSheets } from '../sheets/flush.ts';
-import { purgeStaleFormTokens } from '../submissions/tokens.ts';
 
 export const EVERY_FIVE_MINUTES = '*/5 * * * *';
 /** 00:05 Asia/Shanghai. */
 export const DAILY_AT_0005_SHANGHAI = '5 16 * * *';
 export const CRONS = [EVERY_FIVE_MINUTES, DAILY_AT_0005_SHANGHAI] as const;
+export type Cron = (typeof CRONS)[number];
 
 export type ScheduledJob = (deps: Deps, at: Date) => Promise<unknown>;
 
-/** Jobs per cron expression. Each job is idempotent: a run that died halfway is completed by the next. */
-export const JOBS: Record<(typeof CRONS)[number], readonly { name: string; run: ScheduledJob }[]> = {
-  // The flush runs last so it carries what the other jobs just changed.
-  [EVERY_FIVE_MINUTES]: [
-    { name: 'hazards-overdue', run: runHazardSupervision },
-    { name: 'sheets-flush', run: (deps) => flushSheets(deps) },
-  ],
-  [DAILY_AT_0005_SHANGHAI]: [
-    { name: 'rankings', run: (deps, at) => runDailyRankings(deps, at) },
-    { name: 'form-tokens', run: purgeStaleFormTokens },
-  ],
-};
+/** A job's outcome: what it returned (snapshot days, flush counts…), or why it failed. */
+export type JobOutcome = { name: string; ok: true; result: unknown } | { name: string; ok: false; error: string };
 
 export interface ScheduledResult {
   cron: string;
-  jobs: { name: string; ok: boolean; error?: string }[];
+  jobs: JobOutcome[];
 }
 
-/** Runs every job of a cron; one job failing does not stop the others. */
+/** Runs every job of a cron and reports each one's outcome; one job failing does not stop the others, and this never throws. */
 export async function runScheduled(deps: Deps, cron: string, at: Date): Promise<ScheduledResult> {
-  const jobs = JOBS[cron as keyof typeof JOBS];
+  const jobs = (deps.plugins.jobs as Partial<Record<string, Deps['plugins']['jobs'][Cron]>>)[cron];
   const result: ScheduledResult = { cron, jobs: [] };
   if (!jobs) {
     deps.log.warn('scheduled: unknown cron', { cron });
@@ -40,10 +28,9 @@ export async function runScheduled(deps: Deps, cron: string, at: Date): Promise<
   }
   for (const job of jobs) {
     try {
-      await job.run(deps, at);
-      result.jobs.push({ name: job.name, ok: true });
+      result.jobs.push({ name: job.name, ok: true, result: await job.run(deps, at) });
     } catch (err) {
-      const error = (err as Error).message ?? String(err);
+      const error = (err as Error)?.message ?? String(err);
       deps.log.error('scheduled job failed', { job: job.name, error });
       result.jobs.push({ name: job.name, ok: false, error });
     }

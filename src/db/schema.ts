@@ -224,9 +224,48 @@ export const hazardEvents = sqliteTable(
   (t) => [index('hazard_events_hazard_idx').on(t.hazardId, t.at)],
 );
 
+/**
+ * Campaigns the office runs, one current at a time. `settings` is the whole editable campaign (dates,
+ * deadlines, quotas, weights, slogans, tasks: src/campaign/settings.ts) as JSON; every save bumps
+ * `version` and keeps the previous settings in campaign_versions, so the Worker's per-isolate cache
+ * needs only `SELECT version` to know it is fresh.
+ */
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    startDate: text('start_date').notNull(),
+    endDate: text('end_date').notNull(),
+    /** 1 for the current campaign, NULL for earlier ones: the unique index allows one current. */
+    current: integer('current'),
+    version: integer('version').notNull().default(1),
+    settings: text('settings').notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [uniqueIndex('campaigns_current_idx').on(t.current)],
+);
+
+/** Every saved version of a campaign's settings: who saved what, and when. */
+export const campaignVersions = sqliteTable(
+  'campaign_versions',
+  {
+    campaignId: integer('campaign_id').notNull(),
+    version: integer('version').notNull(),
+    settings: text('settings').notNull(),
+    savedAt: integer('saved_at', { mode: 'number' }).notNull(),
+    savedBy: text('saved_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.version] })],
+);
+
 export const rankingSnapshots = sqliteTable(
   'ranking_snapshots',
   {
+    /** The campaign the day was ranked for; rows from before campaigns were stored belong to the first. */
+    campaignId: integer('campaign_id').notNull().default(1),
     day: text('day').notNull(),
     unitCode: text('unit_code').notNull(),
     grp: text('grp', { enum: ['towns', 'departments'] }).notNull(),
@@ -235,8 +274,13 @@ export const rankingSnapshots = sqliteTable(
     /** JSON: {V:{num,den,value}|null, H:…, …}. */
     metrics: text('metrics').notNull(),
     computedAt: integer('computed_at', { mode: 'number' }).notNull(),
+    /** JSON {V:…, H:…}: the weights this row was scored with; a later edit of the weights leaves it as it was. */
+    weights: text('weights'),
   },
-  (t) => [primaryKey({ columns: [t.day, t.unitCode] }), index('ranking_snapshots_grp_idx').on(t.day, t.grp, t.rank)],
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.day, t.unitCode] }),
+    index('ranking_snapshots_grp_idx').on(t.campaignId, t.day, t.grp, t.rank),
+  ],
 );
 
 /** Sheet mirror jobs, committed in the same transaction as the change that makes a tab stale. */

@@ -6,7 +6,7 @@ import { hazardEvents, hazards } from '../db/schema.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import { daysBefore } from './deadlines.ts';
-import { runHazardChangeHooks } from './hooks.ts';
+import { recordChange } from '../core/changes.ts';
 import { UNIT_HELD_STATES } from './states.ts';
 
 export interface OverdueResult {
@@ -18,7 +18,7 @@ export interface OverdueResult {
  * Marks hazards a unit holds whose deadline day has ended in Asia/Shanghai as overdue, and records a
  * reminder for those held by a unit from `remindDaysBefore` days before the deadline.
  */
-export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log'>, at: Date): Promise<OverdueResult> {
+export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log' | 'plugins'>, at: Date): Promise<OverdueResult> {
   const today = shanghaiDay(at);
   const ms = at.getTime();
   const result: OverdueResult = { reminded: 0, overdue: 0 };
@@ -76,9 +76,9 @@ export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log'>, at: D
       result.reminded++;
       remindedIds.push(h.id);
     }
-    // Hooks are also where a notifier (SMS, when there is a gateway) would tell the lead unit.
-    if (late.length) await runHazardChangeHooks(tx, { hazardIds: late.map((h) => h.id), action: 'overdue', at: ms });
-    if (remindedIds.length) await runHazardChangeHooks(tx, { hazardIds: remindedIds, action: 'remind', at: ms });
+    // Change hooks are also where a notifier (SMS, when there is a gateway) would tell the lead unit.
+    if (late.length) await recordChange(tx, deps, { kind: 'hazards', hazardIds: late.map((h) => h.id), action: 'overdue', at: ms });
+    if (remindedIds.length) await recordChange(tx, deps, { kind: 'hazards', hazardIds: remindedIds, action: 'remind', at: ms });
   });
   if (result.reminded || result.overdue) deps.log.info('hazards: supervision pass', { ...result });
   return result;

@@ -1,8 +1,8 @@
 // Plugs hazards into the forms engine: a hazard for every hazard-tip / hazard-ledger submission (in the
-// submission's transaction) and the hazard's public steps on a tip's receipt. Imported once by app.tsx.
-import { SUBMISSION_HOOKS, type SubmissionHook } from '../submissions/hooks.ts';
-import { RECEIPT_STATUS_PROVIDERS, type ReceiptStatusProvider } from '../submissions/receipts.ts';
-import { hazardFromSubmission, HAZARD_TIP_FORM } from './from-submission.ts';
+// submission's transaction) and the hazard's public steps on a tip's receipt. Listed in src/plugins.ts.
+import type { SubmissionHook } from '../submissions/hooks.ts';
+import type { ReceiptStatusProvider } from '../submissions/receipts.ts';
+import { hazardFromSubmission } from './from-submission.ts';
 import { publicHazardStatus } from './receipt.ts';
 
 export const hazardSubmissionHook: SubmissionHook = async function hazardSubmissionHook(tx, ctx) {
@@ -13,7 +13,3 @@ export const hazardReceiptStatus: ReceiptStatusProvider = async function hazardR
   const status = await publicHazardStatus(deps.db, submission.id);
   return status ? { status: status.status, history: status.history } : null;
 };
-
-// Registration is idempotent so that importing this module from several places registers once.
-if (!SUBMISSION_HOOKS.includes(hazardSubmissionHook)) SUBMISSION_HOOKS.push(hazardSubmissionHook);
-RECEIPT_STATUS_PROVIDERS[HAZARD_TIP_FORM] = hazardReceiptStatus;

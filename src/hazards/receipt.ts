@@ -92,7 +92,7 @@ const normaliseReceipt = (s: string) => s.toUpperCase().replace(/[\s-]/g, '');
  * The tipster's callback: fixed confirms the close-out, not fixed reopens it for the office.
  * 404 for an unknown receipt or one without a hazard; 409 before close-out or after feedback was given.
  */
-export async function tipsterFeedback(deps: Pick<Deps, 'db' | 'now'>, receipt: string, fixed: boolean): Promise<TransitionResult> {
+export async function tipsterFeedback(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, receipt: string, fixed: boolean): Promise<TransitionResult> {
   const code = normaliseReceipt(receipt);
   if (!/^[A-Z0-9]{4,32}$/.test(code)) throw notFound('找不到该回执');
   const [sub] = await deps.db.select({ id: submissions.id, deletedAt: submissions.deletedAt }).from(submissions).where(eq(submissions.receipt, code));

@@ -6,7 +6,6 @@ import { hazards, meta, rankingSnapshots, sheetOutbox } from '../db/schema.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { randomToken } from '../lib/crypto.ts';
 import forms from '../../forms/index.ts';
-import { RECEIPT_STATUS_PROVIDERS } from '../submissions/receipts.ts';
 import { SheetsApiError, type SheetsGateway, type SheetProps } from './gateway.ts';
 import { acquireLease, META, readMeta, releaseLease, writeMeta } from './meta.ts';
 import { enqueueAllTabs, enqueueTabs, HAZARD_TABS, RANKING_TABS } from './outbox.ts';
@@ -163,8 +162,8 @@ async function enqueueMissedChanges(deps: Deps): Promise<void> {
   });
 }
 
-export function tabContext(deps: Pick<Deps, 'db' | 'now'> & Partial<Deps>): TabContext {
-  const provider = RECEIPT_STATUS_PROVIDERS['deputy-suggestion'];
+export function tabContext(deps: Pick<Deps, 'db' | 'now' | 'plugins'> & Partial<Deps>): TabContext {
+  const provider = deps.plugins.receiptStatus['deputy-suggestion'];
   return {
     db: deps.db,
     now: deps.now(),

@@ -4,7 +4,6 @@ import type { Deps } from '../deps.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { buildWorkbook, XLSX_TYPE } from './workbook.ts';
-import './register.ts';
 
 export const WORKBOOK_PATH = '/leader/workbook.xlsx';
 

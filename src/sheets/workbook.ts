@@ -12,7 +12,7 @@ const OVERDUE_FILL = 'FFF4CCCC';
 /** Pixels (as the sheet uses) to Excel's character widths. */
 const charWidth = (px: number) => Math.max(6, Math.round(px / 7));
 
-export async function buildWorkbook(deps: Pick<Deps, 'db' | 'now'> & Partial<Deps>): Promise<Uint8Array> {
+export async function buildWorkbook(deps: Pick<Deps, 'db' | 'now' | 'plugins'> & Partial<Deps>): Promise<Uint8Array> {
   const tabs = await buildAllTabs(tabContext(deps));
   return workbookFromTabs(tabs, deps.now());
 }

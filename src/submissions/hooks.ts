@@ -1,5 +1,5 @@
-// Extension point: work that must commit in the same transaction as a new submission
-// (a hazard from a tip or ledger row, a sheet outbox job). Other modules push their hooks here.
+// Extension point: work that must commit in the same transaction as a new submission (a hazard from a tip or
+// ledger row). The hooks are listed in src/plugins.ts and reach the store on deps.plugins.
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/index.ts';
 import type { Answers } from '../forms/types.ts';
@@ -32,6 +32,3 @@ export interface SubmissionHookContext {
 
 /** Runs inside the submission's transaction; throwing rolls the whole submission back. */
 export type SubmissionHook = (tx: Tx, ctx: SubmissionHookContext) => Promise<void>;
-
-/** Run in order for every new submission (not for idempotent replays or double taps). */
-export const SUBMISSION_HOOKS: SubmissionHook[] = [];

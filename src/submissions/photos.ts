@@ -1,5 +1,5 @@
 // Photos attached to submissions: type checked by magic bytes (never the client's claim), metadata stripped
-// (EXIF can hold the tipster's GPS position), kept in a PhotoStore — R2 on Workers, a folder on Node, memory otherwise.
+// (EXIF can hold the tipster's GPS position), kept in a PhotoStore — R2 on Workers (src/runtime/workers/photos.ts), a folder on Node, memory in tests.
 import { randomCode } from '../lib/crypto.ts';
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
@@ -182,40 +182,6 @@ export function memoryPhotoStore(maxPhotos = 200): PhotoStore & { keys(): string
     },
     async delete(key) {
       photos.delete(key);
-    },
-  };
-}
-
-const DEFAULT_STORES = new WeakMap<object, PhotoStore>();
-
-/** deps.photos, or one in-memory store per deps when none is configured, so every route sees the same photos. */
-export function photoStoreOf(deps: { photos?: PhotoStore }): PhotoStore {
-  if (deps.photos) return deps.photos;
-  let store = DEFAULT_STORES.get(deps);
-  if (!store) DEFAULT_STORES.set(deps, (store = memoryPhotoStore()));
-  return store;
-}
-
-/** The shape of an R2 bucket binding this module needs (structural, so the core imports no Workers types at runtime). */
-export interface R2Like {
-  put(key: string, value: Uint8Array, options?: { httpMetadata?: { contentType?: string } }): Promise<unknown>;
-  get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer>; httpMetadata?: { contentType?: string } } | null>;
-  delete(key: string): Promise<void>;
-}
-
-export function r2PhotoStore(bucket: R2Like): PhotoStore {
-  return {
-    async put(key, bytes, type) {
-      await bucket.put(key, bytes, { httpMetadata: { contentType: type } });
-    },
-    async get(key) {
-      const obj = await bucket.get(key);
-      if (!obj) return null;
-      const bytes = new Uint8Array(await obj.arrayBuffer());
-      return { bytes, type: sniffPhotoType(bytes) ?? 'image/jpeg' };
-    },
-    async delete(key) {
-      await bucket.delete(key);
     },
   };
 }

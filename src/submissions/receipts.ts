@@ -27,10 +27,8 @@ export interface ReceiptStatus {
   history: ReceiptStep[];
 }
 
+/** Listed per form id in src/plugins.ts; returning null falls back to the default "received" status. Notes must hold no personal data. */
 export type ReceiptStatusProvider = (deps: Deps, submission: ReceiptSubmission) => Promise<ReceiptStatus | null>;
-
-/** Per form id; a provider returning null falls back to the default "received" status. Notes must hold no personal data. */
-export const RECEIPT_STATUS_PROVIDERS: Record<string, ReceiptStatusProvider> = {};
 
 export const RECEIVED = '已收到';
 
@@ -54,7 +52,7 @@ export async function findReceipt(deps: Deps, code: string): Promise<Receipt | n
     .from(submissions)
     .where(eq(submissions.receipt, receipt));
   if (!row || row.deletedAt) return null;
-  const provider = RECEIPT_STATUS_PROVIDERS[row.formId];
+  const provider = deps.plugins.receiptStatus[row.formId];
   const created = new Date(row.createdAt).toISOString();
   const status = (provider && (await provider(deps, row))) || { status: RECEIVED, history: [{ status: RECEIVED, at: created, note: null }] };
   return {

@@ -7,7 +7,8 @@ import { metricValues } from '../forms/projections.ts';
 import type { Answers, FormDefinition } from '../forms/types.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../auth/codes.ts';
-import { enqueueTabs, tabsForForm } from '../sheets/outbox.ts';
+import type { Deps } from '../deps.ts';
+import { recordChange } from '../core/changes.ts';
 import { maskPersonal } from '../forms/personal.ts';
 
 export interface UnitRecord {
@@ -124,7 +125,7 @@ export function keepStoredPersonal<T extends Record<string, unknown>>(form: Form
 
 /** Replaces a record's answers; the extracted ranking columns follow, and the audit keeps before/after. */
 export async function updateRecord(
-  db: Db,
+  deps: Pick<Deps, 'db' | 'plugins'>,
   principal: Principal,
   form: FormDefinition,
   record: UnitRecord,
@@ -133,7 +134,7 @@ export async function updateRecord(
 ): Promise<void> {
   const at = now.getTime();
   next = { ...next, personal: keepStoredPersonal(form, record.personal, next.personal) };
-  await db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     await assertNotHazard(tx, record.id);
     const changed = await tx
       .update(submissions)
@@ -155,7 +156,7 @@ export async function updateRecord(
       after: snapshot(next),
     });
     // The sheet shows these figures too; an edit makes its tabs stale just as a new entry does.
-    await enqueueTabs(tx, tabsForForm(record.formId), at);
+    await recordChange(tx, deps, { kind: 'form', formId: record.formId, at });
   });
 }
 
@@ -163,9 +164,9 @@ export async function updateRecord(
  * Deletes a record softly: it leaves counts and lists (deletedAt), but the row and the audit keep
  * what it was, so a mistaken delete can be traced.
  */
-export async function deleteRecord(db: Db, principal: Principal, record: UnitRecord, now: Date): Promise<void> {
+export async function deleteRecord(deps: Pick<Deps, 'db' | 'plugins'>, principal: Principal, record: UnitRecord, now: Date): Promise<void> {
   const at = now.getTime();
-  await db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     await assertNotHazard(tx, record.id);
     const changed = await tx
       .update(submissions)
@@ -181,6 +182,6 @@ export async function deleteRecord(db: Db, principal: Principal, record: UnitRec
       before: snapshot(record),
       after: null,
     });
-    await enqueueTabs(tx, tabsForForm(record.formId), at);
+    await recordChange(tx, deps, { kind: 'form', formId: record.formId, at });
   });
 }

@@ -5,6 +5,10 @@ import type { Db } from '../../src/db/index.ts';
 import { migrateDb, openNodeDb } from '../../src/runtime/node/db.ts';
 import { silentLogger, type Deps } from '../../src/deps.ts';
 import { seedOrganisation } from '../../src/core/seed.ts';
+import { memoryPhotoStore } from '../../src/submissions/photos.ts';
+import { memoryRateLimiter } from '../../src/submissions/abuse/rate-limit.ts';
+import { workersClientAddress } from '../../src/runtime/workers/client-address.ts';
+import { PLUGINS } from '../../src/plugins.ts';
 import organisation from '../../forms/organisation.ts';
 
 export const TEST_BASE_URL = 'https://pingan.example.org';
@@ -24,6 +28,22 @@ export async function freshDb(url = ':memory:'): Promise<Db> {
   return db;
 }
 
+/**
+ * Deps as the tests run them: no Google, photos and limits in memory, every plugin. app.request() has no socket,
+ * so the client address is read as on Workers: cf-connecting-ip, else the first X-Forwarded-For entry.
+ */
+export function testDeps(base: Pick<Deps, 'db' | 'config' | 'now'> & Partial<Deps>): Deps {
+  return {
+    log: silentLogger,
+    sheets: null,
+    photos: memoryPhotoStore(),
+    rateLimiter: memoryRateLimiter({ limit: base.config.SUBMIT_RATE_LIMIT }),
+    clientAddress: workersClientAddress,
+    plugins: PLUGINS,
+    ...base,
+  };
+}
+
 export interface TestContext {
   db: Db;
   deps: Deps;
@@ -36,13 +56,7 @@ export async function makeTestApp(opts: { seed?: boolean; now?: Date | string; c
   const db = await freshDb();
   if (opts.seed !== false) await seedOrganisation(db, organisation);
   let now = new Date(opts.now ?? '2014-11-04T02:00:00Z');
-  const deps: Deps = {
-    db,
-    config: testConfig(opts.config),
-    now: () => now,
-    log: silentLogger,
-    ...opts.deps,
-  };
+  const deps = testDeps({ db, config: testConfig(opts.config), now: () => now, ...opts.deps });
   return {
     db,
     deps,

@@ -9,7 +9,9 @@ import { createApp } from '../../src/app.tsx';
 import { parseConfig } from '../../src/core/config.ts';
 import type { Db } from '../../src/db/index.ts';
 import { migrateDb, openNodeDb } from '../../src/runtime/node/db.ts';
-import { silentLogger, type Deps } from '../../src/deps.ts';
+import type { Deps } from '../../src/deps.ts';
+import { nodeClientAddress } from '../../src/runtime/node/client-address.ts';
+import { testDeps } from './app.ts';
 import { seedOrganisation } from '../../src/core/seed.ts';
 import organisation from '../../forms/organisation.ts';
 
@@ -41,7 +43,7 @@ export async function startNodeServer(opts: NodeServerOptions = {}): Promise<Nod
     SESSION_SECRET: 'node-server-secret-0123456789abcdef',
     ...opts.config,
   });
-  const deps: Deps = { db, config, now: () => new Date(), log: silentLogger, ...opts.deps };
+  const deps = testDeps({ db, config, now: () => new Date(), clientAddress: nodeClientAddress({ trustProxy: config.TRUST_PROXY }), ...opts.deps });
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -2,16 +2,14 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../core/config.ts';
 import { DatabaseOpenError } from './db.ts';
-import { consoleLogger, type Deps } from '../../deps.ts';
+import type { Deps } from '../../deps.ts';
 import { issueAccessCode } from '../../auth/codes.ts';
-import { openNodeRuntime } from './setup.ts';
+import { nodeDeps, openNodeRuntime } from './setup.ts';
 import { seedOrganisation } from '../../core/seed.ts';
 import { computeSnapshot, dayJustEnded } from '../../rankings/index.ts';
 import { isValidDay } from '../../lib/time.ts';
 import organisation from '../../../forms/organisation.ts';
-import { sheetsGatewayFromConfig } from '../../sheets/client.ts';
 import { sheetsSyncCommand } from '../../sheets/command.ts';
-import '../../suggestions/register.ts'; // the sheet's 代表委员建议 tab reads suggestion replies through it
 
 export interface Command {
   summary: string;
@@ -95,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { db, config } = await openNodeRuntime();
   try {
-    const code = await cmd.run({ db, config, now: () => new Date(), log: consoleLogger, sheets: sheetsGatewayFromConfig(config) }, args);
+    const code = await cmd.run(nodeDeps(db, config), args);
     return code ?? 0;
   } finally {
     db.$client.close();

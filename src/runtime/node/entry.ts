@@ -4,18 +4,15 @@ import { Cron } from 'croner';
 import { createApp } from '../../app.tsx';
 import { ConfigError } from '../../core/config.ts';
 import { DatabaseOpenError } from './db.ts';
-import { consoleLogger, type Deps } from '../../deps.ts';
 import { CRONS, runScheduled } from '../../core/scheduled.ts';
 import { issueAccessCode, OFFICE_UNIT } from '../../auth/codes.ts';
-import { openNodeRuntime } from './setup.ts';
-import { diskPhotoStore } from './photos.ts';
-import { sheetsGatewayFromConfig } from '../../sheets/client.ts';
+import { nodeDeps, openNodeRuntime } from './setup.ts';
 import { isEmpty, seedOrganisation } from '../../core/seed.ts';
 import organisation from '../../../forms/organisation.ts';
 
 async function main() {
   const { db, config } = await openNodeRuntime();
-  const deps: Deps = { db, config, now: () => new Date(), log: consoleLogger, sheets: sheetsGatewayFromConfig(config), photos: diskPhotoStore(process.env.PHOTOS_DIR || 'data/photos') };
+  const deps = nodeDeps(db, config);
 
   let adminCode: string | undefined;
   if (process.env.SEED !== 'none' && (await isEmpty(db))) {

@@ -1,10 +1,17 @@
-// Node-only start-up shared by the server and the CLI: defaults for the embedded database, migrations, seed.
+// Node-only start-up shared by the server and the CLI: defaults for the embedded database, migrations, seed,
+// and the Node implementation of every port on Deps.
 import { eq } from 'drizzle-orm';
 import { parseConfig, type Config } from '../../core/config.ts';
 import type { Db } from '../../db/index.ts';
 import { migrateDb, openNodeDb } from './db.ts';
 import { meta } from '../../db/schema.ts';
 import { randomToken } from '../../lib/crypto.ts';
+import { consoleLogger, type Deps } from '../../deps.ts';
+import { memoryRateLimiter } from '../../submissions/abuse/rate-limit.ts';
+import { sheetsGatewayFromConfig } from '../../sheets/client.ts';
+import { PLUGINS } from '../../plugins.ts';
+import { nodeClientAddress } from './client-address.ts';
+import { diskPhotoStore } from './photos.ts';
 
 export const DEFAULT_DB_URL = 'file:data/pingan.db';
 
@@ -20,6 +27,21 @@ export async function openNodeRuntime(env: NodeJS.ProcessEnv = process.env): Pro
   const secret = env.SESSION_SECRET || (await storedSessionSecret(db));
   const config = parseConfig({ ...probe, SESSION_SECRET: secret });
   return { db, config };
+}
+
+/** Deps as the Node server and the CLI run them: photos on disk, an in-process rate limiter, the socket's address. */
+export function nodeDeps(db: Db, config: Config, env: NodeJS.ProcessEnv = process.env): Deps {
+  return {
+    db,
+    config,
+    now: () => new Date(),
+    log: consoleLogger,
+    sheets: sheetsGatewayFromConfig(config),
+    photos: diskPhotoStore(env.PHOTOS_DIR || 'data/photos'),
+    rateLimiter: memoryRateLimiter({ limit: config.SUBMIT_RATE_LIMIT }),
+    clientAddress: nodeClientAddress({ trustProxy: config.TRUST_PROXY }),
+    plugins: PLUGINS,
+  };
 }
 
 /** A random secret kept in the database, so `npm start` works with nothing set and sessions survive restarts. */

@@ -4,8 +4,12 @@ import { ConfigError, parseConfig } from '../../core/config.ts';
 import { openWebDb } from './db.ts';
 import { consoleLogger, type Deps } from '../../deps.ts';
 import { runScheduled } from '../../core/scheduled.ts';
-import { r2PhotoStore } from '../../submissions/photos.ts';
-import { workersRateLimiter } from '../../submissions/abuse/rate-limit.ts';
+import { memoryPhotoStore } from '../../submissions/photos.ts';
+import { memoryRateLimiter } from '../../submissions/abuse/rate-limit.ts';
+import { PLUGINS } from '../../plugins.ts';
+import { r2PhotoStore } from './photos.ts';
+import { workersRateLimiter } from './rate-limiter.ts';
+import { workersClientAddress } from './client-address.ts';
 import { sheetsGatewayFromConfig } from '../../sheets/client.ts';
 
 export interface Env {
@@ -33,9 +37,12 @@ export function buildWorkerDeps(env: Env): Deps {
     config,
     now: () => new Date(),
     log: consoleLogger,
-    photos: env.PHOTOS ? r2PhotoStore(env.PHOTOS) : undefined,
-    rateLimiter: env.SUBMIT_LIMITER ? workersRateLimiter(env.SUBMIT_LIMITER) : undefined,
     sheets: sheetsGatewayFromConfig(config),
+    // Unbound, photos and limits live in the isolate: enough for wrangler dev, not for production.
+    photos: env.PHOTOS ? r2PhotoStore(env.PHOTOS) : memoryPhotoStore(),
+    rateLimiter: env.SUBMIT_LIMITER ? workersRateLimiter(env.SUBMIT_LIMITER) : memoryRateLimiter({ limit: config.SUBMIT_RATE_LIMIT }),
+    clientAddress: workersClientAddress,
+    plugins: PLUGINS,
   };
 }
 

@@ -1,4 +1,4 @@
-// Per-client submission limits: the Workers Rate Limiting binding when bound, else a bounded in-memory window.
+// Per-client submission limits: the port, and a bounded in-memory window (the Workers binding is in src/runtime/workers/rate-limiter.ts).
 // Generous by default (SUBMIT_RATE_LIMIT, 60 a minute per address and form): a whole village can sit behind one carrier NAT address.
 
 export interface RateLimitResult {
@@ -9,20 +9,6 @@ export interface RateLimitResult {
 
 export interface RateLimiter {
   limit(key: string): Promise<RateLimitResult>;
-}
-
-/** The shape of a Workers Rate Limiting binding (a 60-second period is configured in wrangler.toml). */
-export interface RateLimitBinding {
-  limit(options: { key: string }): Promise<{ success: boolean }>;
-}
-
-export function workersRateLimiter(binding: RateLimitBinding, periodSeconds = 60): RateLimiter {
-  return {
-    async limit(key) {
-      const { success } = await binding.limit({ key });
-      return { success, retryAfter: success ? 0 : periodSeconds };
-    },
-  };
 }
 
 export interface MemoryRateLimiterOptions {

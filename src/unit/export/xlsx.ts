@@ -15,5 +15,5 @@ function widths(table: ExportTable): number[] {
 export async function toXlsx(tables: ExportTable[]): Promise<Uint8Array> {
   // Sheet names are made safe for Excel (forbidden characters, 31 characters) by the writer.
   const sheets = tables.map((t) => ({ name: t.title, header: true, rows: [t.headers, ...t.rows], widths: widths(t) }));
-  return writeXlsx(sheets, { creator: '平安金台' });
+  return writeXlsx(sheets, { creator: 'Pingan' });
 }

@@ -4,7 +4,8 @@ import type { Db } from '../../db/index.ts';
 import { cadres } from '../../db/schema.ts';
 import { decodeCsv, parseCsv, type CsvEncoding } from './csv.ts';
 import { parseRole, placesFor, type CadreInput, type Place, type UnitInfo } from './roster.ts';
-import { enqueueTabs, ORGANISATION_TABS } from '../../sheets/outbox.ts';
+import type { Deps } from '../../deps.ts';
+import { recordChange } from '../../core/changes.ts';
 
 export const ROSTER_COLUMNS = ['姓名', '职务', '角色', '包抓村社区'] as const;
 const MAX_LINES = 2000;
@@ -83,7 +84,8 @@ export function checkRosterCsv(text: string, unit: UnitInfo, places: readonly Pl
  * Imports a roster file for a unit. A cadre already on the roster under the same name is updated
  * (and reactivated); others are added; no one is removed. One transaction: all or nothing.
  */
-export async function importRoster(db: Db, unit: UnitInfo, bytes: Uint8Array, opts: { encoding?: CsvEncoding; now: Date }): Promise<ImportResult> {
+export async function importRoster(deps: Pick<Deps, 'db' | 'plugins'>, unit: UnitInfo, bytes: Uint8Array, opts: { encoding?: CsvEncoding; now: Date }): Promise<ImportResult> {
+  const { db } = deps;
   let text: string;
   try {
     text = decodeCsv(bytes, opts.encoding ?? 'auto');
@@ -108,7 +110,7 @@ export async function importRoster(db: Db, unit: UnitInfo, bytes: Uint8Array, op
         added++;
       }
     }
-    await enqueueTabs(tx, ORGANISATION_TABS, opts.now);
+    await recordChange(tx, deps, { kind: 'organisation', at: opts.now.getTime() });
   });
   return { ok: true, added, updated };
 }

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../src/core/config.ts';
 import { createApp } from '../../../src/app.tsx';
-import { silentLogger } from '../../../src/deps.ts';
 import { issueAccessCode, verifyAccessCode } from '../../../src/auth/codes.ts';
 import { accessCodes, cadres, units } from '../../../src/db/schema.ts';
 import { addDays, dayEndMs, dayStartMs, isValidDay, shanghaiDay } from '../../../src/lib/time.ts';
-import { makeTestApp, testConfig } from '../../helpers/app.ts';
+import { makeTestApp, testConfig, testDeps } from '../../helpers/app.ts';
 import organisation from '../../../forms/organisation.ts';
 
 describe('configuration', () => {
@@ -98,7 +97,7 @@ describe('core routes', () => {
 
   it('an app over an empty database still answers', async () => {
     const { db } = await makeTestApp({ seed: false });
-    const app = createApp({ db, config: testConfig(), now: () => new Date(), log: silentLogger });
+    const app = createApp(testDeps({ db, config: testConfig(), now: () => new Date() }));
     const res = await app.request('/api/v1/units');
     expect(await res.json()).toEqual([]);
   });

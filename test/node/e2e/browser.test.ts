@@ -14,7 +14,8 @@ import { parseConfig } from '../../../src/core/config.ts';
 import type { Db } from '../../../src/db/index.ts';
 import { migrateDb, openNodeDb } from '../../../src/runtime/node/db.ts';
 import { hazards, submissions } from '../../../src/db/schema.ts';
-import { silentLogger, type Deps } from '../../../src/deps.ts';
+import { nodeClientAddress } from '../../../src/runtime/node/client-address.ts';
+import { testDeps } from '../../helpers/app.ts';
 import { issueAccessCode } from '../../../src/auth/codes.ts';
 import { seedOrganisation } from '../../../src/core/seed.ts';
 import organisation from '../../../forms/organisation.ts';
@@ -66,12 +67,12 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const started = Date.now();
-  const deps: Deps = {
+  const deps = testDeps({
     db,
     config: parseConfig({ LIBSQL_URL: `file:${join(dir, 'pingan.db')}`, PUBLIC_BASE_URL: base, SESSION_SECRET: 'browser-test-secret-0123456789abcdef' }),
     now: () => new Date(CAMPAIGN_MORNING + (Date.now() - started)),
-    log: silentLogger,
-  };
+    clientAddress: nodeClientAddress(),
+  });
   app = createApp(deps);
 
   context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {

@@ -9,8 +9,23 @@ import { transition, type HazardActor, type TransitionInput } from '../../../src
 import { ACTION_IDS, ACTIONS, STATE_IDS, STATES, allowedActions, isClosed, isOpen, nextState, type HazardAction } from '../../../src/hazards/states.ts';
 import { duplicateCandidates, listHazards, normalisePlace } from '../../../src/hazards/queries.ts';
 import { runHazardSupervision } from '../../../src/hazards/overdue.ts';
-import { HAZARD_CHANGE_HOOKS, type HazardChange, type HazardChangeHook } from '../../../src/hazards/hooks.ts';
+import type { Change, ChangeHook } from '../../../src/core/changes.ts';
+import type { Deps } from '../../../src/deps.ts';
 import { makeTestApp } from '../../helpers/app.ts';
+
+type HazardChange = Omit<Extract<Change, { kind: 'hazards' }>, 'kind'>;
+
+/** Deps whose change hooks end with `hooks` (more may be pushed later), and the hazard changes they were told of. */
+function hearingHazardChanges(deps: Deps) {
+  const seen: HazardChange[] = [];
+  const record: ChangeHook = async (_tx, change) => {
+    if (change.kind !== 'hazards') return;
+    const { kind: _kind, ...hazardChange } = change;
+    seen.push(hazardChange);
+  };
+  const hooks: ChangeHook[] = [...deps.plugins.changeHooks, record];
+  return { seen, hooks, deps: { ...deps, plugins: { ...deps.plugins, changeHooks: hooks } } };
+}
 
 const ADMIN: Principal = { codeId: 1, role: 'admin', unitCode: 'office' };
 const POLICE: Principal = { codeId: 2, role: 'unit', unitCode: 'police' };
@@ -356,47 +371,33 @@ describe('duplicates', () => {
 
 describe('hazard change hooks', () => {
   it('run inside the transition’s transaction: a failing hook rolls the move back', async () => {
-    const { db, deps } = await makeTestApp({ now: NOW });
+    const t = await makeTestApp({ now: NOW });
+    const { db } = t;
     const h = await tip(db);
-    const seen: HazardChange[] = [];
-    const record: HazardChangeHook = async (_tx, change) => {
-      seen.push(change);
-    };
-    const fail: HazardChangeHook = async () => {
+    const { seen, hooks, deps } = hearingHazardChanges(t.deps);
+    const fail: ChangeHook = async () => {
       throw new Error('outbox unavailable');
     };
-    HAZARD_CHANGE_HOOKS.push(record);
-    try {
-      await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'not_a_hazard', input: { reason: '正常施工' } });
-      expect(seen).toContainEqual({ hazardIds: [h.id], action: 'not_a_hazard', at: Date.parse(NOW) });
-      const other = await tip(db);
-      HAZARD_CHANGE_HOOKS.push(fail);
-      await expect(transition(deps, { hazardId: other.id, actor: ADMIN, action: 'fix_on_spot', input: { note: '当场清理' } })).rejects.toThrow('outbox unavailable');
-      const [row] = await db.select().from(hazards).where(eq(hazards.id, other.id));
-      expect(row!.state).toBe('reported');
-      expect(await db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, other.id))).toHaveLength(1);
-    } finally {
-      for (const hook of [record, fail]) if (HAZARD_CHANGE_HOOKS.includes(hook)) HAZARD_CHANGE_HOOKS.splice(HAZARD_CHANGE_HOOKS.indexOf(hook), 1);
-    }
+    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'not_a_hazard', input: { reason: '正常施工' } });
+    expect(seen).toContainEqual({ hazardIds: [h.id], action: 'not_a_hazard', at: Date.parse(NOW) });
+    const other = await tip(db);
+    hooks.push(fail);
+    await expect(transition(deps, { hazardId: other.id, actor: ADMIN, action: 'fix_on_spot', input: { note: '当场清理' } })).rejects.toThrow('outbox unavailable');
+    const [row] = await db.select().from(hazards).where(eq(hazards.id, other.id));
+    expect(row!.state).toBe('reported');
+    expect(await db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, other.id))).toHaveLength(1);
   });
 });
 
 describe('the supervision pass', () => {
   it('tells the change hooks (where a notifier would sit) about reminders and overdue marks, once each', async () => {
-    const { db, deps } = await makeTestApp({ now: NOW });
+    const t = await makeTestApp({ now: NOW });
+    const { db } = t;
     const h = await tip(db);
-    await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'assign', input: { leadUnit: 'police', deadline: '2014-11-05', deadlineKind: 'calendar' } });
-    const seen: HazardChange[] = [];
-    const record: HazardChangeHook = async (_tx, change) => {
-      seen.push(change);
-    };
-    HAZARD_CHANGE_HOOKS.push(record);
-    try {
-      for (const at of ['2014-11-04T03:00:00Z', '2014-11-04T03:05:00Z', '2014-11-05T16:00:00Z', '2014-11-05T16:05:00Z']) {
-        await runHazardSupervision(deps, new Date(at));
-      }
-    } finally {
-      HAZARD_CHANGE_HOOKS.splice(HAZARD_CHANGE_HOOKS.indexOf(record), 1);
+    await transition(t.deps, { hazardId: h.id, actor: ADMIN, action: 'assign', input: { leadUnit: 'police', deadline: '2014-11-05', deadlineKind: 'calendar' } });
+    const { seen, deps } = hearingHazardChanges(t.deps);
+    for (const at of ['2014-11-04T03:00:00Z', '2014-11-04T03:05:00Z', '2014-11-05T16:00:00Z', '2014-11-05T16:05:00Z']) {
+      await runHazardSupervision(deps, new Date(at));
     }
     expect(seen).toEqual([
       { hazardIds: [h.id], action: 'remind', at: Date.parse('2014-11-04T03:00:00Z') },

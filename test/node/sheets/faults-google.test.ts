@@ -9,7 +9,6 @@ import type { Deps } from '../../../src/deps.ts';
 import { createGoogleSheetsGateway, sheetsGatewayFromConfig } from '../../../src/sheets/client.ts';
 import { flushSheets } from '../../../src/sheets/flush.ts';
 import { TAB_TITLES } from '../../../src/sheets/tabs.ts';
-import '../../../src/sheets/register.ts';
 import { startFakeGoogle, type FakeGoogle, type Injection } from '../../fakes/google/index.ts';
 import { makeTestApp, testConfig, type TestContext } from '../../helpers/app.ts';
 

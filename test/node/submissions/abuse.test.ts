@@ -6,7 +6,8 @@ import { makeTestApp } from '../../helpers/app.ts';
 import { capturingLogger, postForm, postJson, VALID } from '../../helpers/public-forms.ts';
 import { hazards, submissions } from '../../../src/db/schema.ts';
 import { signIn } from '../../helpers/unit-portal.ts';
-import { memoryRateLimiter, workersRateLimiter } from '../../../src/submissions/abuse/rate-limit.ts';
+import { memoryRateLimiter } from '../../../src/submissions/abuse/rate-limit.ts';
+import { workersRateLimiter } from '../../../src/runtime/workers/rate-limiter.ts';
 import { exifOrientation, memoryPhotoStore, sniffPhotoType, stripJpegMetadata, stripPngMetadata, stripWebpMetadata } from '../../../src/submissions/photos.ts';
 import { MAX_PHOTO_BYTES } from '../../../src/lib/body-limit.ts';
 

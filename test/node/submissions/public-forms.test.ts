@@ -4,8 +4,8 @@ import { eq } from 'drizzle-orm';
 import { makeTestApp } from '../../helpers/app.ts';
 import { capturingLogger, pageToken, postForm, postJson, VALID } from '../../helpers/public-forms.ts';
 import { formTokens, submissionPersonal, submissions } from '../../../src/db/schema.ts';
-import { RECEIPT_STATUS_PROVIDERS } from '../../../src/submissions/receipts.ts';
-import { SUBMISSION_HOOKS } from '../../../src/submissions/hooks.ts';
+import { PLUGINS } from '../../../src/plugins.ts';
+import type { SubmissionHook } from '../../../src/submissions/hooks.ts';
 import { purgeStaleFormTokens } from '../../../src/submissions/tokens.ts';
 
 const FORM_IDS = ['mass-feedback', 'hazard-tip', 'deputy-suggestion'] as const;
@@ -185,19 +185,14 @@ describe('POST /f/:formId', () => {
   });
 
   it('a submission hook runs in the transaction, and its failure stores nothing', async () => {
-    const t = await makeTestApp();
     const seen: string[] = [];
-    const hook = async (_tx: unknown, ctx: { form: { id: string }; submission: { rollupCode: string | null } }) => {
+    const hook: SubmissionHook = async (_tx, ctx) => {
       seen.push(`${ctx.form.id}:${ctx.submission.rollupCode}`);
       if (seen.length === 2) throw new Error('hook failed');
     };
-    SUBMISSION_HOOKS.push(hook);
-    try {
-      expect((await postForm(t, '/f/mass-feedback?u=jinhe-v1', { ...VALID['mass-feedback'] })).status).toBe(303);
-      expect((await postForm(t, '/f/mass-feedback', { ...VALID['mass-feedback'] })).status).toBe(500);
-    } finally {
-      SUBMISSION_HOOKS.splice(SUBMISSION_HOOKS.indexOf(hook), 1);
-    }
+    const t = await makeTestApp({ deps: { plugins: { ...PLUGINS, submissionHooks: [...PLUGINS.submissionHooks, hook] } } });
+    expect((await postForm(t, '/f/mass-feedback?u=jinhe-v1', { ...VALID['mass-feedback'] })).status).toBe(303);
+    expect((await postForm(t, '/f/mass-feedback', { ...VALID['mass-feedback'] })).status).toBe(500);
     expect(seen).toEqual(['mass-feedback:jinhe', 'mass-feedback:null']);
     expect(await t.db.select().from(submissions)).toHaveLength(1);
   });
@@ -259,22 +254,18 @@ describe('receipts', () => {
   });
 
   it('a form can plug in its own status provider', async () => {
-    const t = await makeTestApp();
-    const original = RECEIPT_STATUS_PROVIDERS['deputy-suggestion'];
-    RECEIPT_STATUS_PROVIDERS['deputy-suggestion'] = async (_deps, s) => ({
-      status: '已交办',
-      history: [{ status: '已收到', at: new Date(s.createdAt).toISOString(), note: null }, { status: '已交办', at: '2014-11-05T01:00:00.000Z', note: '交区公安分局办理' }],
-    });
-    try {
-      const res = await postForm(t, '/f/deputy-suggestion', { ...VALID['deputy-suggestion'] });
-      const body = await json(await t.app.request(`/api/v1/receipts/${res.headers.get('location')!.slice(3)}`));
-      expect(body.status).toBe('已交办');
-      expect(body.history).toHaveLength(2);
-    } finally {
-      // Put back the real provider (the suggestion answers register one) for the tests after this one.
-      if (original) RECEIPT_STATUS_PROVIDERS['deputy-suggestion'] = original;
-      else delete RECEIPT_STATUS_PROVIDERS['deputy-suggestion'];
-    }
+    const receiptStatus = {
+      ...PLUGINS.receiptStatus,
+      'deputy-suggestion': async (_deps: unknown, s: { createdAt: number }) => ({
+        status: '已交办',
+        history: [{ status: '已收到', at: new Date(s.createdAt).toISOString(), note: null }, { status: '已交办', at: '2014-11-05T01:00:00.000Z', note: '交区公安分局办理' }],
+      }),
+    };
+    const t = await makeTestApp({ deps: { plugins: { ...PLUGINS, receiptStatus } } });
+    const res = await postForm(t, '/f/deputy-suggestion', { ...VALID['deputy-suggestion'] });
+    const body = await json(await t.app.request(`/api/v1/receipts/${res.headers.get('location')!.slice(3)}`));
+    expect(body.status).toBe('已交办');
+    expect(body.history).toHaveLength(2);
   });
 });
 
