@@ -1,12 +1,14 @@
 // The office's page for access codes: issue (shown once), list, revoke.
 import { Hono } from 'hono';
 import { asc, eq } from 'drizzle-orm';
+import * as v from 'valibot';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { issueAccessCode, listAccessCodes, revokeAccessCode, type AccessCodeRow, type IssuedCode } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
+import { vJson } from '../lib/validation.ts';
 import { Layout } from '../web/layout.tsx';
 import { PORTAL_CSS } from '../unit/layout.tsx';
 import { ROLE_LABELS } from '../auth/routes.tsx';
@@ -24,7 +26,7 @@ type UnitOption = { code: string; name: string; kind: string };
 
 function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) {
   return (
-    <Layout title="访问码管理" heading="平安金台 · 区综治办" headingHref="/admin/access" wide css={PORTAL_CSS}>
+    <Layout title="访问码管理" heading="区综治办" headingHref="/admin/access" wide css={PORTAL_CSS}>
       <p class="who">
         <a href="/admin">工作台</a> · <a href="/unit">单位工作台</a> · <a href="/signout">退出</a>
       </p>
@@ -120,6 +122,11 @@ function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; 
   );
 }
 
+const IssueBody = v.object(
+  { unit: v.string('必填'), leader: v.optional(v.boolean('应为 true 或 false'), false), label: v.optional(v.string('应为文字'), '') },
+  '必填',
+);
+
 export function adminAccessRoutes(deps: Deps) {
   const app = new Hono<AuthEnv>();
   app.use('/admin/access', requireRole(deps, ['admin']));
@@ -183,12 +190,9 @@ export function adminAccessRoutes(deps: Deps) {
 
   app.get('/api/v1/admin/access-codes', async (c) => c.json(await listAccessCodes(deps.db)));
 
-  app.post('/api/v1/admin/access-codes', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as { unit?: unknown; leader?: unknown; label?: unknown } | null;
-    if (!body || typeof body.unit !== 'string') {
-      throw validationFailed([{ field: 'unit', message: '必填' }], '请提供单位代码');
-    }
-    const issued = await issue(body.unit, body.leader === true, typeof body.label === 'string' ? body.label : '');
+  app.post('/api/v1/admin/access-codes', vJson(IssueBody, '请提供单位代码'), async (c) => {
+    const body = c.req.valid('json');
+    const issued = await issue(body.unit, body.leader, body.label);
     c.header('Cache-Control', 'no-store');
     return c.json({ id: issued.id, code: issued.code, role: issued.role, unitCode: issued.unitCode }, 201);
   });

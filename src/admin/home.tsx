@@ -43,7 +43,7 @@ export function adminHomeRoutes(deps: Deps) {
     const unansweredSuggestions = await countUnanswered(deps);
     const isAdmin = principal.role === 'admin';
     return c.html(
-      <Layout title="区综治办" heading="平安金台 · 区综治办" wide css={CSS}>
+      <Layout title="区综治办" heading="区综治办" wide css={CSS}>
         <p class="muted">
           {isAdmin ? '区综治办' : '领导（只读）'} · <a href="/signout">退出</a>
         </p>

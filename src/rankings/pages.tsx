@@ -156,7 +156,7 @@ export function LeaderPage(props: LeaderPageProps) {
   const rows = props.view?.rows ?? [];
   const q = (group: RankingGroup) => `/leader?${props.date ? `date=${props.date}&` : ''}group=${group}`;
   return (
-    <Layout title="每日排名" heading="平安金台 · 领导查看" wide css={LEADER_CSS}>
+    <Layout title="每日排名" heading="领导查看" wide css={LEADER_CSS}>
       <p class="muted noprint">
         {props.isAdmin ? '区综治办' : '领导（只读）'} · <a href="/admin">工作台</a> · <a href="/signout">退出</a>
       </p>

@@ -23,7 +23,7 @@ dl.kv dt{color:#59636e}dl.kv dd{margin:0}
 
 function Page(props: { title: string; role: string; children?: Child }) {
   return (
-    <Layout title={props.title} heading="平安金台 · 代表委员建议" headingHref={HOME} wide css={CSS}>
+    <Layout title={props.title} heading="代表委员建议" headingHref={HOME} wide css={CSS}>
       <p class="who">
         区综治办{props.role === 'leader' ? '（领导只读）' : ''} · <a href="/admin">返回工作台</a> · <a href="/signout">退出</a>
       </p>

@@ -54,7 +54,7 @@ export function PortalLayout(props: PortalProps) {
   if (props.principal.role === 'unit') links.push(['/unit/hazards', '隐患督办']);
   if (props.principal.role === 'admin') links.push(['/admin/hazards', '隐患督办'], ['/admin/access', '访问码管理']);
   return (
-    <Layout title={props.title} heading="平安金台 · 单位工作台" headingHref={`/unit${q}`} css={PORTAL_CSS} wide={props.wide ?? true}>
+    <Layout title={props.title} heading="单位工作台" headingHref={`/unit${q}`} css={PORTAL_CSS} wide={props.wide ?? true}>
       <p class="who">
         {props.unitName}
         {props.principal.role === 'leader' ? '（只读）' : ''} ·{' '}

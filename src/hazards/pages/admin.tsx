@@ -68,7 +68,7 @@ async function renderDetail(
   const allowed: HazardAction[] = principal.role === 'admin' ? allowedActions(row.state, actorsFor(principal, row)) : [];
   const post = `${HOME}/${row.id}/transitions`;
   return c.html(
-    <HazardLayout title={`隐患 ${row.number}`} heading="平安金台 · 隐患督办" home={HOME} who={<Who principal={principal} />}>
+    <HazardLayout title={`隐患 ${row.number}`} heading="隐患督办" home={HOME} who={<Who principal={principal} />}>
       <p>
         <a href={HOME}>← 返回隐患列表</a>
       </p>
@@ -141,7 +141,7 @@ export function hazardAdminPages(deps: Deps) {
     const items = await listHazards(deps.db, { status, today, limit: 500 });
     const tabLabel = TABS.find((t) => t.status === status)?.label ?? STATUS_FILTERS[status as keyof typeof STATUS_FILTERS]?.label ?? status;
     return c.html(
-      <HazardLayout title="隐患督办" heading="平安金台 · 隐患督办" home={HOME} who={<Who principal={c.get('principal')} />}>
+      <HazardLayout title="隐患督办" heading="隐患督办" home={HOME} who={<Who principal={c.get('principal')} />}>
         <h1>隐患督办</h1>
         <nav class="tabs" aria-label="筛选">
           {TABS.map((t) => (

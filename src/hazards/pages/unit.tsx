@@ -45,7 +45,7 @@ async function renderDetail(
   const allowed = allowedActions(row.state, actorsFor(principal, row));
   const role = row.leadUnitCode === principal.unitCode ? '牵头单位' : '配合单位';
   return c.html(
-    <HazardLayout title={`隐患 ${row.number}`} heading="平安金台 · 本单位隐患" home={HOME} who={<Who principal={principal} names={names} />}>
+    <HazardLayout title={`隐患 ${row.number}`} heading="本单位隐患" home={HOME} who={<Who principal={principal} names={names} />}>
       <p>
         <a href={HOME}>← 返回本单位隐患</a>
       </p>
@@ -85,7 +85,7 @@ export function hazardUnitPages(deps: Deps) {
     const helping = items.filter((h) => h.leadUnit !== principal.unitCode);
     const overdue = lead.filter((h) => h.overdue).length;
     return c.html(
-      <HazardLayout title="本单位隐患" heading="平安金台 · 本单位隐患" home={HOME} who={<Who principal={principal} names={names} />}>
+      <HazardLayout title="本单位隐患" heading="本单位隐患" home={HOME} who={<Who principal={principal} names={names} />}>
         <h1>本单位隐患</h1>
         {c.req.query('returned') ? (
           <div class="ok" role="status">
