@@ -10,7 +10,6 @@ import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
 import { Layout } from '../web/layout.tsx';
-import { PORTAL_CSS } from '../unit/layout.tsx';
 import { ROLE_LABELS } from '../auth/routes.tsx';
 
 const KIND_LABELS: Record<string, string> = {
@@ -26,7 +25,7 @@ type UnitOption = { code: string; name: string; kind: string };
 
 function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) {
   return (
-    <Layout title="访问码管理" heading="区综治办" headingHref="/admin/access" wide css={PORTAL_CSS}>
+    <Layout title="访问码管理" heading="区综治办" headingHref="/admin/access" wide staff>
       <p class="who">
         <a href="/admin">工作台</a> · <a href="/unit">单位工作台</a> · <a href="/signout">退出</a>
       </p>

@@ -1,12 +1,14 @@
 // Hazard supervision over HTTP: the JSON API of DESIGN.md (office, unit, tipster feedback) and the
 // office's and units' pages, mounted together by hazardsRoutes(deps).
 import { Hono, type Context } from 'hono';
+import * as v from 'valibot';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { AppError, validationFailed } from '../lib/errors.ts';
 import { limitBody, MAX_ANSWERS_BYTES } from '../lib/body-limit.ts';
 import { shanghaiDay } from '../lib/time.ts';
+import { vJson } from '../lib/validation.ts';
 import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionResult } from './service.ts';
 import { duplicateCandidates, findHazard, findVisibleHazard, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
 import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
@@ -16,13 +18,9 @@ import { hazardUnitPages } from './pages/unit.tsx';
 import { hazardPhotoRoutes } from './pages/photos.tsx';
 import { safeBack } from './pages/feedback.tsx';
 
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const body = await c.req.json().catch(() => undefined);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AppError(400, 'BAD_JSON', '请求内容应为 JSON 对象，例如 {"action":"accept"}');
-  }
-  return body as Record<string, unknown>;
-}
+/** A move: the action and its fields, which service.ts checks against the action's definition. */
+const TransitionBody = v.looseObject({ action: v.optional(v.string('操作（action）应为文字，例如 "accept"')) });
+const FeedbackBody = v.object({ fixed: v.boolean('应为 true 或 false') }, '应为 true 或 false');
 
 /** A paging parameter: absent means the default; anything but a small whole number is a 422 (1e20 made SQLite fail). */
 function pageNumber(raw: string | undefined, field: string, fallback: number, min: number, max: number, message: string): number {
@@ -72,22 +70,23 @@ export function hazardsRoutes(deps: Deps) {
   });
 
   const move = (role: 'admin' | 'unit') =>
-    async function moveHazard(c: Context<AuthEnv>) {
-      const body = await jsonBody(c);
+    async function moveHazard(c: Context<AuthEnv>, body: v.InferOutput<typeof TransitionBody>) {
       const principal = c.get('principal');
       const row = role === 'unit' ? await findVisibleHazard(deps, principal, c.req.param('id')!) : await findHazard(deps, c.req.param('id')!);
       // The photo key is only ever set from an uploaded file (takeHazardPhoto): a client-chosen key
       // could attach a photo the unit saw on another hazard.
       const { action, photo: _photo, ...input } = body;
-      if (typeof action !== 'string' || action === '') {
+      if (!action) {
         throw validationFailed([{ field: 'action', message: '必填' }], '请指定操作（action）', { allowed: allowedActions(row.state, actorsFor(principal, row)) });
       }
       const result = await transition(deps, { hazardId: row.id, actor: principal, action, input: input as TransitionInput });
       return c.json(transitionJson(result));
     };
 
-  app.post('/api/v1/admin/hazards/:id/transitions', admin, move('admin'));
-  app.post('/api/v1/unit/hazards/:id/transitions', unit, move('unit'));
+  const moveAsAdmin = move('admin');
+  const moveAsUnit = move('unit');
+  app.post('/api/v1/admin/hazards/:id/transitions', admin, vJson(TransitionBody), (c) => moveAsAdmin(c, c.req.valid('json')));
+  app.post('/api/v1/unit/hazards/:id/transitions', unit, vJson(TransitionBody), (c) => moveAsUnit(c, c.req.valid('json')));
 
   app.get('/api/v1/unit/hazards', unit, async (c) => {
     const principal = c.get('principal');
@@ -109,28 +108,26 @@ export function hazardsRoutes(deps: Deps) {
 
   // The tipster's callback after close-out: JSON from the API, or the small form on the receipt page.
   // Anyone holding a receipt can post here: cap the body before parsing it.
-  app.post('/api/v1/receipts/:receipt/feedback', limitBody(MAX_ANSWERS_BYTES), async (c) => {
+  app.post('/api/v1/receipts/:receipt/feedback', limitBody(MAX_ANSWERS_BYTES), async (c, next) => {
     const receipt = c.req.param('receipt');
     const type = c.req.header('content-type') ?? '';
-    if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-      const form = await c.req.parseBody();
-      const fixed = form.fixed === 'yes' || form.fixed === 'true' ? true : form.fixed === 'no' || form.fixed === 'false' ? false : undefined;
-      const back = safeBack(typeof form.back === 'string' ? form.back : '', receipt);
-      if (fixed === undefined) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=missing`, 303);
-      try {
-        await tipsterFeedback(deps, receipt, fixed);
-      } catch (err) {
-        if (err instanceof AppError && err.status === 409) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=closed`, 303);
-        throw err;
-      }
-      return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=${fixed ? 'fixed' : 'not-fixed'}`, 303);
+    // The receipt page's form answers by redirect; anything else is the JSON API below.
+    if (!(type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data'))) return next();
+    const form = await c.req.parseBody();
+    const fixed = form.fixed === 'yes' || form.fixed === 'true' ? true : form.fixed === 'no' || form.fixed === 'false' ? false : undefined;
+    const back = safeBack(typeof form.back === 'string' ? form.back : '', receipt);
+    if (fixed === undefined) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=missing`, 303);
+    try {
+      await tipsterFeedback(deps, receipt, fixed);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=closed`, 303);
+      throw err;
     }
-    const body = await jsonBody(c);
-    if (typeof body.fixed !== 'boolean') {
-      throw validationFailed([{ field: 'fixed', message: '应为 true 或 false' }], '请说明是否已整改（fixed: true 或 false）');
-    }
-    const result = await tipsterFeedback(deps, receipt, body.fixed);
-    return c.json({ state: result.state, stateLabel: stateLabel(result.state), fixed: body.fixed });
+    return c.redirect(`${back}${back.includes('?') ? '&' : '?'}feedback=${fixed ? 'fixed' : 'not-fixed'}`, 303);
+  }, vJson(FeedbackBody, '请说明是否已整改（fixed: true 或 false）'), async (c) => {
+    const { fixed } = c.req.valid('json');
+    const result = await tipsterFeedback(deps, c.req.param('receipt'), fixed);
+    return c.json({ state: result.state, stateLabel: stateLabel(result.state), fixed });
   });
 
   app.route('/', hazardAdminPages(deps));

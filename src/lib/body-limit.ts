@@ -10,11 +10,12 @@ export const MAX_MULTIPART_BYTES = MAX_PHOTO_BYTES + 256 * 1024;
 
 export const TOO_LARGE_MESSAGE = '提交的内容太大，请缩小照片或删减文字后再试';
 
-export function limitBody(maxSize: number) {
+/** The one way a route caps its body: refused by size before it is parsed, with a 413 PAYLOAD_TOO_LARGE in Chinese. */
+export function limitBody(maxSize: number, message = TOO_LARGE_MESSAGE) {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new AppError(413, 'PAYLOAD_TOO_LARGE', TOO_LARGE_MESSAGE);
+      throw new AppError(413, 'PAYLOAD_TOO_LARGE', message);
     },
   });
 }

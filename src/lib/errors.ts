@@ -27,7 +27,7 @@ export const validationFailed = (errors: readonly FieldError[], message = VALIDA
 export const notFound = (message = '找不到您要的内容') => new AppError(404, 'NOT_FOUND', message);
 export const badRequest = (message: string, code = 'BAD_REQUEST') => new AppError(400, code, message);
 export const unauthorized = (message = '请先输入访问码登录') => new AppError(401, 'UNAUTHORIZED', message);
-export const forbidden = (message = '无权访问该内容') => new AppError(403, 'FORBIDDEN', message);
+export const forbidden = (message = '无权访问该内容', details?: Record<string, unknown>) => new AppError(403, 'FORBIDDEN', message, details);
 
 /** True for errors that mean the database could not be reached, as opposed to a bad statement. */
 export function isDatabaseUnavailable(err: unknown): boolean {

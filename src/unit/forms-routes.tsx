@@ -1,7 +1,6 @@
 // A unit's forms: fast entry pages (cadre and village kept between entries, today's entries beneath
 // with edit and delete), and the same through the API with a Bearer access code.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { asc, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
@@ -11,8 +10,10 @@ import type { FormContext } from '../forms/context.ts';
 import { maskPersonal } from '../forms/personal.ts';
 import { validateAnswers } from '../forms/schema.ts';
 import type { FormDefinition } from '../forms/types.ts';
-import { AppError, validationFailed } from '../lib/errors.ts';
+import { AppError, forbidden, notFound, validationFailed } from '../lib/errors.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
+import { limitBody } from '../lib/body-limit.ts';
+import { JSON_OBJECT, vJson } from '../lib/validation.ts';
 import { storeSubmission } from '../submissions/store.ts';
 import { checkFormToken, issueFormToken } from '../submissions/tokens.ts';
 import { getCadre, getUnit, listCadres, placesFor, type UnitInfo } from './roster/roster.ts';
@@ -30,8 +31,8 @@ const STICKY_TYPES = new Set(['cadre', 'place', 'date', 'task']);
 /** The unit form with this id: 404 unknown, 403 for a public form (those go through /f/). */
 export function unitForm(formId: string): FormDefinition {
   const form = forms.find((f) => f.id === formId);
-  if (!form) throw new AppError(404, 'NOT_FOUND', '找不到该表单');
-  if (form.audience !== 'unit') throw new AppError(403, 'FORBIDDEN', '这是群众表单，请通过公开链接填写');
+  if (!form) throw notFound('找不到该表单');
+  if (form.audience !== 'unit') throw forbidden('这是群众表单，请通过公开链接填写');
   return form;
 }
 
@@ -63,19 +64,14 @@ export function unitFormRoutes(deps: Deps) {
   const app = new Hono<AuthEnv>();
   const readers = requireRole(deps, ['unit', 'admin', 'leader']);
   const writers = requireRole(deps, ['unit', 'admin']);
-  const limit = bodyLimit({
-    maxSize: MAX_BODY,
-    onError: () => {
-      throw new AppError(413, 'PAYLOAD_TOO_LARGE', '提交的内容太大');
-    },
-  });
+  const limit = limitBody(MAX_BODY, '提交的内容太大');
 
   async function scope(c: Context<AuthEnv>, write: boolean) {
     const principal = c.get('principal');
     if (write) assertCanWrite(principal);
     const form = unitForm(c.req.param('formId')!);
     const unit = await getUnit(deps.db, scopeUnit(principal, c.req.query('unit')));
-    if (!unit) throw new AppError(404, 'NOT_FOUND', '找不到该单位');
+    if (!unit) throw notFound('找不到该单位');
     return { principal, form, unit };
   }
 
@@ -83,7 +79,7 @@ export function unitFormRoutes(deps: Deps) {
   async function recordIn(principal: Principal, form: FormDefinition, unit: UnitInfo, id: number) {
     const record = await ownRecord(deps.db, principal, form, id);
     if (record.unitCode !== unit.code) {
-      if (principal.role === 'unit') throw new AppError(403, 'FORBIDDEN', '只能查看和修改本单位的记录');
+      if (principal.role === 'unit') throw forbidden('只能查看和修改本单位的记录');
       return { record, unit: (await getUnit(deps.db, record.unitCode ?? ''))! };
     }
     return { record, unit };
@@ -186,20 +182,15 @@ export function unitFormRoutes(deps: Deps) {
 
   // ---- API ------------------------------------------------------------------------------------
 
-  const jsonBody = async (c: Context) => {
-    const body = (await c.req.json().catch(() => undefined)) as unknown;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'BAD_REQUEST', '请求体应为 JSON 对象');
-    return body as Record<string, unknown>;
-  };
   const recordJson = (form: FormDefinition, r: UnitRecord, unmasked: boolean) => {
     const personal: Record<string, unknown> = {};
     for (const f of form.fields) if (f.personal && r.personal[f.name] !== undefined) personal[f.name] = unmasked ? r.personal[f.name] : maskPersonal(f.type, r.personal[f.name]);
     return { id: r.id, receipt: r.receipt, unit: r.unitCode, day: r.day, createdAt: new Date(r.createdAt).toISOString(), updatedAt: r.updatedAt ? new Date(r.updatedAt).toISOString() : null, answers: r.answers, personal };
   };
 
-  app.post('/api/v1/unit/forms/:formId/submissions', writers, limit, async (c) => {
+  app.post('/api/v1/unit/forms/:formId/submissions', writers, limit, vJson(JSON_OBJECT), async (c) => {
     const base = await scope(c, true);
-    const body = await jsonBody(c);
+    const body = c.req.valid('json');
     const result = validateAnswers(base.form, body, { ...(await unitFormContext(deps, base.unit)), unknown: 'reject' });
     if (!result.ok) throw validationFailed(result.errors, '提交的内容有误');
     const key = c.req.header('idempotency-key')?.trim();
@@ -230,11 +221,11 @@ export function unitFormRoutes(deps: Deps) {
     return c.json(recordJson(base.form, record, base.principal.role === 'admin'));
   });
 
-  app.put('/api/v1/unit/forms/:formId/submissions/:id', writers, limit, async (c) => {
+  app.put('/api/v1/unit/forms/:formId/submissions/:id', writers, limit, vJson(JSON_OBJECT), async (c) => {
     const base = await scope(c, true);
     const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
     await assertNotHazard(deps.db, record.id);
-    const body = await jsonBody(c);
+    const body = c.req.valid('json');
     // GET gives non-office readers masked personal values: sent back as they were (or left out), they keep the stored ones.
     const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' });
     if (!result.ok) throw validationFailed(result.errors, '提交的内容有误');

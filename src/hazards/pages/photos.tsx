@@ -1,12 +1,12 @@
 // Evidence photos on hazards: a unit's or the office's upload with a transition (checked by magic bytes,
 // metadata stripped, stored in deps.photos), and staff viewing the photos of a hazard they may see.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
 import { hazardEvents } from '../../db/schema.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { notFound, validationFailed } from '../../lib/errors.ts';
+import { limitBody } from '../../lib/body-limit.ts';
 import { shanghaiDay } from '../../lib/time.ts';
 import { newPhotoKey, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../../submissions/photos.ts';
 import { findVisibleHazard } from '../queries.ts';
@@ -14,8 +14,8 @@ import { findVisibleHazard } from '../queries.ts';
 export const MAX_HAZARD_PHOTO_BYTES = 5 * 1024 * 1024;
 export const PHOTO_FIELD = 'photoFile';
 
-/** A photo plus the form's text fits; more answers 413 through the app's error handler. */
-export const PHOTO_BODY_LIMIT = bodyLimit({ maxSize: MAX_HAZARD_PHOTO_BYTES + 256 * 1024 });
+/** A photo plus the form's text fits; more is a 413. */
+export const PHOTO_BODY_LIMIT = limitBody(MAX_HAZARD_PHOTO_BYTES + 256 * 1024);
 
 /** The store photos go to: the same one the public tip form writes, so staff see a tip's photo. */
 export function hazardPhotoStore(deps: Deps): PhotoStore {
