@@ -4,7 +4,7 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { accessCodes, type AccessRole } from '../db/schema.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, forbidden } from '../lib/errors.ts';
 import { randomToken } from '../lib/crypto.ts';
 import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
 import { clearFailures, recordFailure, throttleState } from './throttle.ts';
@@ -97,7 +97,7 @@ export function requireRole(deps: Deps, roles: readonly AccessRole[], signInPath
       }
       throw new AppError(401, 'UNAUTHORIZED', '访问码无效或已停用，请重新登录');
     }
-    if (!roles.includes(principal.role)) throw new AppError(403, 'FORBIDDEN', '您的访问码无权进行此操作');
+    if (!roles.includes(principal.role)) throw forbidden('您的访问码无权进行此操作');
     await touchAccessCode(deps.db, principal.codeId, deps.now());
     c.set('principal', principal);
     await next();
@@ -110,7 +110,7 @@ export function requireRole(deps: Deps, roles: readonly AccessRole[], signInPath
  */
 export function scopeUnit(principal: Principal, requested: string | undefined | null): string {
   if (!requested || requested === principal.unitCode) return principal.unitCode;
-  if (principal.role === 'unit') throw new AppError(403, 'FORBIDDEN', '只能查看和填报本单位的记录');
+  if (principal.role === 'unit') throw forbidden('只能查看和填报本单位的记录');
   return requested;
 }
 

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import type * as schema from '../db/schema.ts';
 import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
 import type { Principal } from '../auth/codes.ts';
-import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
+import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
 import campaign from '../../forms/campaign.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
@@ -220,7 +220,7 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
     const actor = req.actor;
     if ('codeId' in actor) {
       if (!(await canSee(tx, actor, hazard))) throw notFound('找不到该隐患');
-      if (actor.role === 'leader') throw new AppError(403, 'FORBIDDEN', '领导查看码只能查看，不能操作');
+      if (actor.role === 'leader') throw forbidden('领导查看码只能查看，不能操作');
     }
     const actors = actorsFor(actor, hazard);
     const allowed = allowedActions(hazard.state, actors);
@@ -230,7 +230,7 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
     if (!to) throw illegal(hazard.state, allowed, action);
     const def: ActionDefinition = ACTIONS[action];
     if (!def.by.some((b) => actors.includes(b))) {
-      throw new AppError(403, 'FORBIDDEN', '该操作应由其他单位进行', { state: hazard.state, allowed });
+      throw forbidden('该操作应由其他单位进行', { state: hazard.state, allowed });
     }
     const input = await cleanInput(tx, def, req.input ?? {}, today, hazard);
 

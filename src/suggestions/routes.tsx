@@ -4,26 +4,16 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Deps } from '../deps.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
-import { AppError, type FieldError } from '../lib/errors.ts';
+import { AppError, notFound, type FieldError } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
 import { maskName, maskPhone } from '../forms/personal.ts';
 import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail } from './service.ts';
 
 const HOME = '/admin/suggestions';
-const CSS = `nav.tabs{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0;font-size:15px}
-nav.tabs a[aria-current]{font-weight:700;color:#1f2328;text-decoration:none}
-.pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;background:#fff4e5;white-space:nowrap}
-.pill.answered{background:#e8f5e9}
-dl.kv{display:grid;grid-template-columns:7em 1fr;gap:4px 12px;margin:0}
-dl.kv dt{color:#59636e}dl.kv dd{margin:0}
-.text{white-space:pre-wrap}
-.who{font-size:14px;color:#59636e;margin:0}
-.table-wrap{overflow-x:auto}`;
-
 function Page(props: { title: string; role: string; children?: Child }) {
   return (
-    <Layout title={props.title} heading="代表委员建议" headingHref={HOME} wide css={CSS}>
+    <Layout title={props.title} heading="代表委员建议" headingHref={HOME} wide staff>
       <p class="who">
         区综治办{props.role === 'leader' ? '（领导只读）' : ''} · <a href="/admin">返回工作台</a> · <a href="/signout">退出</a>
       </p>
@@ -254,7 +244,7 @@ export function suggestionRoutes(deps: Deps) {
 
   app.post(`/api/v1/admin/suggestions/:id/replies`, admin, async (c) => {
     const id = c.req.param('id');
-    if (!/^\d{1,12}$/.test(id)) throw new AppError(404, 'NOT_FOUND', '找不到这条建议');
+    if (!/^\d{1,12}$/.test(id)) throw notFound('找不到这条建议');
     let body: unknown;
     try {
       body = await c.req.json();

@@ -4,7 +4,7 @@ import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { submissionPersonal, submissions, suggestionReplies, units, type SuggestionReplyStatus } from '../db/schema.ts';
-import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
+import { forbidden, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { recordChange } from '../core/changes.ts';
 import { displayValue } from '../forms/projections.ts';
 import forms from '../../forms/index.ts';
@@ -68,7 +68,7 @@ export async function findSuggestion(deps: Pick<Deps, 'db'>, id: number | string
 
 /** Records the office's reply and makes the sheet's suggestions tab stale, both or neither. */
 export async function replyToSuggestion(deps: Deps, input: ReplyInput): Promise<StoredReply> {
-  if (input.principal.role !== 'admin') throw new AppError(403, 'FORBIDDEN', '只有区综治办可以答复代表委员建议');
+  if (input.principal.role !== 'admin') throw forbidden('只有区综治办可以答复代表委员建议');
   const suggestion = await findSuggestion(deps, input.submissionId);
   const v = validateReply(input);
   if (!v.ok) throw validationFailed(v.errors);

@@ -4,22 +4,9 @@ import type { Child } from 'hono/jsx';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { assertCanWrite, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
-import { AppError } from '../lib/errors.ts';
+import { notFound } from '../lib/errors.ts';
 import { getUnit, type UnitInfo } from './roster/roster.ts';
 import { Layout } from '../web/layout.tsx';
-
-export const PORTAL_CSS = `
-nav.portal{display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 8px;font-size:15px}
-nav.portal a[aria-current]{font-weight:700;text-decoration:none;color:#1f2328}
-.who{font-size:14px;color:#59636e;margin:0}
-.bar{background:#e3e6ea;border-radius:6px;height:10px;overflow:hidden;min-width:80px}
-.bar>span{display:block;height:10px;background:#1e7d32}
-.flag{color:#b3261e;font-weight:600}
-td.num,th.num{text-align:right;white-space:nowrap}
-.row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
-.row form{margin:0}
-button.link{background:none;border:0;color:#0b57d0;text-decoration:underline;cursor:pointer;font:inherit;padding:0}
-`;
 
 export interface PortalProps {
   title: string;
@@ -54,7 +41,7 @@ export function PortalLayout(props: PortalProps) {
   if (props.principal.role === 'unit') links.push(['/unit/hazards', '隐患督办']);
   if (props.principal.role === 'admin') links.push(['/admin/hazards', '隐患督办'], ['/admin/access', '访问码管理']);
   return (
-    <Layout title={props.title} heading="单位工作台" headingHref={`/unit${q}`} css={PORTAL_CSS} wide={props.wide ?? true}>
+    <Layout title={props.title} heading="单位工作台" headingHref={`/unit${q}`} staff wide={props.wide ?? true}>
       <p class="who">
         {props.unitName}
         {props.principal.role === 'leader' ? '（只读）' : ''} ·{' '}
@@ -84,6 +71,6 @@ export async function portalScope(deps: Deps, c: Context<AuthEnv>, opts: { write
   if (opts.write) assertCanWrite(principal);
   const code = scopeUnit(principal, c.req.query('unit'));
   const unit = await getUnit(deps.db, code);
-  if (!unit) throw new AppError(404, 'NOT_FOUND', '找不到该单位');
+  if (!unit) throw notFound('找不到该单位');
   return { principal, unit };
 }

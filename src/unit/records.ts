@@ -5,7 +5,7 @@ import type { Db } from '../db/index.ts';
 import { hazards, submissionAudit, submissionPersonal, submissions } from '../db/schema.ts';
 import { metricValues } from '../forms/projections.ts';
 import type { Answers, FormDefinition } from '../forms/types.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, forbidden, notFound } from '../lib/errors.ts';
 import type { Principal } from '../auth/codes.ts';
 import type { Deps } from '../deps.ts';
 import { recordChange } from '../core/changes.ts';
@@ -36,8 +36,8 @@ export async function ownRecord(db: Db, principal: Principal, form: FormDefiniti
   const row = Number.isInteger(id)
     ? await db.query.submissions.findFirst({ where: and(eq(submissions.id, id), eq(submissions.formId, form.id), isNull(submissions.deletedAt)) })
     : undefined;
-  if (!row) throw new AppError(404, 'NOT_FOUND', '找不到这条记录，可能已被删除');
-  if (principal.role === 'unit' && row.unitCode !== principal.unitCode) throw new AppError(403, 'FORBIDDEN', '只能查看和修改本单位的记录');
+  if (!row) throw notFound('找不到这条记录，可能已被删除');
+  if (principal.role === 'unit' && row.unitCode !== principal.unitCode) throw forbidden('只能查看和修改本单位的记录');
   return {
     id: row.id,
     formId: row.formId,
@@ -142,7 +142,7 @@ export async function updateRecord(
       .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt)))
       .returning({ id: submissions.id });
     // Deleted meanwhile by someone else: nothing to change.
-    if (changed.length === 0) throw new AppError(404, 'NOT_FOUND', '找不到这条记录，可能已被删除');
+    if (changed.length === 0) throw notFound('找不到这条记录，可能已被删除');
     await tx.delete(submissionPersonal).where(eq(submissionPersonal.submissionId, record.id));
     if (Object.keys(next.personal).length > 0) {
       await tx.insert(submissionPersonal).values({ submissionId: record.id, data: JSON.stringify(next.personal) });
@@ -173,7 +173,7 @@ export async function deleteRecord(deps: Pick<Deps, 'db' | 'plugins'>, principal
       .set({ deletedAt: at, updatedAt: at })
       .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt)))
       .returning({ id: submissions.id });
-    if (changed.length === 0) throw new AppError(404, 'NOT_FOUND', '找不到这条记录，可能已被删除');
+    if (changed.length === 0) throw notFound('找不到这条记录，可能已被删除');
     await tx.insert(submissionAudit).values({
       submissionId: record.id,
       actor: actorOf(principal),

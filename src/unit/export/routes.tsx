@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import type { FormDefinition } from '../../forms/types.ts';
-import { AppError } from '../../lib/errors.ts';
+import { notFound } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
 import { toCsv } from './csv.ts';
 import { exportTable } from './rows.ts';
@@ -16,7 +16,7 @@ const UNIT_FORMS = () => forms.filter((f) => f.audience === 'unit');
 function formOf(id: string | undefined): FormDefinition | undefined {
   if (id === undefined || id === '') return undefined;
   const form = UNIT_FORMS().find((f) => f.id === id);
-  if (!form) throw new AppError(404, 'NOT_FOUND', '找不到该表单');
+  if (!form) throw notFound('找不到该表单');
   return form;
 }
 
