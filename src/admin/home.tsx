@@ -14,11 +14,6 @@ import { countUnanswered } from '../suggestions/service.ts';
 const OPEN_STATES = STATE_IDS.filter(isOpen);
 const TRIAGE_STATES = STATE_IDS.filter(awaitsOffice);
 
-const CSS = `.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:8px}
-.fig{background:#fff;border-radius:10px;padding:12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
-.fig b{display:block;font-size:26px}.fig.hot b{color:#b3261e}
-.links li{margin:6px 0}`;
-
 export function adminHomeRoutes(deps: Deps) {
   const app = new Hono<AuthEnv>();
 
@@ -43,7 +38,7 @@ export function adminHomeRoutes(deps: Deps) {
     const unansweredSuggestions = await countUnanswered(deps);
     const isAdmin = principal.role === 'admin';
     return c.html(
-      <Layout title="区综治办" heading="区综治办" wide css={CSS}>
+      <Layout title="区综治办" heading="区综治办" wide staff>
         <p class="muted">
           {isAdmin ? '区综治办' : '领导（只读）'} · <a href="/signout">退出</a>
         </p>

@@ -5,17 +5,6 @@ import { Layout } from '../web/layout.tsx';
 import { METRIC_KEYS, QUOTA_ROLES, type CampaignSettings } from './settings.ts';
 import type { CampaignSummary } from './store.ts';
 
-const CSS = `
-fieldset{border:1px solid #d0d7de;border-radius:8px;margin:0 0 16px;padding:8px 12px 12px}
-legend{font-weight:700;padding:0 4px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:4px 12px}
-.rows .row{display:grid;grid-template-columns:2fr 1fr;gap:4px 8px;border-top:1px solid #eaeef2;padding:6px 0}
-.rows .task{grid-template-columns:1.2fr 2.5fr .6fr .8fr auto}
-@media (max-width:600px){.rows .row,.rows .task{grid-template-columns:1fr}}
-.rows label{font-size:13px;color:#59636e;margin:0}
-input.num{max-width:8em}
-`;
-
 const ROLE_LABELS: Record<string, string> = { district_leader: '区级领导', unit_leader: '部门、镇街领导', cadre: '每名干部' };
 const METRIC_LABELS: Record<string, string> = {
   V: 'V 入户走访', H: 'H 隐患整改', T: 'T 按期整改', S: 'S 满意率', A: 'A 知晓率', P: 'P 参与率', G: 'G 工作任务',
@@ -89,7 +78,7 @@ export function CampaignPage(props: CampaignPageProps) {
     .map(errOf)
     .filter(Boolean);
   return (
-    <Layout title="活动设置" heading="活动设置" headingHref="/admin/campaign" wide css={CSS}>
+    <Layout title="活动设置" heading="活动设置" headingHref="/admin/campaign" wide staff>
       <p class="who">
         <a href="/admin">工作台</a> · <a href="/leader">排名</a> · <a href="/signout">退出</a>
       </p>
@@ -101,7 +90,7 @@ export function CampaignPage(props: CampaignPageProps) {
           {listErrors.length ? <ul>{listErrors.map((m) => <li>{m}</li>)}</ul> : null}
         </div>
       ) : null}
-      <form method="post" action="/admin/campaign">
+      <form method="post" action="/admin/campaign" class="settings">
         <input type="hidden" name="version" value={String(props.version)} />
         <fieldset>
           <legend>基本信息</legend>

@@ -126,20 +126,6 @@ function RankingTable(props: { rows: RankingRow[]; threshold: number }) {
   );
 }
 
-const LEADER_CSS = `
-.scroll{overflow-x:auto}
-table.ranking td,table.ranking th{white-space:nowrap}
-tr.below td{background:#fff3f2}
-.flag{display:inline-block;margin-left:6px;font-size:12px;color:#b3261e;border:1px solid #b3261e;border-radius:4px;padding:0 4px}
-.up{color:#1e7d32;font-weight:600}.down{color:#b3261e;font-weight:600}
-td.metric details summary{cursor:pointer;list-style:none}
-td.metric .why{display:block;white-space:normal;min-width:220px;font-size:13px;color:#59636e}
-svg.chart{width:100%;height:auto;background:#fff;border-radius:10px}
-.tabs a{margin-right:12px}.tabs a.on{font-weight:700;color:#1f2328;text-decoration:none}
-form.inline{display:flex;gap:8px;align-items:end;flex-wrap:wrap}form.inline label{margin:0}
-form.inline input{width:auto}
-`;
-
 export interface LeaderPageProps {
   view: RankingView | null;
   /** The day asked for (or the latest snapshot day). */
@@ -156,7 +142,7 @@ export function LeaderPage(props: LeaderPageProps) {
   const rows = props.view?.rows ?? [];
   const q = (group: RankingGroup) => `/leader?${props.date ? `date=${props.date}&` : ''}group=${group}`;
   return (
-    <Layout title="每日排名" heading="领导查看" wide css={LEADER_CSS}>
+    <Layout title="每日排名" heading="领导查看" wide staff>
       <p class="muted noprint">
         {props.isAdmin ? '区综治办' : '领导（只读）'} · <a href="/admin">工作台</a> · <a href="/signout">退出</a>
       </p>
@@ -226,26 +212,6 @@ function RecomputeForm(props: { date: string | null }) {
   );
 }
 
-const CIRCULAR_CSS = `
-@page{size:A4;margin:18mm 16mm}
-body{background:#fff}
-main{max-width:210mm}
-.circular{font-family:"FangSong","STFangsong","SimSun","Songti SC",serif;color:#000}
-.circular h1{text-align:center;font-size:24px;color:#b3261e;margin:8px 0 4px;font-family:"SimSun","Songti SC",serif}
-.circular .no{text-align:center;margin:0 0 8px}
-.circular hr{border:0;border-top:2px solid #b3261e;margin:8px 0 16px}
-.circular h2{font-size:18px;margin:16px 0 6px}
-.circular p{text-indent:2em;margin:6px 0}
-.circular table{font-size:12px;page-break-inside:auto}
-.circular tr{page-break-inside:avoid}
-.circular .scroll{overflow-x:auto}
-.circular th,.circular td{border:1px solid #000;padding:3px 4px;text-align:center}
-.circular td.name{text-align:left}
-.circular tr.below td{background:#fdecea}
-.circular .sign{text-align:right;margin-top:24px;text-indent:0}
-@media print{.circular tr.below td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
-`;
-
 function CircularTable(props: { rows: RankingRow[]; threshold: number }) {
   return (
     <table>
@@ -301,7 +267,7 @@ export function CircularPage(props: { view: RankingView }) {
     return parts.length && named <= 5 ? `${parts.join('，')}。` : '';
   };
   return (
-    <Layout title={`通报 ${props.view.date}`} wide css={CIRCULAR_CSS}>
+    <Layout title={`通报 ${props.view.date}`} wide staff>
       <p class="noprint">
         <button class="btn" type="button" onclick="window.print()">打印</button> <a href={`/leader?date=${props.view.date}`}>返回排名</a>
       </p>

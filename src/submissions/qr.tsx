@@ -25,14 +25,6 @@ export function posterSlogan(unitCode: string, choice?: number): string {
   return list[h % list.length]!;
 }
 
-const POSTER_CSS = `@page{size:A4;margin:12mm}
-.poster{text-align:center}.poster h1{font-size:30px;color:#b3261e;margin:4px 0}
-.slogan{font-size:26px;font-weight:700;color:#b3261e;border-top:3px solid #b3261e;border-bottom:3px solid #b3261e;padding:10px 0;margin:14px 0}
-.qrs{display:flex;flex-wrap:wrap;gap:12px;justify-content:center}
-.qr{flex:1 1 180px;max-width:220px;border:1px solid #e3e6ea;border-radius:10px;padding:10px;background:#fff}
-.qr img{width:100%;height:auto;display:block}.qr h2{font-size:17px;margin:6px 0 2px}.qr p{margin:0;font-size:13px;color:#59636e;word-break:break-all}
-@media print{main{max-width:none;padding:0}.qr{break-inside:avoid}}`;
-
 const FORM_BLURBS: Record<string, string> = {
   'mass-feedback': '说说您对平安建设的满意度',
   'hazard-tip': '发现治安隐患，扫码举报',
@@ -61,7 +53,7 @@ export function qrRoutes(deps: Deps) {
     const choice = c.req.query('slogan');
     const slogan = posterSlogan(unit.code, choice === undefined ? undefined : Number(choice));
     return c.html(
-      <Layout title={`${unit.name} 平安建设海报`} css={POSTER_CSS}>
+      <Layout title={`${unit.name} 平安建设海报`}>
         <div class="poster">
           <p class="muted">{campaign.district} · {campaign.name}</p>
           <h1>{unit.name}</h1>

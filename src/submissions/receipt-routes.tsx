@@ -10,15 +10,12 @@ import { Layout } from '../web/layout.tsx';
 import forms from '../../forms/index.ts';
 import { hazardReceiptExtra } from '../hazards/pages/feedback.tsx';
 
-const RECEIPT_CSS = `.code{font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:3px;background:#fff;border:2px dashed #b3261e;border-radius:8px;padding:10px;text-align:center;margin:8px 0;word-break:break-all}
-ol.steps{padding-left:20px}ol.steps li{margin:6px 0}`;
-
 /** `extra`: what a form's own module adds below the steps (the hazard tipster's feedback form). */
 function ReceiptPage(props: { r: Receipt; extra?: Child }) {
   const { r } = props;
   const form = forms.find((f) => f.id === r.form);
   return (
-    <Layout title="已收到您的提交" css={RECEIPT_CSS}>
+    <Layout title="已收到您的提交">
       <div class="ok" role="status">
         <p>
           <strong>已收到您的提交。</strong>

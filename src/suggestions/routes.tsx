@@ -5,6 +5,7 @@ import type { Child } from 'hono/jsx';
 import type { Deps } from '../deps.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { AppError, notFound, type FieldError } from '../lib/errors.ts';
+import { JSON_OBJECT, vJson } from '../lib/validation.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
 import { maskName, maskPhone } from '../forms/personal.ts';
@@ -242,17 +243,10 @@ export function suggestionRoutes(deps: Deps) {
     }
   });
 
-  app.post(`/api/v1/admin/suggestions/:id/replies`, admin, async (c) => {
+  app.post(`/api/v1/admin/suggestions/:id/replies`, admin, vJson(JSON_OBJECT), async (c) => {
     const id = c.req.param('id');
     if (!/^\d{1,12}$/.test(id)) throw notFound('找不到这条建议');
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new AppError(400, 'BAD_JSON', '请求体不是有效的 JSON');
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'BAD_JSON', '请求体必须是一个 JSON 对象：{status, note}');
-    const b = body as Record<string, unknown>;
+    const b = c.req.valid('json');
     const reply = await replyToSuggestion(deps, { submissionId: Number(id), principal: c.get('principal'), status: b.status, note: b.note });
     return c.json({ id: reply.id, submissionId: reply.submissionId, status: reply.status, statusLabel: STATUS_LABELS[reply.status], note: reply.note, at: new Date(reply.at).toISOString() }, 201);
   });

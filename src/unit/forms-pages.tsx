@@ -5,7 +5,7 @@ import type { FormContext } from '../forms/context.ts';
 import { shownAnswer } from '../forms/personal.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { formatShanghai } from '../lib/time.ts';
-import { FORM_CSS, FormView } from '../web/form-page.tsx';
+import { FormView } from '../web/form-page.tsx';
 import type { UnitInfo } from './roster/roster.ts';
 import { patrolFlagText, PATROL_FORM_ID } from './derived.ts';
 import type { UnitRecord } from './records.ts';
@@ -101,7 +101,6 @@ export function EntryPage(props: EntryPageProps) {
   const action = props.editing ? `/unit/forms/${form.id}/${props.editing.id}${q}` : `/unit/forms/${form.id}${q}`;
   return (
     <PortalLayout title={form.title} principal={props.principal} unitName={props.unit.name} unitCode={props.unit.code} current={`/unit/forms/${form.id}`}>
-      <style>{FORM_CSS.replace('.btn{width:100%}', '')}</style>
       <h1>{props.editing ? `修改记录 · ${form.title}` : form.title}</h1>
       <p class="muted">{form.intro}</p>
       {props.notice ? (

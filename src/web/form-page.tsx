@@ -16,10 +16,6 @@ export const TURNSTILE_FIELD = 'cf-turnstile-response';
 /** Up to this many options render as radio buttons; more become a select. */
 const MAX_RADIOS = 7;
 
-export const FORM_CSS = `.sw{border-left:3px solid #e3e6ea;padding-left:10px}.sw .help.when{font-style:italic}
-.alert ul{margin:6px 0 0;padding-left:20px}.alert h2{margin:0;font-size:17px}
-input[type=file]{font-size:15px;max-width:100%}.submit{margin:20px 0 8px}.btn{width:100%}`;
-
 export interface FormViewProps {
   form: FormDefinition;
   /** What the person sent (strings, string arrays) or stored answers (booleans, numbers) to prefill. */
@@ -242,7 +238,7 @@ export interface FormPageProps extends FormViewProps {
 export function FormPage(props: FormPageProps) {
   const { form } = props;
   return (
-    <Layout title={(props.errors?.length ? '请修改后再提交：' : '') + form.title} css={FORM_CSS} heading={props.heading} headingHref={props.headingHref}>
+    <Layout title={(props.errors?.length ? '请修改后再提交：' : '') + form.title} heading={props.heading} headingHref={props.headingHref}>
       <h1>{form.title}</h1>
       {props.notice}
       <p class="muted">{form.intro}</p>

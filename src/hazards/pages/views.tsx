@@ -9,21 +9,6 @@ import { DEADLINE_KIND_LABELS, DEADLINE_KINDS } from '../deadlines.ts';
 import type { EventView, HazardView } from '../queries.ts';
 import { ACTIONS, type ActionDefinition, type ActionField, type HazardAction } from '../states.ts';
 
-export const HAZARD_CSS = `
-nav.tabs{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0;font-size:15px}
-nav.tabs a[aria-current]{font-weight:700;color:#1f2328;text-decoration:none}
-.late{color:#b3261e;font-weight:600}
-.soon{color:#9a6700;font-weight:600}
-.pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;background:#f0f2f5}
-.pill.open{background:#fff4e5}.pill.closed{background:#e8f5e9}
-dl.kv{display:grid;grid-template-columns:7em 1fr;gap:4px 12px;margin:0}
-dl.kv dt{color:#59636e}dl.kv dd{margin:0}
-details.co{margin-top:8px}details.co label.opt{display:inline-flex;margin-right:12px}
-.actions form{border-top:1px solid #e3e6ea;padding-top:8px;margin-top:12px}
-.who{font-size:14px;color:#59636e;margin:0}
-.row{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0}
-`;
-
 export interface UnitOption {
   code: string;
   name: string;
@@ -31,7 +16,7 @@ export interface UnitOption {
 
 export function HazardLayout(props: { title: string; heading: string; home: string; children?: Child; who?: Child }) {
   return (
-    <Layout title={props.title} heading={props.heading} headingHref={props.home} wide css={HAZARD_CSS}>
+    <Layout title={props.title} heading={props.heading} headingHref={props.home} wide staff>
       {props.who ? <p class="who">{props.who}</p> : null}
       {props.children}
     </Layout>
