@@ -38,17 +38,18 @@ function* encodeChunks(parts: Iterable<string>): Generator<Uint8Array<ArrayBuffe
     pending.push(part);
     length += part.length;
     if (length >= CHUNK_CHARS) {
-      yield encoder.encode(pending.join(''));
+      yield encoder.encode(pending.join('')) as Uint8Array<ArrayBuffer>;
       pending = [];
       length = 0;
     }
   }
-  if (pending.length) yield encoder.encode(pending.join(''));
+  // TextEncoder always answers with a fresh ArrayBuffer; Workers' types just do not say so.
+  if (pending.length) yield encoder.encode(pending.join('')) as Uint8Array<ArrayBuffer>;
 }
 
 export function deflateAvailable(): boolean {
   try {
-    new CompressionStream('deflate-raw' as CompressionFormat);
+    new CompressionStream('deflate-raw');
     return true;
   } catch {
     return false;
@@ -68,7 +69,7 @@ export async function zipEntry(path: string, parts: Iterable<string>, deflate: b
     }
     return { name: new TextEncoder().encode(path), crc, size, method: 0, data, compressedSize: size };
   }
-  const stream = new CompressionStream('deflate-raw' as CompressionFormat);
+  const stream = new CompressionStream('deflate-raw');
   const writer = stream.writable.getWriter();
   // Read while writing: the stream's queue is small and writes wait for it to drain.
   const reading = (async () => {

@@ -14,7 +14,7 @@ export function decodeCsv(bytes: Uint8Array, encoding: CsvEncoding = 'auto'): st
   if (encoding === 'gbk') text = decodeGbk(bytes);
   else {
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch {
       if (encoding === 'utf-8') throw new Error('NOT_UTF8');
       text = decodeGbk(bytes);
