@@ -10,6 +10,7 @@ import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
 import { Layout } from '../web/layout.tsx';
+import { DataTable, SubmitButton } from '../web/components.tsx';
 import { ROLE_LABELS } from '../auth/routes.tsx';
 
 const KIND_LABELS: Record<string, string> = {
@@ -68,9 +69,7 @@ function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; 
             <input type="checkbox" name="leader" value="1" /> 领导只读访问码（可查看所有单位，不能修改）
           </label>
           <p>
-            <button class="btn" type="submit">
-              发放
-            </button>
+            <SubmitButton>发放</SubmitButton>
           </p>
         </form>
       </div>
@@ -78,44 +77,29 @@ function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; 
       {props.codes.length === 0 ? (
         <p class="muted">还没有发放访问码。在上方选择单位后点“发放”，把访问码交给该单位的联络员。</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>编号</th>
-                <th>备注</th>
-                <th>单位</th>
-                <th>权限</th>
-                <th>发放时间</th>
-                <th>最近使用</th>
-                <th>状态</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.codes.map((r) => (
-                <tr>
-                  <td>{r.id}</td>
-                  <td>{r.label || '—'}</td>
-                  <td>{r.unitName}</td>
-                  <td>{ROLE_LABELS[r.role]}</td>
-                  <td>{formatShanghai(r.createdAt)}</td>
-                  <td>{r.lastUsedAt ? formatShanghai(r.lastUsedAt) : '未使用'}</td>
-                  <td>
-                    {r.revokedAt ? (
-                      `已停用 ${formatShanghai(r.revokedAt)}`
-                    ) : (
-                      <form method="post" action={`/admin/access/${r.id}/revoke`}>
-                        <button class="link" type="submit" aria-label={`停用访问码 ${r.id}`}>
-                          停用
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable head={['编号', '备注', '单位', '权限', '发放时间', '最近使用', '状态']}>
+          {props.codes.map((r) => (
+            <tr>
+              <td>{r.id}</td>
+              <td>{r.label || '—'}</td>
+              <td>{r.unitName}</td>
+              <td>{ROLE_LABELS[r.role]}</td>
+              <td>{formatShanghai(r.createdAt)}</td>
+              <td>{r.lastUsedAt ? formatShanghai(r.lastUsedAt) : '未使用'}</td>
+              <td>
+                {r.revokedAt ? (
+                  `已停用 ${formatShanghai(r.revokedAt)}`
+                ) : (
+                  <form method="post" action={`/admin/access/${r.id}/revoke`}>
+                    <button class="link" type="submit" aria-label={`停用访问码 ${r.id}`}>
+                      停用
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Layout>
   );

@@ -7,6 +7,7 @@ import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
 import { endSession, sessionPrincipal, startSession } from './middleware.ts';
 import { clearFailures, recordFailure, throttleState } from './throttle.ts';
 import { Layout } from '../web/layout.tsx';
+import { SubmitButton } from '../web/components.tsx';
 import { limitBody } from '../lib/body-limit.ts';
 
 export const ROLE_LABELS: Record<Principal['role'], string> = {
@@ -69,9 +70,7 @@ function SignInPage(props: { next: string; error?: string; current?: { unitName:
             </p>
           ) : null}
           <p>
-            <button class="btn" type="submit">
-              登录
-            </button>
+            <SubmitButton>登录</SubmitButton>
           </p>
         </form>
       </div>

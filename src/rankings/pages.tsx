@@ -1,10 +1,12 @@
 // The leader page (table, SVG bar chart, change since the day before) and the printable circular (通报).
 import type { Child } from 'hono/jsx';
 import { Layout } from '../web/layout.tsx';
+import { SubmitButton } from '../web/components.tsx';
 import { METRIC_KEYS, METRIC_LABELS, type MetricFigure } from './score.ts';
 import type { RankingGroup, RankingRow, RankingView } from './snapshot.ts';
 import type { MetricKey } from '../forms/types.ts';
-import campaign from '../../forms/campaign.ts';
+import { pageCampaign } from '../campaign/context.ts';
+import type { CampaignSettings } from '../campaign/settings.ts';
 import { formatShanghai } from '../lib/time.ts';
 
 export const GROUP_LABELS: Record<RankingGroup, string> = { towns: '镇、街道', departments: '区级部门' };
@@ -86,7 +88,7 @@ export function ScoreChart(props: { rows: RankingRow[]; threshold: number; title
   );
 }
 
-function RankingTable(props: { rows: RankingRow[]; threshold: number }) {
+function RankingTable(props: { rows: RankingRow[]; threshold: number; weights: Readonly<Record<MetricKey, number>> }) {
   return (
     <div class="scroll">
       <table class="ranking">
@@ -97,7 +99,7 @@ function RankingTable(props: { rows: RankingRow[]; threshold: number }) {
             <th>得分</th>
             <th>较前日</th>
             {METRIC_KEYS.map((k) => (
-              <th title={`权重 ${campaign.rankingWeights[k]}`}>{METRIC_LABELS[k]}</th>
+              <th title={`权重 ${props.weights[k]}`}>{METRIC_LABELS[k]}</th>
             ))}
           </tr>
         </thead>
@@ -135,12 +137,19 @@ export interface LeaderPageProps {
   /** Set after the office recomputed a day. */
   recomputed?: boolean;
   latest: string | null;
+  /** An earlier campaign's settings and id when the leader reads its rankings (default: the current campaign). */
+  campaign?: CampaignSettings;
+  campaignId?: number;
 }
 
 export function LeaderPage(props: LeaderPageProps) {
+  const campaign = props.campaign ?? pageCampaign();
   const threshold = campaign.rankingThreshold;
+  // A stored day is explained with the weights it was scored with, not today's.
+  const weights = props.view?.weights ?? campaign.rankingWeights;
   const rows = props.view?.rows ?? [];
-  const q = (group: RankingGroup) => `/leader?${props.date ? `date=${props.date}&` : ''}group=${group}`;
+  const of = props.campaignId !== undefined ? `campaign=${props.campaignId}&` : '';
+  const q = (group: RankingGroup) => `/leader?${of}${props.date ? `date=${props.date}&` : ''}group=${group}`;
   return (
     <Layout title="每日排名" heading="领导查看" wide staff>
       <p class="muted noprint">
@@ -153,9 +162,10 @@ export function LeaderPage(props: LeaderPageProps) {
           日期 <input type="date" name="date" value={props.date ?? ''} min={campaign.startDate} max={campaign.endDate} />
         </label>
         <input type="hidden" name="group" value={props.group} />
-        <button class="btn secondary" type="submit">查看</button>
+        {props.campaignId !== undefined ? <input type="hidden" name="campaign" value={String(props.campaignId)} /> : null}
+        <SubmitButton secondary>查看</SubmitButton>
         {props.view ? (
-          <a class="btn secondary" href={`/leader/circular?date=${props.view.date}`}>打印通报</a>
+          <a class="btn secondary" href={`/leader/circular?${of}date=${props.view.date}`}>打印通报</a>
         ) : null}
         {/* Where Google cannot be reached, the sheet's six tabs as one Excel file. */}
         <a class="btn secondary" href="/leader/workbook.xlsx">下载汇总表（Excel）</a>
@@ -173,10 +183,10 @@ export function LeaderPage(props: LeaderPageProps) {
           <div class="card">
             <ScoreChart rows={rows} threshold={threshold} title={`${GROUP_LABELS[props.group]}得分（${props.view.date}）`} />
           </div>
-          <RankingTable rows={rows} threshold={threshold} />
+          <RankingTable rows={rows} threshold={threshold} weights={weights} />
           <p class="muted">
             得分 = 100 × Σ(权重 × 指标) ÷ Σ 有数据指标的权重。权重：
-            {METRIC_KEYS.map((k) => `${METRIC_LABELS[k]} ${campaign.rankingWeights[k]}`).join('，')}。
+            {METRIC_KEYS.map((k) => `${METRIC_LABELS[k]} ${weights[k]}`).join('，')}。
           </p>
         </>
       ) : (
@@ -191,22 +201,23 @@ export function LeaderPage(props: LeaderPageProps) {
             ) : null}
           </p>
           <p>
-            如需立即生成，请区综治办点击下方“重新计算”，或在服务器上运行 <code>npx pingan rankings --date {props.date ?? 'YYYY-MM-DD'}</code>。
+            {props.date ? `${props.date} 的排名将于次日北京时间 0:05 自动生成。` : '第一份排名将于活动开始后的次日北京时间 0:05 自动生成。'}
+            {props.isAdmin ? '区综治办也可以用下方的“重新计算”立即生成已经结束的日期。' : ''}
           </p>
         </div>
       )}
-      {props.isAdmin ? <RecomputeForm date={props.date} /> : null}
+      {props.isAdmin && props.campaignId === undefined ? <RecomputeForm date={props.date} min={campaign.startDate} /> : null}
     </Layout>
   );
 }
 
-function RecomputeForm(props: { date: string | null }) {
+function RecomputeForm(props: { date: string | null; min: string }) {
   return (
     <form class="card inline noprint" method="post" action="/admin/rankings/recompute">
       <label>
-        重新计算日期 <input type="date" name="date" value={props.date ?? ''} required min={campaign.startDate} />
+        重新计算日期 <input type="date" name="date" value={props.date ?? ''} required min={props.min} />
       </label>
-      <button class="btn" type="submit">重新计算</button>
+      <SubmitButton>重新计算</SubmitButton>
       <span class="help">按当前数据重算该日排名，并替换原有结果。</span>
     </form>
   );
@@ -249,7 +260,8 @@ const cnDate = (day: string) => {
   return `${y}年${m}月${d}日`;
 };
 
-export function CircularPage(props: { view: RankingView }) {
+export function CircularPage(props: { view: RankingView; campaign?: CampaignSettings }) {
+  const campaign = props.campaign ?? pageCampaign();
   const threshold = campaign.rankingThreshold;
   const byGroup = (g: RankingGroup) => props.view.rows.filter((r) => r.group === g);
   const sections: [string, RankingGroup][] = [

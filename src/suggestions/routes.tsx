@@ -8,6 +8,7 @@ import { AppError, notFound, type FieldError } from '../lib/errors.ts';
 import { JSON_OBJECT, vJson } from '../lib/validation.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
+import { DataTable, SubmitButton } from '../web/components.tsx';
 import { maskName, maskPhone } from '../forms/personal.ts';
 import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail } from './service.ts';
 
@@ -94,34 +95,22 @@ async function renderDetail(
         </p>
       </div>
       <h2>办理记录</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>时间</th>
-              <th>状态</th>
-              <th>答复（代表委员可见）</th>
-              <th>答复单位</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td>{formatShanghai(s.createdAt)}</td>
-              <td>{STATUS_LABELS.received}</td>
-              <td></td>
-              <td></td>
-            </tr>
-            {s.replies.map((r) => (
-              <tr>
-                <td>{formatShanghai(r.at)}</td>
-                <td>{STATUS_LABELS[r.status]}</td>
-                <td class="text">{r.note ?? ''}</td>
-                <td>{r.unitName ?? r.unitCode}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable head={['时间', '状态', '答复（代表委员可见）', '答复单位']}>
+        <tr>
+          <td>{formatShanghai(s.createdAt)}</td>
+          <td>{STATUS_LABELS.received}</td>
+          <td></td>
+          <td></td>
+        </tr>
+        {s.replies.map((r) => (
+          <tr>
+            <td>{formatShanghai(r.at)}</td>
+            <td>{STATUS_LABELS[r.status]}</td>
+            <td class="text">{r.note ?? ''}</td>
+            <td>{r.unitName ?? r.unitCode}</td>
+          </tr>
+        ))}
+      </DataTable>
       {principal.role === 'admin' ? (
         <form class="card" method="post" action={`${HOME}/${s.id}/replies`}>
           <h2>{answered ? '补充答复' : '办理与答复'}</h2>
@@ -154,9 +143,7 @@ async function renderDetail(
             </textarea>
           </div>
           <p>
-            <button class="btn" type="submit">
-              保存
-            </button>
+            <SubmitButton>保存</SubmitButton>
           </p>
         </form>
       ) : null}
@@ -186,38 +173,23 @@ export function suggestionRoutes(deps: Deps) {
         </nav>
         <p class="muted">共 {items.length} 条，最新的在前。</p>
         {items.length ? (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>提交日期</th>
-                  <th>身份</th>
-                  <th>代表团/界别</th>
-                  <th>题目</th>
-                  <th>涉及部门</th>
-                  <th>状态</th>
-                  <th>最后办理</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((i) => (
-                  <tr>
-                    <td>{i.day}</td>
-                    <td>{i.identity}</td>
-                    <td>{i.delegation}</td>
-                    <td>
-                      <a href={`${HOME}/${i.id}`}>{i.subject}</a>
-                    </td>
-                    <td>{i.department}</td>
-                    <td>
-                      <Pill status={i.status} />
-                    </td>
-                    <td>{i.lastReplyAt ? formatShanghai(i.lastReplyAt) : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable head={['提交日期', '身份', '代表团/界别', '题目', '涉及部门', '状态', '最后办理']}>
+            {items.map((i) => (
+              <tr>
+                <td>{i.day}</td>
+                <td>{i.identity}</td>
+                <td>{i.delegation}</td>
+                <td>
+                  <a href={`${HOME}/${i.id}`}>{i.subject}</a>
+                </td>
+                <td>{i.department}</td>
+                <td>
+                  <Pill status={i.status} />
+                </td>
+                <td>{i.lastReplyAt ? formatShanghai(i.lastReplyAt) : ''}</td>
+              </tr>
+            ))}
+          </DataTable>
         ) : (
           <p class="card">{unanswered ? '没有未答复的建议。' : '还没有收到建议。'}</p>
         )}

@@ -23,7 +23,9 @@ import {
 import { stateLabel, isOpen } from '../hazards/states.ts';
 import { HAZARD_CATEGORY_OPTIONS } from '../../forms/options.ts';
 import { shanghaiDay } from '../lib/time.ts';
+import { campaignFor } from '../campaign/context.ts';
 import { PortalLayout, portalScope, unitQuery } from './layout.tsx';
+import { DataTable, SubmitButton } from '../web/components.tsx';
 
 function Bar(props: { percent: number }) {
   return (
@@ -70,9 +72,7 @@ function Dashboard(props: DashboardProps) {
               </option>
             ))}
           </select>
-          <button class="btn secondary" type="submit">
-            查看
-          </button>
+          <SubmitButton secondary>查看</SubmitButton>
         </form>
       ) : null}
 
@@ -102,37 +102,24 @@ function Dashboard(props: DashboardProps) {
             合计 {totalVisits} / {totalQuota} 户。
             {readOnly ? null : <a href={`/unit/forms/household-visit${q}`}>登记入户下访</a>}
           </p>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>干部</th>
-                  <th>角色</th>
-                  <th>包抓村（社区）</th>
-                  <th class="num">已走访 / 任务</th>
-                  <th>进度</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.cadres.map((c) => (
-                  <tr data-cadre={c.id}>
-                    <td>
-                      {readOnly ? c.name : <a href={`/unit/forms/household-visit?cadre=${c.id}${unitQuery(props.principal, props.unit.code, '&')}`}>{c.name}</a>}
-                    </td>
-                    <td>{CADRE_ROLE_LABELS[c.role]}</td>
-                    <td>{c.assignedName ?? '—'}</td>
-                    <td class="num">
-                      {c.visits} / {c.quota}
-                    </td>
-                    <td>
-                      <Bar percent={c.percent} />
-                      <span class="progress">{c.percent}%</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable head={['干部', '角色', '包抓村（社区）', { label: '已走访 / 任务', class: 'num' }, '进度']}>
+            {props.cadres.map((c) => (
+              <tr data-cadre={c.id}>
+                <td>
+                  {readOnly ? c.name : <a href={`/unit/forms/household-visit?cadre=${c.id}${unitQuery(props.principal, props.unit.code, '&')}`}>{c.name}</a>}
+                </td>
+                <td>{CADRE_ROLE_LABELS[c.role]}</td>
+                <td>{c.assignedName ?? '—'}</td>
+                <td class="num">
+                  {c.visits} / {c.quota}
+                </td>
+                <td>
+                  <Bar percent={c.percent} />
+                  <span class="progress">{c.percent}%</span>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
 
@@ -238,36 +225,23 @@ function Dashboard(props: DashboardProps) {
           目前没有由本单位牵头整改的隐患。{isTown && !readOnly ? <>排查发现的隐患请登记到<a href={`/unit/forms/hazard-ledger${q}`}>隐患台账</a>。</> : null}
         </p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
+        <DataTable head={['编号', '类型', '地点', '状态', '整改期限']}>
+          {props.hazards.map((h) => {
+            const open = isOpen(h.state);
+            return (
               <tr>
-                <th>编号</th>
-                <th>类型</th>
-                <th>地点</th>
-                <th>状态</th>
-                <th>整改期限</th>
+                <td>{h.number}</td>
+                <td>{categoryLabel(h.category)}</td>
+                <td>{h.place}</td>
+                <td>{stateLabel(h.state)}</td>
+                <td class={open && (h.overdue || (h.deadline !== null && h.deadline < props.today)) ? 'flag' : undefined}>
+                  {h.deadline ?? '—'}
+                  {open && (h.overdue || (h.deadline !== null && h.deadline < props.today)) ? '（已逾期）' : ''}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {props.hazards.map((h) => {
-                const open = isOpen(h.state);
-                return (
-                  <tr>
-                    <td>{h.number}</td>
-                    <td>{categoryLabel(h.category)}</td>
-                    <td>{h.place}</td>
-                    <td>{stateLabel(h.state)}</td>
-                    <td class={open && (h.overdue || (h.deadline !== null && h.deadline < props.today)) ? 'flag' : undefined}>
-                      {h.deadline ?? '—'}
-                      {open && (h.overdue || (h.deadline !== null && h.deadline < props.today)) ? '（已逾期）' : ''}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </PortalLayout>
   );
@@ -280,10 +254,11 @@ export function unitDashboardRoutes(deps: Deps) {
   app.get('/unit', anyone, async (c) => {
     const { principal, unit } = await portalScope(deps, c);
     const now = deps.now();
+    const { settings: campaign } = await campaignFor(c, deps.db);
     const [cadres, tasks, patrol, hazards, pickable, places] = await Promise.all([
-      visitProgress(deps.db, unit.code),
-      taskProgress(deps.db, unit),
-      patrolSummary(deps.db, unit),
+      visitProgress(deps.db, unit.code, campaign),
+      taskProgress(deps.db, unit, campaign),
+      patrolSummary(deps.db, unit, campaign),
       unitHazards(deps.db, unit.code),
       principal.role === 'unit'
         ? Promise.resolve([])
@@ -307,7 +282,7 @@ export function unitDashboardRoutes(deps: Deps) {
         tasks={tasks}
         patrol={patrol}
         hazards={hazards}
-        deadlines={campaignDeadlines(now)}
+        deadlines={campaignDeadlines(now, campaign)}
         today={today}
         pickable={pickable}
         places={places}

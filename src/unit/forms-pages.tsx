@@ -10,6 +10,7 @@ import type { UnitInfo } from './roster/roster.ts';
 import { patrolFlagText, PATROL_FORM_ID } from './derived.ts';
 import type { UnitRecord } from './records.ts';
 import { PortalLayout, unitQuery } from './layout.tsx';
+import { SubmitButton } from '../web/components.tsx';
 
 /** Help under a personal field a non-office editor sees empty. */
 export const KEEP_HELP = '留空则保持原值';
@@ -146,9 +147,7 @@ export function EntryPage(props: EntryPageProps) {
           查看日期
         </label>
         <input type="date" id="day" name="day" value={props.day} style="width:auto" />
-        <button class="btn secondary" type="submit">
-          查看
-        </button>
+        <SubmitButton secondary>查看</SubmitButton>
       </form>
       {props.records.length === 0 ? (
         <p class="muted">这一天还没有记录。填写上方表格并保存后，记录会列在这里，可以修改或删除。</p>

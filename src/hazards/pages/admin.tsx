@@ -14,6 +14,7 @@ import { allowedActions, awaitsOffice, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, StatePill, type UnitOption } from './views.tsx';
+import { DataTable, SubmitButton } from '../../web/components.tsx';
 
 const HOME = '/admin/hazards';
 const TABS: { status: StatusFilter; label: string }[] = [
@@ -85,35 +86,29 @@ async function renderDetail(
       {duplicates.length ? (
         <div class="card">
           <h2>可能重复的反映（同一地点、同一类别，前后 7 天内）</h2>
-          <div class="table-wrap">
-            <table>
-              <tbody>
-                {duplicates.map((d) => (
-                  <tr>
-                    <td>
-                      <a href={`${HOME}/${d.id}`}>{d.number}</a>
-                    </td>
-                    <td>{d.place}</td>
-                    <td>
-                      <StatePill h={d} />
-                    </td>
-                    <td class="num">反映 {d.reportCount} 次</td>
-                    <td>
-                      {allowed.includes('duplicate') ? (
-                        <form method="post" action={post}>
-                          <input type="hidden" name="action" value="duplicate" />
-                          <input type="hidden" name="duplicateOf" value={String(d.id)} />
-                          <button class="btn secondary" type="submit">
-                            本条并入 {d.number}
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable>
+            {duplicates.map((d) => (
+              <tr>
+                <td>
+                  <a href={`${HOME}/${d.id}`}>{d.number}</a>
+                </td>
+                <td>{d.place}</td>
+                <td>
+                  <StatePill h={d} />
+                </td>
+                <td class="num">反映 {d.reportCount} 次</td>
+                <td>
+                  {allowed.includes('duplicate') ? (
+                    <form method="post" action={post}>
+                      <input type="hidden" name="action" value="duplicate" />
+                      <input type="hidden" name="duplicateOf" value={String(d.id)} />
+                      <SubmitButton secondary>本条并入 {d.number}</SubmitButton>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </div>
       ) : null}
       {principal.role === 'admin' ? (

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
 import { submissions } from '../../db/schema.ts';
 import { publicHazardStatus } from '../receipt.ts';
+import { SubmitButton } from '../../web/components.tsx';
 
 /** Where the receipt page lives, used when the form does not say where to come back to. */
 export const RECEIPT_PAGE_PATH = (receipt: string) => `/r/${encodeURIComponent(receipt)}`;
@@ -35,12 +36,8 @@ export function HazardFeedbackForm(props: HazardFeedbackFormProps) {
       <p class="help">您反映的问题现场是否真的整改好了？如果没有，区综治办会重新督办。</p>
       <input type="hidden" name="back" value={props.back ?? RECEIPT_PAGE_PATH(props.receipt)} />
       <p class="row" style="display:flex;gap:12px;flex-wrap:wrap">
-        <button class="btn" type="submit" name="fixed" value="yes">
-          已整改
-        </button>
-        <button class="btn secondary" type="submit" name="fixed" value="no">
-          未整改
-        </button>
+        <SubmitButton name="fixed" value="yes">已整改</SubmitButton>
+        <SubmitButton secondary name="fixed" value="no">未整改</SubmitButton>
       </p>
     </form>
   );

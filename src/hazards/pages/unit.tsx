@@ -14,6 +14,7 @@ import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } fro
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable } from './views.tsx';
+import { SubmitButton } from '../../web/components.tsx';
 
 const HOME = '/unit/hazards';
 
@@ -113,9 +114,7 @@ export function hazardUnitPages(deps: Deps) {
                   <span>
                     {h.number} {h.place}
                   </span>
-                  <button class="btn" type="submit">
-                    {ACTIONS[allowedActions(h.state, ['lead']).find(oneClick)!].label}
-                  </button>
+                  <SubmitButton>{ACTIONS[allowedActions(h.state, ['lead']).find(oneClick)!].label}</SubmitButton>
                   <a href={`${HOME}/${h.id}`}>退单或查看</a>
                 </form>
               ))}

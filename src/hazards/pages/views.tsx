@@ -2,6 +2,7 @@
 // state machine's table: each allowed action gets a form with the fields its definition asks for.
 import type { Child } from 'hono/jsx';
 import { Layout } from '../../web/layout.tsx';
+import { DataTable } from '../../web/components.tsx';
 import { formatShanghai } from '../../lib/time.ts';
 import campaign from '../../../forms/campaign.ts';
 import { categoryLabel } from '../categories.ts';
@@ -52,42 +53,28 @@ export function DeadlineCell(props: { h: HazardView; today: string }) {
 export function HazardTable(props: { items: HazardView[]; today: string; hrefBase: string; empty: string; showLead?: boolean }) {
   if (!props.items.length) return <p class="muted">{props.empty}</p>;
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>编号</th>
-            <th>类别 / 地点</th>
-            <th>状态</th>
-            {props.showLead === false ? null : <th>牵头单位</th>}
-            <th>整改期限</th>
-            <th class="num">反映次数</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map((h) => (
-            <tr>
-              <td>
-                <a href={`${props.hrefBase}/${h.id}`}>{h.number}</a>
-                {h.source === 'ledger' ? <div class="muted">台账</div> : <div class="muted">群众反映</div>}
-              </td>
-              <td>
-                {categoryLabel(h.category)}
-                <div>{h.place}</div>
-              </td>
-              <td>
-                <StatePill h={h} />
-              </td>
-              {props.showLead === false ? null : <td>{h.leadUnitName ?? <span class="muted">未交办</span>}</td>}
-              <td>
-                <DeadlineCell h={h} today={props.today} />
-              </td>
-              <td class="num">{h.reportCount > 1 ? <strong>{h.reportCount}</strong> : h.reportCount}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable head={['编号', '类别 / 地点', '状态', props.showLead !== false && '牵头单位', '整改期限', { label: '反映次数', class: 'num' }]}>
+      {props.items.map((h) => (
+        <tr>
+          <td>
+            <a href={`${props.hrefBase}/${h.id}`}>{h.number}</a>
+            {h.source === 'ledger' ? <div class="muted">台账</div> : <div class="muted">群众反映</div>}
+          </td>
+          <td>
+            {categoryLabel(h.category)}
+            <div>{h.place}</div>
+          </td>
+          <td>
+            <StatePill h={h} />
+          </td>
+          {props.showLead === false ? null : <td>{h.leadUnitName ?? <span class="muted">未交办</span>}</td>}
+          <td>
+            <DeadlineCell h={h} today={props.today} />
+          </td>
+          <td class="num">{h.reportCount > 1 ? <strong>{h.reportCount}</strong> : h.reportCount}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -142,38 +129,25 @@ const ROLE_LABELS: Record<string, string> = { admin: '区综治办', unit: '', t
 /** Every step with who (the unit, never a person) and the note, for staff. */
 export function HistoryTable(props: { events: EventView[]; hazardId: number }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>时间</th>
-            <th>操作</th>
-            <th>状态</th>
-            <th>单位</th>
-            <th>说明</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.events.map((e) => (
-            <tr>
-              <td>{formatShanghai(Date.parse(e.at))}</td>
-              <td>{e.actionLabel}</td>
-              <td>{e.stateLabel}</td>
-              <td>{e.actorUnitName && e.actorRole !== 'admin' ? e.actorUnitName : (ROLE_LABELS[e.actorRole] ?? e.actorRole)}</td>
-              <td>
-                {e.note ?? ''}
-                {typeof e.data?.photo === 'string' ? (
-                  <div>
-                    <a href={`/hazards/${props.hazardId}/photos/${e.data.photo}`}>查看照片</a>
-                  </div>
-                ) : null}
-                {typeof e.data?.deadline === 'string' ? <div class="muted">期限：{e.data.deadline}</div> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable head={['时间', '操作', '状态', '单位', '说明']}>
+      {props.events.map((e) => (
+        <tr>
+          <td>{formatShanghai(Date.parse(e.at))}</td>
+          <td>{e.actionLabel}</td>
+          <td>{e.stateLabel}</td>
+          <td>{e.actorUnitName && e.actorRole !== 'admin' ? e.actorUnitName : (ROLE_LABELS[e.actorRole] ?? e.actorRole)}</td>
+          <td>
+            {e.note ?? ''}
+            {typeof e.data?.photo === 'string' ? (
+              <div>
+                <a href={`/hazards/${props.hazardId}/photos/${e.data.photo}`}>查看照片</a>
+              </div>
+            ) : null}
+            {typeof e.data?.deadline === 'string' ? <div class="muted">期限：{e.data.deadline}</div> : null}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -26,6 +26,7 @@ import {
 } from './roster.ts';
 import { PortalLayout, portalScope, unitQuery } from '../layout.tsx';
 import type { Principal } from '../../auth/codes.ts';
+import { DataTable, SubmitButton } from '../../web/components.tsx';
 
 const MAX_IMPORT_BYTES = 1024 * 1024;
 
@@ -117,46 +118,31 @@ function RosterPage(props: RosterPageProps) {
           <p>花名册还是空的。请在下方逐个添加干部，或把 Excel 花名册另存为 CSV 后导入。</p>
         </div>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>姓名</th>
-                <th>职务</th>
-                <th>角色</th>
-                <th class="num">入户任务</th>
-                <th>包抓村（社区）</th>
-                <th>状态</th>
-                {canWrite ? <th>操作</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((r) => (
-                <tr class={r.active ? undefined : 'muted'}>
-                  <td>{r.name}</td>
-                  <td>{r.post}</td>
-                  <td>{CADRE_ROLE_LABELS[r.role]}</td>
-                  <td class="num">{r.quota} 户</td>
-                  <td>{r.assignedName ?? '—'}</td>
-                  <td>{r.active ? '在册' : '已停用'}</td>
-                  {canWrite ? (
-                    <td>
-                      <div class="row">
-                        <a href={`/unit/cadres/${r.id}/edit${q}`}>修改</a>
-                        <form method="post" action={`/unit/cadres/${r.id}/active${q}`}>
-                          <input type="hidden" name="active" value={r.active ? '0' : '1'} />
-                          <button class="link" type="submit">
-                            {r.active ? '停用' : '恢复'}
-                          </button>
-                        </form>
-                      </div>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable head={['姓名', '职务', '角色', { label: '入户任务', class: 'num' }, '包抓村（社区）', '状态', canWrite && '操作']}>
+          {props.rows.map((r) => (
+            <tr class={r.active ? undefined : 'muted'}>
+              <td>{r.name}</td>
+              <td>{r.post}</td>
+              <td>{CADRE_ROLE_LABELS[r.role]}</td>
+              <td class="num">{r.quota} 户</td>
+              <td>{r.assignedName ?? '—'}</td>
+              <td>{r.active ? '在册' : '已停用'}</td>
+              {canWrite ? (
+                <td>
+                  <div class="row">
+                    <a href={`/unit/cadres/${r.id}/edit${q}`}>修改</a>
+                    <form method="post" action={`/unit/cadres/${r.id}/active${q}`}>
+                      <input type="hidden" name="active" value={r.active ? '0' : '1'} />
+                      <button class="link" type="submit">
+                        {r.active ? '停用' : '恢复'}
+                      </button>
+                    </form>
+                  </div>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p class="muted">在册 {active.length} 人，入户任务合计 {active.reduce((n, r) => n + r.quota, 0)} 户。</p>
       {canWrite ? (
@@ -166,9 +152,7 @@ function RosterPage(props: RosterPageProps) {
             <form method="post" action={`/unit/cadres${q}`}>
               <CadreFields values={props.add?.values ?? {}} errors={props.add?.errors ?? []} places={props.places} idPrefix="add" />
               <p>
-                <button class="btn" type="submit">
-                  添加
-                </button>
+                <SubmitButton>添加</SubmitButton>
               </p>
             </form>
           </div>
@@ -191,9 +175,7 @@ function RosterPage(props: RosterPageProps) {
                 <option value="utf-8">UTF-8</option>
               </select>
               <p>
-                <button class="btn secondary" type="submit">
-                  导入
-                </button>
+                <SubmitButton secondary>导入</SubmitButton>
               </p>
             </form>
           </div>
@@ -211,9 +193,7 @@ function EditPage(props: { principal: Principal; unit: UnitInfo; id: number; val
       <form method="post" action={`/unit/cadres/${props.id}${q}`}>
         <CadreFields values={props.values} errors={props.errors} places={props.places} idPrefix="edit" />
         <p class="row">
-          <button class="btn" type="submit">
-            保存
-          </button>
+          <SubmitButton>保存</SubmitButton>
           <a href={`/unit/cadres${q}`}>取消</a>
         </p>
       </form>
