@@ -7,11 +7,13 @@ import { Hono, type Context } from 'hono';
 import { asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { formTokens, units } from '../db/schema.ts';
-import type { FormContext } from '../forms/context.ts';
+import { readsCampaign, type FormContext } from '../forms/context.ts';
+import { currentCampaign } from '../campaign/store.ts';
 import { formJsonSchema } from '../forms/json-schema.ts';
 import { validateAnswers } from '../forms/schema.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { AppError, isDatabaseUnavailable, loggableError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
+import { JSON_OBJECT, vJson } from '../lib/validation.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { honeypotFilled } from './abuse/honeypot.ts';
 import { turnstileEnabled, verifyTurnstile } from './abuse/turnstile.ts';
@@ -38,9 +40,10 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Options for context fields on public forms: a 'unit' field lists the district departments. */
 async function publicContext(deps: Deps, form: FormDefinition): Promise<FormContext> {
   const today = shanghaiDay(deps.now());
-  if (!form.fields.some((f) => f.type === 'unit')) return { today };
+  const campaign = readsCampaign(form.fields) ? (await currentCampaign(deps.db)).settings : undefined;
+  if (!form.fields.some((f) => f.type === 'unit')) return { today, campaign };
   const rows = await deps.db.select({ code: units.code, name: units.name }).from(units).where(eq(units.kind, 'department')).orderBy(asc(units.code));
-  return { today, units: rows };
+  return { today, campaign, units: rows };
 }
 
 /** The unit a ?u= code names, or null: an unknown code still shows the form and stores the answer unattributed. */
@@ -271,19 +274,11 @@ export function publicFormRoutes(deps: Deps) {
       if (retryAfter) return c.json({ error: 'RATE_LIMITED', message: RATE_LIMITED_MESSAGE, retryAfter }, 429);
       return smallBody(c, next);
     },
+    // The answers are checked against the form's own schema below, once the caller has passed the abuse checks.
+    vJson(JSON_OBJECT),
     async (c) => {
       const form = publicForm(c.req.param('formId'))!;
-      if (!(c.req.header('content-type') ?? '').toLowerCase().includes('application/json')) {
-        throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 JSON 提交（Content-Type: application/json）');
-      }
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        throw new AppError(400, 'BAD_JSON', '请求体不是有效的 JSON');
-      }
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'BAD_JSON', '请求体必须是一个 JSON 对象，键为表单字段名');
+      const body = c.req.valid('json');
       const key = c.req.header('idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 须为 1–255 个可见 ASCII 字符');
       // The unit API stores its keys as unit:<code>:<key> in the same column: a public client must not claim (and so block or probe) them.
@@ -291,7 +286,7 @@ export function publicFormRoutes(deps: Deps) {
       if (turnstileEnabled(deps) && !(await verifyTurnstile(deps, c.req.header('cf-turnstile-response'), deps.clientAddress(c)))) {
         throw new AppError(403, 'TURNSTILE_FAILED', '人机验证未通过：请在 CF-Turnstile-Response 请求头中附上有效的 Turnstile 令牌');
       }
-      const input = { ...(body as Record<string, unknown>) };
+      const input = { ...body };
       const photoErrors: FieldError[] = [];
       for (const f of form.fields) {
         if (f.type !== 'photo') continue;
