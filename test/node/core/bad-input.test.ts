@@ -307,13 +307,21 @@ async function unclear(res: Response, path: string): Promise<string | null> {
   if (text.includes('    at ') || /\bstack\b|TypeError|SQLITE_/.test(text)) return `leaks internals: ${text.slice(0, 200)}`;
   if (isApi(path)) {
     if (!type.includes('application/json')) return `API answered ${type}`;
-    let body: { error?: unknown; message?: unknown };
+    let body: { error?: unknown; message?: unknown; errors?: unknown };
     try {
       body = JSON.parse(text);
     } catch {
       return 'API answered invalid JSON';
     }
     if (typeof body.error !== 'string' || typeof body.message !== 'string' || !CJK.test(body.message)) return `unclear JSON ${text.slice(0, 200)}`;
+    // One 422 for every route: VALIDATION_FAILED and the fields at fault.
+    if (res.status === 422) {
+      const fieldErrors = Array.isArray(body.errors) ? (body.errors as { field?: unknown; message?: unknown }[]) : [];
+      if (body.error !== 'VALIDATION_FAILED') return `422 with error ${String(body.error)}, expected VALIDATION_FAILED`;
+      if (fieldErrors.length === 0 || fieldErrors.some((e) => typeof e?.field !== 'string' || typeof e.message !== 'string' || e.message === '')) {
+        return `422 without errors [{field, message}]: ${text.slice(0, 200)}`;
+      }
+    }
     return null;
   }
   if (!type.includes('text/html')) return `page answered ${type}`;
