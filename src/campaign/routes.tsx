@@ -7,6 +7,7 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import type { Principal } from '../auth/codes.ts';
 import { AppError, validationFailed, type FieldError } from '../lib/errors.ts';
 import { limitBody } from '../lib/body-limit.ts';
+import { JSON_OBJECT, vJson } from '../lib/validation.ts';
 import { METRIC_KEYS, QUOTA_ROLES, publicTask, type CurrentCampaign } from './settings.ts';
 import { currentCampaign, listCampaigns, saveCampaignSettings, startCampaign } from './store.ts';
 import { CampaignPage, settingsToValues, type FormValues } from './page.tsx';
@@ -76,13 +77,8 @@ export function campaignRoutes(deps: Deps) {
 
   app.get('/api/v1/campaign', async (c) => c.json(campaignJson(await currentCampaign(deps.db))));
 
-  app.put('/api/v1/admin/campaign', admin, body, async (c) => {
-    let input: unknown;
-    try {
-      input = await c.req.json();
-    } catch {
-      throw validationFailed([{ field: '', message: '请求体不是有效的 JSON' }]);
-    }
+  app.put('/api/v1/admin/campaign', admin, body, vJson(JSON_OBJECT), async (c) => {
+    const input = c.req.valid('json');
     const expected = c.req.header('if-match');
     const saved = await saveCampaignSettings(deps.db, input, {
       at: deps.now().getTime(),
@@ -95,14 +91,8 @@ export function campaignRoutes(deps: Deps) {
 
   app.get('/api/v1/admin/campaigns', admin, async (c) => c.json(await listCampaigns(deps.db)));
 
-  app.post('/api/v1/admin/campaigns', admin, body, async (c) => {
-    let input: unknown;
-    try {
-      input = await c.req.json();
-    } catch {
-      throw validationFailed([{ field: '', message: '请求体不是有效的 JSON' }]);
-    }
-    const started = await startCampaign(deps.db, (input ?? {}) as Record<string, unknown>, { at: deps.now().getTime(), by: savedBy(c.get('principal')) });
+  app.post('/api/v1/admin/campaigns', admin, body, vJson(JSON_OBJECT), async (c) => {
+    const started = await startCampaign(deps.db, c.req.valid('json'), { at: deps.now().getTime(), by: savedBy(c.get('principal')) });
     if (!started.ok) throw validationFailed(started.errors, '新活动的信息有误，尚未开始');
     return c.json(campaignJson(started.campaign), 201);
   });
