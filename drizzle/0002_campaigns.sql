@@ -23,7 +23,7 @@ CREATE TABLE `campaigns` (
 CREATE UNIQUE INDEX `campaigns_current_idx` ON `campaigns` (`current`);--> statement-breakpoint
 PRAGMA foreign_keys=OFF;--> statement-breakpoint
 CREATE TABLE `__new_ranking_snapshots` (
-	`campaign_id` integer DEFAULT 1 NOT NULL,
+	`campaign_id` integer DEFAULT 0 NOT NULL,
 	`day` text NOT NULL,
 	`unit_code` text NOT NULL,
 	`grp` text NOT NULL,
@@ -35,7 +35,7 @@ CREATE TABLE `__new_ranking_snapshots` (
 	PRIMARY KEY(`campaign_id`, `day`, `unit_code`)
 );
 --> statement-breakpoint
-INSERT INTO `__new_ranking_snapshots`("campaign_id", "day", "unit_code", "grp", "score_x100", "rank", "metrics", "computed_at", "weights") SELECT 1, "day", "unit_code", "grp", "score_x100", "rank", "metrics", "computed_at", NULL FROM `ranking_snapshots`;--> statement-breakpoint
+INSERT INTO `__new_ranking_snapshots`("campaign_id", "day", "unit_code", "grp", "score_x100", "rank", "metrics", "computed_at", "weights") SELECT 0, "day", "unit_code", "grp", "score_x100", "rank", "metrics", "computed_at", NULL FROM `ranking_snapshots`;--> statement-breakpoint
 DROP TABLE `ranking_snapshots`;--> statement-breakpoint
 ALTER TABLE `__new_ranking_snapshots` RENAME TO `ranking_snapshots`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint

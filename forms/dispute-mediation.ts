@@ -1,6 +1,5 @@
 // 矛盾纠纷排查调处 (R6, R15): small matters stay in the village/community, big ones in the town.
 import type { FormDefinition } from '../src/forms/types.ts';
-import campaign from './campaign.ts';
 
 const disputeMediation: FormDefinition = {
   id: 'dispute-mediation',
@@ -11,7 +10,7 @@ const disputeMediation: FormDefinition = {
   submitLabel: '登记纠纷',
   thanks: '纠纷已登记。',
   fields: [
-    { name: 'date', type: 'date', label: '受理日期', required: true, min: campaign.startDate, max: campaign.endDate },
+    { name: 'date', type: 'date', label: '受理日期', required: true, min: 'campaign-start', max: 'campaign-end' },
     { name: 'place', type: 'place', label: '村（社区）' },
     { name: 'parties', type: 'text', label: '当事人', required: true, max: 100, personal: true, placeholder: '如：张某与李某' },
     { name: 'disputeType', type: 'choice', label: '纠纷类型', required: true, options: [

@@ -1,7 +1,6 @@
 // 治安隐患台账 (R7, R8, R10–R12): each row a hazard found door to door, fixed on the spot or given a plan and deadline.
 // Each stored row becomes a hazard record for supervision (src/hazards/from-submission.ts reads these names).
 import type { FieldOption, FormDefinition } from '../src/forms/types.ts';
-import campaign from './campaign.ts';
 import { HAZARD_CATEGORY_OPTIONS } from './options.ts';
 import organisation from './organisation.ts';
 
@@ -29,14 +28,14 @@ const hazardLedger: FormDefinition = {
       { value: 'fire', label: '消防' },
     ] },
     { name: 'foundBy', type: 'text', label: '排查人', required: true, max: 60 },
-    { name: 'foundOn', type: 'date', label: '发现日期', required: true, min: campaign.startDate, max: campaign.endDate },
+    { name: 'foundOn', type: 'date', label: '发现日期', required: true, min: 'campaign-start', max: 'campaign-end' },
     { name: 'handling', type: 'choice', label: '整改方式', required: true, options: [
       { value: 'on-spot', label: '已现场解决（R10）' },
       { value: 'deadline', label: '限期整改（R11）' },
     ] },
     { name: 'fixNote', type: 'textarea', label: '现场整改情况', max: 500, showWhen: { field: 'handling', equals: ['on-spot'] } },
     { name: 'plan', type: 'textarea', label: '整改方案', required: true, max: 1000, showWhen: { field: 'handling', equals: ['deadline'] } },
-    { name: 'deadline', type: 'date', label: '整改期限', required: true, min: campaign.startDate, showWhen: { field: 'handling', equals: ['deadline'] } },
+    { name: 'deadline', type: 'date', label: '整改期限', required: true, min: 'campaign-start', showWhen: { field: 'handling', equals: ['deadline'] } },
     { name: 'otherDepartments', type: 'multichoice', label: '需要配合的部门（R12）', options: DEPARTMENT_OPTIONS, help: '需要多个部门共同整改时选择；本单位牵头协调并向区综治办报告', showWhen: { field: 'handling', equals: ['deadline'] } },
   ],
 };

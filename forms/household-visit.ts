@@ -1,6 +1,5 @@
 // 附件1「干部入户下访登记表」(R1, R2, R7): one row per household a cadre visits, the yardstick of 两率一度.
 import type { FormDefinition } from '../src/forms/types.ts';
-import campaign from './campaign.ts';
 import { SATISFACTION_OPTIONS } from './options.ts';
 
 const householdVisit: FormDefinition = {
@@ -13,7 +12,7 @@ const householdVisit: FormDefinition = {
   thanks: '已登记。',
   fields: [
     { name: 'cadre', type: 'cadre', label: '走访干部', required: true, metric: 'cadre' },
-    { name: 'visitDate', type: 'date', label: '走访日期', required: true, min: campaign.startDate, max: campaign.endDate },
+    { name: 'visitDate', type: 'date', label: '走访日期', required: true, min: 'campaign-start', max: 'campaign-end' },
     { name: 'place', type: 'place', label: '村（社区）', required: true },
     { name: 'householdHead', type: 'text', label: '户主姓名', required: true, max: 30, personal: true },
     { name: 'address', type: 'text', label: '住址', required: true, max: 100, personal: true, placeholder: '如：3组15号、5号楼2单元301' },

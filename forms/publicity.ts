@@ -11,7 +11,7 @@ const publicity: FormDefinition = {
   submitLabel: '登记',
   thanks: '宣传情况已登记。',
   fields: [
-    { name: 'date', type: 'date', label: '制作日期', required: true, min: campaign.startDate, max: campaign.endDate },
+    { name: 'date', type: 'date', label: '制作日期', required: true, min: 'campaign-start', max: 'campaign-end' },
     { name: 'place', type: 'place', label: '村（社区）' },
     { name: 'location', type: 'text', label: '具体位置', required: true, max: 120, placeholder: '如：3组村委会墙面、主干道十字路口' },
     { name: 'locationKind', type: 'choice', label: '位置类型', options: [
@@ -30,7 +30,7 @@ const publicity: FormDefinition = {
     { name: 'banners', type: 'integer', label: '横幅、喷绘（幅）', min: 0, max: 1000 },
     { name: 'boards', type: 'integer', label: '宣传版面（块）', min: 0, max: 1000 },
     { name: 'cultureWalls', type: 'integer', label: '文化墙（处）', min: 0, max: 1000 },
-    { name: 'slogans', type: 'multichoice', label: '使用的标语', options: campaign.slogans.map((s, i) => ({ value: `s${i + 1}`, label: s })) },
+    { name: 'slogans', type: 'multichoice', label: '使用的标语', optionsFrom: 'slogans', options: campaign.slogans.map((s, i) => ({ value: `s${i + 1}`, label: s })) },
     { name: 'note', type: 'textarea', label: '备注', max: 500 },
   ],
 };

@@ -1,6 +1,5 @@
 // 任务进度 (R15–R20): progress on the unit's own countable campaign tasks of forms/tasks.ts (G in the ranking).
 import type { FormDefinition } from '../src/forms/types.ts';
-import campaign from './campaign.ts';
 
 const taskReport: FormDefinition = {
   id: 'task-report',
@@ -13,7 +12,7 @@ const taskReport: FormDefinition = {
   fields: [
     { name: 'task', type: 'task', label: '任务', required: true, metric: 'task' },
     { name: 'quantity', type: 'integer', label: '本次完成数量', required: true, min: 1, max: 100000, metric: 'quantity' },
-    { name: 'date', type: 'date', label: '完成日期', required: true, min: campaign.startDate, max: campaign.endDate },
+    { name: 'date', type: 'date', label: '完成日期', required: true, min: 'campaign-start', max: 'campaign-end' },
     { name: 'note', type: 'textarea', label: '说明', max: 500, placeholder: '如：完成地点、学校名称' },
   ],
 };

@@ -20,6 +20,9 @@ import { rankingsRoutes } from './rankings/routes.tsx';
 import { hazardsRoutes } from './hazards/routes.tsx';
 import { adminHomeRoutes } from './admin/home.tsx';
 import { suggestionRoutes } from './suggestions/routes.tsx';
+import { campaignRoutes } from './campaign/routes.tsx';
+import { campaignContext } from './campaign/context.ts';
+import { contextStorage } from 'hono/context-storage';
 
 export type AppEnv = { Variables: Record<string, never> };
 
@@ -44,6 +47,9 @@ export function createApp(deps: Deps) {
 
   // No route takes more than a phone photo and its form; routes with smaller bodies cap themselves lower.
   app.use('*', limitBody(MAX_MULTIPART_BYTES));
+  // Pages show the current campaign's name and brand: load it (one cached version check) before any page renders.
+  app.use('*', contextStorage());
+  app.use('*', campaignContext(deps.db));
   app.route('/', coreRoutes(deps));
   app.route('/', sheetsRoutes(deps));
   app.route('/', publicFormRoutes(deps));
@@ -59,6 +65,7 @@ export function createApp(deps: Deps) {
   app.route('/', suggestionRoutes(deps));
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));
+  app.route('/', campaignRoutes(deps));
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: 'NOT_FOUND', message: '找不到该地址' }, 404);

@@ -34,6 +34,20 @@ export async function currentCampaign(db: Db): Promise<CurrentCampaign> {
   return fresh;
 }
 
+/**
+ * The current campaign's hazard deadline defaults, read inside a write transaction (whose handle is not the
+ * cached client): a ledger row without its own deadline gets them.
+ */
+export async function hazardDeadlineDefaults(tx: Pick<Db, 'all'>): Promise<CampaignSettings['hazardDeadline']> {
+  const [row] = await tx.all<{ d: string | null }>(sql`SELECT json_extract(settings, '$.hazardDeadline') AS d FROM campaigns WHERE current = 1`);
+  return row?.d ? (JSON.parse(row.d) as CampaignSettings['hazardDeadline']) : templateSettings().hazardDeadline;
+}
+
+/** The campaign last read through this handle (the template before any read), for pages during an outage. */
+export function lastKnownCampaign(db: Db): CurrentCampaign {
+  return cache.get(db) ?? { id: 0, version: 0, settings: templateSettings() };
+}
+
 export async function campaignById(db: Db, id: number): Promise<CurrentCampaign | null> {
   const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id));
   return row ? { id: row.id, version: row.version, settings: JSON.parse(row.settings) as CampaignSettings } : null;

@@ -6,7 +6,7 @@ import { units } from '../db/schema.ts';
 import { Layout } from '../web/layout.tsx';
 import { sheetHealth } from '../sheets/status.tsx';
 import forms from '../../forms/index.ts';
-import campaign from '../../forms/campaign.ts';
+import { pageCampaign } from '../campaign/context.ts';
 
 export function coreRoutes(deps: Deps) {
   const app = new Hono();
@@ -35,8 +35,8 @@ export function coreRoutes(deps: Deps) {
     const publicForms = forms.filter((f) => f.audience === 'public');
     return c.html(
       <Layout title="首页">
-        <h1>{campaign.district}平安建设</h1>
-        <p class="muted">{campaign.name}</p>
+        <h1>{pageCampaign().district}平安建设</h1>
+        <p class="muted">{pageCampaign().name}</p>
         <div class="card">
           <h2>群众参与</h2>
           {publicForms.length === 0 ? (

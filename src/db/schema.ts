@@ -264,8 +264,8 @@ export const campaignVersions = sqliteTable(
 export const rankingSnapshots = sqliteTable(
   'ranking_snapshots',
   {
-    /** The campaign the day was ranked for; rows from before campaigns were stored belong to the first. */
-    campaignId: integer('campaign_id').notNull().default(1),
+    /** The campaign the day was ranked for; 0 until the first campaign is stored, which then takes them over. */
+    campaignId: integer('campaign_id').notNull().default(0),
     day: text('day').notNull(),
     unitCode: text('unit_code').notNull(),
     grp: text('grp', { enum: ['towns', 'departments'] }).notNull(),

@@ -2,6 +2,9 @@
 // problem in plain words, so a broken definition is refused before any page or schema is built from it.
 import { isValidDay } from '../lib/time.ts';
 import { METRIC_TYPES } from './projections.ts';
+
+/** Date bounds that resolve at answer time (src/forms/schema.ts dateBound). */
+const SYMBOLIC_BOUNDS = ['today', 'campaign-start', 'campaign-end'];
 import type { FieldDefinition, FieldOption, FieldType, FormDefinition } from './types.ts';
 
 export const FIELD_TYPES: readonly FieldType[] = [
@@ -43,9 +46,9 @@ export function definitionProblems(form: FormDefinition): string[] {
         if (f.options.some((o: FieldOption) => !o.value || !o.label)) at(f, 'option without value or label');
       }
     } else if (f.options) at(f, `options are only for choice and multichoice, not ${f.type}`);
-    if (f.min !== undefined && f.max !== undefined && f.min !== 'today' && f.max !== 'today' && typeof f.min === typeof f.max && f.min > f.max) at(f, 'min is greater than max');
+    if (f.min !== undefined && f.max !== undefined && !SYMBOLIC_BOUNDS.includes(String(f.min)) && !SYMBOLIC_BOUNDS.includes(String(f.max)) && typeof f.min === typeof f.max && f.min > f.max) at(f, 'min is greater than max');
     if (f.type === 'date' || f.type === 'datetime') {
-      for (const b of [f.min, f.max]) if (b !== undefined && b !== 'today' && (typeof b !== 'string' || !isValidDay(b.slice(0, 10)))) at(f, `date bound ${String(b)} is not YYYY-MM-DD or 'today'`);
+      for (const b of [f.min, f.max]) if (b !== undefined && !SYMBOLIC_BOUNDS.includes(String(b)) && (typeof b !== 'string' || !isValidDay(b.slice(0, 10)))) at(f, `date bound ${String(b)} is not YYYY-MM-DD, 'today', 'campaign-start' or 'campaign-end'`);
     } else if ((f.min !== undefined && typeof f.min !== 'number') || (f.max !== undefined && typeof f.max !== 'number')) {
       at(f, 'min/max must be numbers');
     }

@@ -10,8 +10,16 @@ export interface FormContext {
   tasks?: readonly { id: string; title: string }[];
   /** What to do with keys that are not fields of the form (see src/forms/schema.ts). Default 'ignore'. */
   unknown?: 'ignore' | 'reject';
+  /** The current campaign: what the bounds 'campaign-start' / 'campaign-end' and slogan options mean. */
+  campaign?: { readonly startDate: string; readonly endDate: string; readonly slogans: readonly string[] };
   /** Today (Asia/Shanghai, YYYY-MM-DD): what a date bound of 'today' means; without it such a bound is not checked. */
   today?: string;
+}
+
+/** Whether a form has a field that reads the current campaign (its window as a date bound, its slogans). */
+export function readsCampaign(fields: readonly FieldDefinition[]): boolean {
+  const bound = (b: unknown) => b === 'campaign-start' || b === 'campaign-end';
+  return fields.some((f) => bound(f.min) || bound(f.max) || f.optionsFrom === 'slogans');
 }
 
 /** The options of a choice, multichoice, cadre, place, unit or task field (values as strings: cadre ids too); none for other types. */
@@ -26,6 +34,7 @@ export function optionsFor(f: FieldDefinition, ctx: FormContext): FieldOption[] 
     case 'task':
       return (ctx.tasks ?? []).map((t) => ({ value: t.id, label: t.title }));
     default:
+      if (f.optionsFrom === 'slogans' && ctx.campaign) return ctx.campaign.slogans.map((s, i) => ({ value: `s${i + 1}`, label: s }));
       return (f.options ?? []).map((o) => ({ value: o.value, label: o.label }));
   }
 }

@@ -63,6 +63,8 @@ const str = (x: number | string | undefined): string | undefined => (typeof x ==
 /** A date bound as a day: 'today' resolves through the context (unchecked without one). */
 export function dateBound(bound: number | string | undefined, ctx: FormContext): string | undefined {
   if (bound === 'today') return ctx.today;
+  if (bound === 'campaign-start') return ctx.campaign?.startDate;
+  if (bound === 'campaign-end') return ctx.campaign?.endDate;
   return str(bound);
 }
 

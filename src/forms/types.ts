@@ -33,7 +33,12 @@ export interface FieldDefinition {
   readonly help?: string;
   readonly required?: boolean;
   readonly options?: readonly FieldOption[];
-  /** Lengths for text, values for integer, earliest/latest for date (YYYY-MM-DD, or 'today' in Asia/Shanghai). */
+  /** 'slogans': a multichoice of the current campaign's slogans (options is the template's list, for reference). */
+  readonly optionsFrom?: 'slogans';
+  /**
+   * Lengths for text, values for integer, earliest/latest for date: YYYY-MM-DD, 'today' (Asia/Shanghai), or
+   * 'campaign-start' / 'campaign-end', the current campaign's window as the office set it.
+   */
   readonly min?: number | string;
   readonly max?: number | string;
   readonly pattern?: string;

@@ -3,7 +3,7 @@
 import { inArray } from 'drizzle-orm';
 import { units } from '../db/schema.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
-import campaign from '../../forms/campaign.ts';
+import { hazardDeadlineDefaults } from '../campaign/store.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
 import { createHazard, type CreatedHazard } from './create.ts';
 import type { DbOrTx } from './service.ts';
@@ -80,9 +80,10 @@ export async function hazardFromSubmission(tx: DbOrTx, ctx: HazardSubmission): P
   const day = shanghaiDay(submission.createdAt);
   const given = pick(answers, 'deadline', 'dueDate');
   const kindAnswer = pick(answers, 'deadlineKind');
-  const kind: DeadlineKind = (DEADLINE_KINDS as readonly string[]).includes(kindAnswer) ? (kindAnswer as DeadlineKind) : campaign.hazardDeadline.kind;
-  const deadline =
-    given && isValidDay(given) ? given : deadlineAfter(day, campaign.hazardDeadline.days, campaign.hazardDeadline.kind);
+  // The campaign's defaults are read only when the row lacks its own (the form asks for both).
+  const defaults = given && isValidDay(given) && kindAnswer ? null : await hazardDeadlineDefaults(tx);
+  const kind: DeadlineKind = (DEADLINE_KINDS as readonly string[]).includes(kindAnswer) ? (kindAnswer as DeadlineKind) : defaults!.kind;
+  const deadline = given && isValidDay(given) ? given : deadlineAfter(day, defaults!.days, defaults!.kind);
   const coUnitAnswer = answers.otherDepartments ?? answers.coUnits ?? answers.departments;
   const coUnits = await existingUnits(
     tx,

@@ -4,7 +4,7 @@ import { and, eq, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { hazardEvents, hazards } from '../db/schema.ts';
 import { shanghaiDay } from '../lib/time.ts';
-import campaign from '../../forms/campaign.ts';
+import { currentCampaign } from '../campaign/store.ts';
 import { daysBefore } from './deadlines.ts';
 import { recordChange } from '../core/changes.ts';
 import { UNIT_HELD_STATES } from './states.ts';
@@ -22,6 +22,7 @@ export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log' | 'plug
   const today = shanghaiDay(at);
   const ms = at.getTime();
   const result: OverdueResult = { reminded: 0, overdue: 0 };
+  const { remindDaysBefore } = (await currentCampaign(deps.db)).settings.hazardDeadline;
 
   await deps.db.transaction(async (tx) => {
     const late = await tx
@@ -52,7 +53,6 @@ export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log' | 'plug
       .select({ id: hazards.id, state: hazards.state, deadline: hazards.deadline, kind: hazards.deadlineKind, leadUnitCode: hazards.leadUnitCode })
       .from(hazards)
       .where(and(inArray(hazards.state, UNIT_HELD_STATES), isNotNull(hazards.deadline), isNull(hazards.remindedAt), eq(hazards.overdue, false)));
-    const { remindDaysBefore } = campaign.hazardDeadline;
     const remindedIds: number[] = [];
     const due = pending.filter((h) => h.deadline! >= today && daysBefore(h.deadline!, remindDaysBefore, h.kind ?? 'calendar') <= today);
     for (const h of due) {

@@ -9,7 +9,7 @@ import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
 import type { Principal } from '../auth/codes.ts';
 import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
-import campaign from '../../forms/campaign.ts';
+import { hazardDeadlineDefaults } from '../campaign/store.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
 import { recordChange } from '../core/changes.ts';
 import {
@@ -125,7 +125,7 @@ async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInpu
   if (wanted.has('deadline')) {
     const date = text(raw.deadline);
     const daysText = typeof raw.days === 'number' ? String(raw.days) : text(raw.days);
-    const kindText = text(raw.deadlineKind) ?? campaign.hazardDeadline.kind;
+    const kindText = text(raw.deadlineKind) ?? (await hazardDeadlineDefaults(tx)).kind;
     const kind = (DEADLINE_KINDS as readonly string[]).includes(kindText) ? (kindText as DeadlineKind) : undefined;
     if (!kind) errors.push({ field: 'deadlineKind', message: '期限类型只能是自然日或工作日' });
     if (date) {

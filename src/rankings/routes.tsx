@@ -6,7 +6,8 @@ import { AppError } from '../lib/errors.ts';
 import { isValidDay } from '../lib/time.ts';
 import { computeSnapshot, dayJustEnded, latestSnapshotDay, readRanking, RANKING_GROUPS, type RankingGroup } from './index.ts';
 import { CircularPage, LeaderPage } from './pages.tsx';
-import campaign from '../../forms/campaign.ts';
+import { campaignById, currentCampaign } from '../campaign/store.ts';
+import type { CurrentCampaign } from '../campaign/settings.ts';
 
 function parseDate(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -22,6 +23,15 @@ function parseGroup(raw: string | undefined): RankingGroup | undefined {
   return raw as RankingGroup;
 }
 
+/** ?campaign=ID reads an earlier campaign's rankings; without it, the current campaign's. */
+async function campaignOf(deps: Deps, raw: string | undefined): Promise<{ campaign: CurrentCampaign; earlier: boolean }> {
+  const current = await currentCampaign(deps.db);
+  if (raw === undefined || raw === '' || raw === String(current.id)) return { campaign: current, earlier: false };
+  const found = /^\d{1,9}$/.test(raw) ? await campaignById(deps.db, Number(raw)) : null;
+  if (!found) throw new AppError(404, 'NO_CAMPAIGN', `找不到编号为“${raw.slice(0, 12)}”的活动`);
+  return { campaign: found, earlier: true };
+}
+
 export function rankingsRoutes(deps: Deps) {
   const app = new Hono<AuthEnv>();
   const readers = requireRole(deps, ['leader', 'admin']);
@@ -29,17 +39,19 @@ export function rankingsRoutes(deps: Deps) {
   app.get('/api/v1/rankings', readers, async (c) => {
     const asked = parseDate(c.req.query('date'));
     const group = parseGroup(c.req.query('group'));
-    const date = asked ?? (await latestSnapshotDay(deps.db));
+    const { campaign } = await campaignOf(deps, c.req.query('campaign'));
+    const date = asked ?? (await latestSnapshotDay(deps.db, campaign.id));
     if (!date) throw new AppError(404, 'NO_SNAPSHOT', '还没有任何排名：排名每天北京时间 00:05 生成前一日的数据，区综治办也可以重新计算某一日');
-    const view = await readRanking(deps.db, date, group);
+    const view = await readRanking(deps.db, date, group, campaign.id);
     if (!view) throw new AppError(404, 'NO_SNAPSHOT', `${date} 没有排名：排名每天北京时间 00:05 生成前一日的数据，区综治办可以重新计算该日`, { date });
     return c.json({
+      campaign: campaign.id,
       date: view.date,
       group: group ?? null,
       previousDate: view.previousDate,
       computedAt: new Date(view.computedAt).toISOString(),
-      weights: campaign.rankingWeights,
-      threshold: campaign.rankingThreshold,
+      weights: view.weights ?? campaign.settings.rankingWeights,
+      threshold: campaign.settings.rankingThreshold,
       rows: view.rows.map((r) => ({
         rank: r.rank,
         unitCode: r.unitCode,
@@ -54,11 +66,14 @@ export function rankingsRoutes(deps: Deps) {
 
   app.get('/leader', readers, async (c) => {
     const group = parseGroup(c.req.query('group')) ?? 'towns';
-    const latest = await latestSnapshotDay(deps.db);
+    const { campaign, earlier } = await campaignOf(deps, c.req.query('campaign'));
+    const latest = await latestSnapshotDay(deps.db, campaign.id);
     const date = parseDate(c.req.query('date')) ?? latest;
-    const view = date ? await readRanking(deps.db, date, group) : null;
+    const view = date ? await readRanking(deps.db, date, group, campaign.id) : null;
     return c.html(
       <LeaderPage
+        campaign={campaign.settings}
+        campaignId={earlier ? campaign.id : undefined}
         view={view}
         date={date}
         group={group}
@@ -70,10 +85,11 @@ export function rankingsRoutes(deps: Deps) {
   });
 
   app.get('/leader/circular', readers, async (c) => {
-    const date = parseDate(c.req.query('date')) ?? (await latestSnapshotDay(deps.db));
-    const view = date ? await readRanking(deps.db, date) : null;
-    if (!view) throw new AppError(404, 'NO_SNAPSHOT', `${date ?? '该日'}还没有排名，无法生成通报。请先在排名页面重新计算该日。`);
-    return c.html(<CircularPage view={view} />);
+    const { campaign } = await campaignOf(deps, c.req.query('campaign'));
+    const date = parseDate(c.req.query('date')) ?? (await latestSnapshotDay(deps.db, campaign.id));
+    const view = date ? await readRanking(deps.db, date, undefined, campaign.id) : null;
+    if (!view) throw new AppError(404, 'NO_SNAPSHOT', `${date ?? '该日'}还没有排名，无法生成通报。排名每天北京时间 0:05 自动生成前一日的数据。`);
+    return c.html(<CircularPage view={view} campaign={campaign.settings} />);
   });
 
   app.post('/admin/rankings/recompute', requireRole(deps, ['admin']), async (c) => {

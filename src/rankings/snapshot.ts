@@ -5,8 +5,8 @@ import type { Deps } from '../deps.ts';
 import { rankingSnapshots, units, type CadreRole, type UnitKind } from '../db/schema.ts';
 import type { CampaignTask, MetricKey } from '../forms/types.ts';
 import { addDays } from '../lib/time.ts';
-import campaign from '../../forms/campaign.ts';
-import campaignTasks from '../../forms/tasks.ts';
+import { templateSettings, type CurrentCampaign } from '../campaign/settings.ts';
+import { currentCampaign } from '../campaign/store.ts';
 import { answerAggregates, hazardAggregates, taskAggregates, visitAggregates, type DayRange } from './metrics.ts';
 import { competitionRanks, figure, roundedFigures, scoreX100, type Metrics } from './score.ts';
 
@@ -19,20 +19,29 @@ const GROUP_OF_KIND: Partial<Record<UnitKind, RankingGroup>> = {
   department: 'departments',
 };
 
-/** What the ranking is computed from; defaults come from forms/ so another district only edits data. */
+/** What the ranking is computed from: the campaign's settings as the office last saved them. */
 export interface RankingRules {
+  /** The campaign the snapshot belongs to (0: none stored yet, the template in force). */
+  campaignId: number;
   startDate: string;
   weights: Readonly<Record<MetricKey, number>>;
   quotas: Readonly<Record<CadreRole, number>>;
   tasks: readonly CampaignTask[];
 }
 
-export const DEFAULT_RULES: RankingRules = {
-  startDate: campaign.startDate,
-  weights: campaign.rankingWeights,
-  quotas: campaign.visitQuotas,
-  tasks: campaignTasks,
-};
+export function rulesOf(c: CurrentCampaign): RankingRules {
+  return { campaignId: c.id, startDate: c.settings.startDate, weights: c.settings.rankingWeights, quotas: c.settings.visitQuotas, tasks: c.settings.tasks };
+}
+
+/** The template's rules (forms/ as shipped), for computing without a database campaign. */
+export const DEFAULT_RULES: RankingRules = rulesOf({ id: 0, version: 0, settings: templateSettings() });
+
+/** The rules of the current campaign, as the daily job and the office's recompute use them. */
+export async function currentRules(db: Db): Promise<RankingRules> {
+  return rulesOf(await currentCampaign(db));
+}
+
+const campaignOf = async (db: Db, campaignId: number | undefined) => campaignId ?? (await currentCampaign(db)).id;
 
 export interface RankedUnit {
   unitCode: string;
@@ -136,10 +145,14 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
  * Computes day D and replaces its snapshot atomically (one batch: delete + insert), so a rerun
  * leaves exactly one row per unit and a run that dies halfway leaves the old snapshot intact.
  */
-export async function computeSnapshot(deps: Pick<Deps, 'db' | 'now'>, day: string, rules: RankingRules = DEFAULT_RULES): Promise<RankedUnit[]> {
-  const ranked = await computeRanking(deps.db, day, rules);
+export async function computeSnapshot(deps: Pick<Deps, 'db' | 'now'>, day: string, rules?: RankingRules): Promise<RankedUnit[]> {
+  const r0 = rules ?? (await currentRules(deps.db));
+  const ranked = await computeRanking(deps.db, day, r0);
   const computedAt = deps.now().getTime();
+  const weights = JSON.stringify(r0.weights);
   const rows = ranked.map((r) => ({
+    campaignId: r0.campaignId,
+    weights,
     day,
     unitCode: r.unitCode,
     grp: r.grp,
@@ -151,7 +164,10 @@ export async function computeSnapshot(deps: Pick<Deps, 'db' | 'now'>, day: strin
   const db = deps.db;
   const inserts = [];
   for (let i = 0; i < rows.length; i += 200) inserts.push(db.insert(rankingSnapshots).values(rows.slice(i, i + 200)));
-  await db.batch([db.delete(rankingSnapshots).where(eq(rankingSnapshots.day, day)), ...inserts]);
+  await db.batch([
+    db.delete(rankingSnapshots).where(and(eq(rankingSnapshots.campaignId, r0.campaignId), eq(rankingSnapshots.day, day))),
+    ...inserts,
+  ]);
   return ranked;
 }
 
@@ -169,20 +185,31 @@ export interface RankingRow {
 
 export interface RankingView {
   date: string;
+  /** The weights the day was scored with (null for snapshots from before weights were stored). */
+  weights: Record<MetricKey, number> | null;
   previousDate: string | null;
   computedAt: number;
   rows: RankingRow[];
 }
 
 /** The latest day with a snapshot, or null. */
-export async function latestSnapshotDay(db: Db): Promise<string | null> {
-  const [row] = await db.select({ day: rankingSnapshots.day }).from(rankingSnapshots).orderBy(desc(rankingSnapshots.day)).limit(1);
+export async function latestSnapshotDay(db: Db, campaignId?: number): Promise<string | null> {
+  const id = await campaignOf(db, campaignId);
+  const [row] = await db
+    .select({ day: rankingSnapshots.day })
+    .from(rankingSnapshots)
+    .where(eq(rankingSnapshots.campaignId, id))
+    .orderBy(desc(rankingSnapshots.day))
+    .limit(1);
   return row?.day ?? null;
 }
 
 /** A stored snapshot with unit names and the change against the previous snapshot day; null when none. */
-export async function readRanking(db: Db, day: string, group?: RankingGroup): Promise<RankingView | null> {
-  const where = group ? and(eq(rankingSnapshots.day, day), eq(rankingSnapshots.grp, group)) : eq(rankingSnapshots.day, day);
+export async function readRanking(db: Db, day: string, group?: RankingGroup, campaignId?: number): Promise<RankingView | null> {
+  const id = await campaignOf(db, campaignId);
+  const ofDay = (d: string) =>
+    and(eq(rankingSnapshots.campaignId, id), eq(rankingSnapshots.day, d), group ? eq(rankingSnapshots.grp, group) : undefined);
+  const where = ofDay(day);
   const rows = await db
     .select({
       unitCode: rankingSnapshots.unitCode,
@@ -191,6 +218,7 @@ export async function readRanking(db: Db, day: string, group?: RankingGroup): Pr
       rank: rankingSnapshots.rank,
       metrics: rankingSnapshots.metrics,
       computedAt: rankingSnapshots.computedAt,
+      weights: rankingSnapshots.weights,
       unitName: units.name,
     })
     .from(rankingSnapshots)
@@ -205,11 +233,12 @@ export async function readRanking(db: Db, day: string, group?: RankingGroup): Pr
   const prevRows = await db
     .select({ unitCode: rankingSnapshots.unitCode, rank: rankingSnapshots.rank })
     .from(rankingSnapshots)
-    .where(group ? and(eq(rankingSnapshots.day, prevDay), eq(rankingSnapshots.grp, group)) : eq(rankingSnapshots.day, prevDay));
+    .where(ofDay(prevDay));
   for (const r of prevRows) previousRanks.set(r.unitCode, r.rank);
 
   return {
     date: day,
+    weights: rows[0]!.weights ? (JSON.parse(rows[0]!.weights) as Record<MetricKey, number>) : null,
     previousDate: prevRows.length > 0 ? prevDay : null,
     computedAt: Math.max(...rows.map((r) => r.computedAt)),
     rows: rows.map((r) => {
@@ -229,7 +258,10 @@ export async function readRanking(db: Db, day: string, group?: RankingGroup): Pr
 }
 
 /** Days in [from, to] that have at least one snapshot row. */
-export async function snapshotDays(db: Db, from: string, to: string): Promise<Set<string>> {
-  const rows = await db.all<{ day: string }>(sql`SELECT DISTINCT day FROM ranking_snapshots WHERE day BETWEEN ${from} AND ${to}`);
+export async function snapshotDays(db: Db, from: string, to: string, campaignId?: number): Promise<Set<string>> {
+  const id = await campaignOf(db, campaignId);
+  const rows = await db.all<{ day: string }>(
+    sql`SELECT DISTINCT day FROM ranking_snapshots WHERE campaign_id = ${id} AND day BETWEEN ${from} AND ${to}`,
+  );
   return new Set(rows.map((r) => r.day));
 }

@@ -8,7 +8,8 @@ import { displayValue, sheetColumns } from '../forms/projections.ts';
 import type { FieldDefinition, FormDefinition } from '../forms/types.ts';
 import { STATES } from '../hazards/states.ts';
 import { formatShanghai, shanghaiDay } from '../lib/time.ts';
-import campaign from '../../forms/campaign.ts';
+import { currentCampaign } from '../campaign/store.ts';
+import type { CurrentCampaign } from '../campaign/settings.ts';
 import { HAZARD_CATEGORY_OPTIONS, SATISFIED_VALUES } from '../../forms/options.ts';
 import { cell, freeTextCell, numberCell, percentCell, textCell, type CellValue } from './cells.ts';
 
@@ -43,10 +44,14 @@ export interface BuiltTab {
   rows: CellValue[][];
 }
 
+type Ctx = TabContext & { campaign: CurrentCampaign };
+
 export interface TabContext {
   db: Db;
   now: Date;
   forms: readonly FormDefinition[];
+  /** The campaign whose window and rankings the tabs show; read from the database when absent. */
+  campaign?: CurrentCampaign;
   /** Status and answer of a suggestion, when the suggestion workflow provides one. */
   suggestionStatus?: (submission: { id: number; receipt: string; formId: string; unitCode: string | null; createdAt: number; day: string }) => Promise<{ status: string; answer: string | null } | null>;
 }
@@ -60,16 +65,21 @@ const notDeleted = isNull(submissions.deletedAt);
 const RANK_UNIT_KINDS = ['subdistrict', 'town', 'department'] as const;
 
 export async function buildTab(ctx: TabContext, id: TabId): Promise<BuiltTab> {
-  return BUILDERS[id](ctx);
+  return BUILDERS[id]({ ...ctx, campaign: ctx.campaign ?? (await currentCampaign(ctx.db)) });
 }
+
+
+/** Submissions recorded during the campaign: the tabs count the current campaign only. */
+const inWindow = ({ settings }: CurrentCampaign) => sql`${submissions.day} BETWEEN ${settings.startDate} AND ${settings.endDate}`;
 
 export async function buildAllTabs(ctx: TabContext, ids: readonly TabId[] = TAB_IDS): Promise<BuiltTab[]> {
   const out: BuiltTab[] = [];
-  for (const id of ids) out.push(await buildTab(ctx, id));
+  const campaign = ctx.campaign ?? (await currentCampaign(ctx.db));
+  for (const id of ids) out.push(await buildTab({ ...ctx, campaign }, id));
   return out;
 }
 
-const BUILDERS: Record<TabId, (ctx: TabContext) => Promise<BuiltTab>> = {
+const BUILDERS: Record<TabId, (ctx: Ctx) => Promise<BuiltTab>> = {
   overview: buildOverview,
   rankings: buildRankings,
   hazards: buildHazards,
@@ -95,9 +105,14 @@ const RATE_COLUMNS = {
 };
 const HAS_RATE = sql`(${submissions.satisfaction} is not null or ${submissions.aware} is not null or ${submissions.participated} is not null)`;
 
-async function buildOverview({ db, now, forms }: TabContext): Promise<BuiltTab> {
+async function buildOverview({ db, now, forms, campaign: current }: Ctx): Promise<BuiltTab> {
+  const campaign = current.settings;
   const today = shanghaiDay(now);
-  const perForm = await db.select({ formId: submissions.formId, n: count() }).from(submissions).where(notDeleted).groupBy(submissions.formId);
+  const perForm = await db
+    .select({ formId: submissions.formId, n: count() })
+    .from(submissions)
+    .where(and(notDeleted, inWindow(current)))
+    .groupBy(submissions.formId);
   const formCount = (id: string) => perForm.find((r) => r.formId === id)?.n ?? 0;
   const [h] = await db
     .select({
@@ -108,14 +123,17 @@ async function buildOverview({ db, now, forms }: TabContext): Promise<BuiltTab> 
     })
     .from(hazards)
     .where(isNull(hazards.duplicateOf));
-  const [r] = await db.select(RATE_COLUMNS).from(submissions).where(and(notDeleted, HAS_RATE));
-  const [latest] = await db.select({ day: sql<string | null>`max(${rankingSnapshots.day})` }).from(rankingSnapshots);
+  const [r] = await db.select(RATE_COLUMNS).from(submissions).where(and(notDeleted, HAS_RATE, inWindow(current)));
+  const [latest] = await db
+    .select({ day: sql<string | null>`max(${rankingSnapshots.day})` })
+    .from(rankingSnapshots)
+    .where(eq(rankingSnapshots.campaignId, current.id));
   const leaders = latest?.day
     ? await db
         .select({ grp: rankingSnapshots.grp, name: units.name })
         .from(rankingSnapshots)
         .innerJoin(units, eq(units.code, rankingSnapshots.unitCode))
-        .where(and(eq(rankingSnapshots.day, latest.day), eq(rankingSnapshots.rank, 1)))
+        .where(and(eq(rankingSnapshots.campaignId, current.id), eq(rankingSnapshots.day, latest.day), eq(rankingSnapshots.rank, 1)))
         .orderBy(asc(rankingSnapshots.unitCode))
     : [];
   const first = (grp: string) => leaders.filter((l) => l.grp === grp).map((l) => l.name).join('、');
@@ -147,11 +165,12 @@ async function buildOverview({ db, now, forms }: TabContext): Promise<BuiltTab> 
 const METRIC_KEYS = ['V', 'H', 'T', 'S', 'A', 'P', 'G'] as const;
 const GROUP_LABELS: Record<string, string> = { towns: '镇街', departments: '部门' };
 
-async function buildRankings({ db }: TabContext): Promise<BuiltTab> {
+async function buildRankings({ db, campaign }: Ctx): Promise<BuiltTab> {
   const list = await db
     .select({ day: rankingSnapshots.day, grp: rankingSnapshots.grp, rank: rankingSnapshots.rank, name: units.name, score: rankingSnapshots.score, metrics: rankingSnapshots.metrics })
     .from(rankingSnapshots)
     .innerJoin(units, eq(units.code, rankingSnapshots.unitCode))
+    .where(eq(rankingSnapshots.campaignId, campaign.id))
     .orderBy(desc(rankingSnapshots.day), desc(rankingSnapshots.grp), asc(rankingSnapshots.rank), asc(rankingSnapshots.unitCode));
   const rows: CellValue[][] = [['日期', '分组', '名次', '单位', '得分', '入户走访(%)', '隐患办结(%)', '按期办结(%)', '满意度(%)', '知晓率(%)', '参与率(%)', '任务完成(%)']];
   for (const r of list) {
@@ -201,7 +220,8 @@ async function buildHazards({ db, now }: TabContext): Promise<BuiltTab> {
   return { id: 'hazards', title: TAB_TITLES.hazards, widths: [150, 100, 240, 160, 170, 100, 70, 100], rows };
 }
 
-async function buildVisits({ db }: TabContext): Promise<BuiltTab> {
+async function buildVisits({ db, campaign: current }: Ctx): Promise<BuiltTab> {
+  const campaign = current.settings;
   const unitRows = await unitList(db);
   const names = new Map(unitRows.map((u) => [u.code, u.name]));
   const cadreRows = await db
@@ -212,7 +232,7 @@ async function buildVisits({ db }: TabContext): Promise<BuiltTab> {
   const visits = await db
     .select({ cadreId: submissions.cadreId, n: count() })
     .from(submissions)
-    .where(and(eq(submissions.formId, HOUSEHOLD_VISIT_FORM), notDeleted, isNotNull(submissions.cadreId)))
+    .where(and(eq(submissions.formId, HOUSEHOLD_VISIT_FORM), notDeleted, isNotNull(submissions.cadreId), inWindow(current)))
     .groupBy(submissions.cadreId);
   const visitsOf = new Map(visits.map((v) => [v.cadreId, v.n]));
   const rows: CellValue[][] = [['单位', '干部', '职务', '包抓村（社区）', '应访户数', '已访户数', '完成率（%）']];
@@ -247,13 +267,13 @@ function parsePayload(payload: string): Record<string, unknown> {
   }
 }
 
-async function buildOpinions({ db, forms }: TabContext): Promise<BuiltTab> {
+async function buildOpinions({ db, forms, campaign }: Ctx): Promise<BuiltTab> {
   const unitRows = await unitList(db);
   const names = new Map(unitRows.map((u) => [u.code, u.name]));
   const perUnit = await db
     .select({ code: submissions.rollupCode, ...RATE_COLUMNS })
     .from(submissions)
-    .where(and(notDeleted, HAS_RATE))
+    .where(and(notDeleted, HAS_RATE, inWindow(campaign)))
     .groupBy(submissions.rollupCode);
   const rates = (r: (typeof perUnit)[number] | undefined): CellValue[] => [
     Number(r?.answers ?? 0),
@@ -266,7 +286,7 @@ async function buildOpinions({ db, forms }: TabContext): Promise<BuiltTab> {
     if (!(RANK_UNIT_KINDS as readonly string[]).includes(u.kind)) continue;
     rows.push([textCell(u.name), ...rates(perUnit.find((r) => r.code === u.code))]);
   }
-  const [all] = await db.select(RATE_COLUMNS).from(submissions).where(and(notDeleted, HAS_RATE));
+  const [all] = await db.select(RATE_COLUMNS).from(submissions).where(and(notDeleted, HAS_RATE, inWindow(campaign)));
   rows.push(['全区', ...rates(all as (typeof perUnit)[number])]);
 
   rows.push([]);

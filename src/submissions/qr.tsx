@@ -7,7 +7,7 @@ import { units } from '../db/schema.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { Layout } from '../web/layout.tsx';
 import { PUBLIC_FORMS } from './routes.tsx';
-import campaign from '../../forms/campaign.ts';
+import { pageCampaign } from '../campaign/context.ts';
 
 const UNIT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -18,7 +18,8 @@ export function formUrl(deps: Deps, formId: string, unitCode?: string): string {
 
 /** A slogan for the unit: the same one every time it is printed, different across neighbouring units. */
 export function posterSlogan(unitCode: string, choice?: number): string {
-  const list = campaign.slogans;
+  const list = pageCampaign().slogans;
+  if (list.length === 0) return '平安建设，人人有责';
   if (choice !== undefined && Number.isInteger(choice) && choice >= 0 && choice < list.length) return list[choice]!;
   let h = 0;
   for (const ch of unitCode) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
@@ -55,7 +56,7 @@ export function qrRoutes(deps: Deps) {
     return c.html(
       <Layout title={`${unit.name} 平安建设海报`}>
         <div class="poster">
-          <p class="muted">{campaign.district} · {campaign.name}</p>
+          <p class="muted">{pageCampaign().district} · {pageCampaign().name}</p>
           <h1>{unit.name}</h1>
           <p class="slogan">{slogan}</p>
           <div class="qrs">
@@ -69,7 +70,7 @@ export function qrRoutes(deps: Deps) {
             ))}
           </div>
           <p class="muted">
-            微信或手机相机扫码即可填写，无需注册，可匿名。{campaign.office}
+            微信或手机相机扫码即可填写，无需注册，可匿名。{pageCampaign().office}
           </p>
           <p class="noprint">
             <button type="button" class="btn" onclick="window.print()">

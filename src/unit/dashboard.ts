@@ -6,9 +6,8 @@ import { hazards, submissions, units } from '../db/schema.ts';
 import { daysBetween, shanghaiDay } from '../lib/time.ts';
 import { listCadres, type CadreRow, type UnitInfo } from './roster/roster.ts';
 import { patrolFlag, patrolRule, type PatrolFlag, type PatrolRule } from './patrol.ts';
-import campaign from '../../forms/campaign.ts';
-import tasks from '../../forms/tasks.ts';
 import type { CampaignTask } from '../forms/types.ts';
+import type { CampaignSettings } from '../campaign/settings.ts';
 
 export const VISIT_FORM = 'household-visit';
 export const TASK_FORM = 'task-report';
@@ -16,6 +15,9 @@ export const PATROL_FORM = 'patrol-team';
 
 const live = (formId: string, unitCode: string) =>
   and(eq(submissions.formId, formId), eq(submissions.unitCode, unitCode), isNull(submissions.deletedAt));
+
+/** Entries recorded during the campaign: an earlier campaign's entries stay stored but count no more. */
+const inWindow = (c: Pick<CampaignSettings, 'startDate' | 'endDate'>) => sql`${submissions.day} BETWEEN ${c.startDate} AND ${c.endDate}`;
 
 /** Percent of a target reached, capped at 100 (more does not make up for others). */
 export const progressPercent = (done: number, target: number) => (target > 0 ? Math.min(100, Math.floor((done / target) * 100)) : 0);
@@ -25,13 +27,13 @@ export interface CadreProgress extends CadreRow {
   percent: number;
 }
 
-export async function visitProgress(db: Db, unitCode: string): Promise<CadreProgress[]> {
+export async function visitProgress(db: Db, unitCode: string, campaign: CampaignSettings): Promise<CadreProgress[]> {
   const [roster, counts] = await Promise.all([
-    listCadres(db, unitCode, { activeOnly: true }),
+    listCadres(db, unitCode, { activeOnly: true, quotas: campaign.visitQuotas }),
     db
       .select({ cadreId: submissions.cadreId, n: count() })
       .from(submissions)
-      .where(live(VISIT_FORM, unitCode))
+      .where(and(live(VISIT_FORM, unitCode), inWindow(campaign)))
       .groupBy(submissions.cadreId),
   ]);
   const byCadre = new Map(counts.map((r) => [r.cadreId, r.n]));
@@ -42,7 +44,7 @@ export async function visitProgress(db: Db, unitCode: string): Promise<CadreProg
 }
 
 /** The campaign tasks a unit owns: its own department tasks, or the towns' tasks for towns and sub-districts. */
-export function tasksOf(unit: UnitInfo): CampaignTask[] {
+export function tasksOf(unit: UnitInfo, tasks: readonly CampaignTask[]): CampaignTask[] {
   const isTown = unit.kind === 'town' || unit.kind === 'subdistrict';
   return tasks.filter((t) => t.owner === unit.code || (isTown && t.owner === 'towns'));
 }
@@ -52,13 +54,13 @@ export interface TaskProgress extends CampaignTask {
   percent: number;
 }
 
-export async function taskProgress(db: Db, unit: UnitInfo): Promise<TaskProgress[]> {
-  const own = tasksOf(unit);
+export async function taskProgress(db: Db, unit: UnitInfo, campaign: CampaignSettings): Promise<TaskProgress[]> {
+  const own = tasksOf(unit, campaign.tasks);
   if (own.length === 0) return [];
   const rows = await db
     .select({ taskId: submissions.taskId, total: sum(submissions.quantity) })
     .from(submissions)
-    .where(and(live(TASK_FORM, unit.code), inArray(submissions.taskId, own.map((t) => t.id))))
+    .where(and(live(TASK_FORM, unit.code), inWindow(campaign), inArray(submissions.taskId, own.map((t) => t.id))))
     .groupBy(submissions.taskId);
   const byTask = new Map(rows.map((r) => [r.taskId, Number(r.total ?? 0)]));
   return own.map((t) => {
@@ -83,11 +85,12 @@ export interface PatrolSummary {
   missing: { code: string; name: string; population: number | null; rule: PatrolRule }[];
 }
 
-export async function patrolSummary(db: Db, unit: UnitInfo): Promise<PatrolSummary> {
+export async function patrolSummary(db: Db, unit: UnitInfo, campaign: CampaignSettings): Promise<PatrolSummary> {
+  const bands = campaign.patrolSizes;
   const rows = await db
     .select({ id: submissions.id, payload: submissions.payload })
     .from(submissions)
-    .where(live(PATROL_FORM, unit.code))
+    .where(and(live(PATROL_FORM, unit.code), inWindow(campaign)))
     .orderBy(asc(submissions.id));
   const parsed = rows.map((r) => ({ id: r.id, answers: JSON.parse(r.payload) as { place?: string; members?: number } }));
   const isTown = unit.kind === 'town' || unit.kind === 'subdistrict';
@@ -106,13 +109,13 @@ export async function patrolSummary(db: Db, unit: UnitInfo): Promise<PatrolSumma
       placeName: place?.name ?? p.answers.place ?? '',
       population: place?.population ?? null,
       members,
-      rule: patrolRule(place?.population),
-      flag: patrolFlag(members, place?.population),
+      rule: patrolRule(place?.population, bands),
+      flag: patrolFlag(members, place?.population, bands),
     };
   });
   const covered = new Set(teams.map((t) => t.placeCode));
   const missing = isTown
-    ? placeRows.filter((p) => !covered.has(p.code)).map((p) => ({ code: p.code, name: p.name, population: p.population, rule: patrolRule(p.population) }))
+    ? placeRows.filter((p) => !covered.has(p.code)).map((p) => ({ code: p.code, name: p.name, population: p.population, rule: patrolRule(p.population, bands) }))
     : [];
   return { teams, missing };
 }
@@ -154,7 +157,7 @@ export interface DeadlineRow {
   daysLeft: number;
 }
 
-export function campaignDeadlines(now: Date): DeadlineRow[] {
+export function campaignDeadlines(now: Date, campaign: Pick<CampaignSettings, 'deadlines'>): DeadlineRow[] {
   const today = shanghaiDay(now);
   return campaign.deadlines.map((d) => ({ ...d, daysLeft: daysBetween(today, d.date) }));
 }

@@ -5,6 +5,7 @@ import { units } from '../db/schema.ts';
 import type { Answers } from '../forms/types.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { patrolFlag, patrolRule } from './patrol.ts';
+import { currentCampaign } from '../campaign/store.ts';
 
 export const PATROL_FORM_ID = 'patrol-team';
 
@@ -18,8 +19,9 @@ export async function withDerived(db: Db, form: FormDefinition, answers: Answers
   const { sizeFlag: _flag, sizeRule: _rule, ...rest } = answers;
   const place = typeof rest.place === 'string' ? await db.query.units.findFirst({ where: eq(units.code, rest.place) }) : undefined;
   const members = typeof rest.members === 'number' ? rest.members : Number(rest.members);
-  const rule = patrolRule(place?.population);
-  const flag = patrolFlag(members, place?.population);
+  const bands = (await currentCampaign(db)).settings.patrolSizes;
+  const rule = patrolRule(place?.population, bands);
+  const flag = patrolFlag(members, place?.population, bands);
   return { ...rest, sizeRule: `${rule.min}-${rule.max}`, ...(flag ? { sizeFlag: flag.kind } : {}) };
 }
 

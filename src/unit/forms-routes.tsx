@@ -22,6 +22,7 @@ import { withDerived } from './derived.ts';
 import { assertNotHazard, deleteRecord, hazardNumbersOf, keepStoredPersonal, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from './records.ts';
 import { unitQuery } from './layout.tsx';
 import { EntryPage, type EntryPageProps } from './forms-pages.tsx';
+import { currentCampaign } from '../campaign/store.ts';
 import forms from '../../forms/index.ts';
 
 const MAX_BODY = 64 * 1024;
@@ -38,8 +39,9 @@ export function unitForm(formId: string): FormDefinition {
 
 /** The lists a unit's 'cadre', 'place', 'unit' and 'task' fields choose from. */
 export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormContext> {
+  const { settings: campaign } = await currentCampaign(deps.db);
   const [cadres, places, allUnits] = await Promise.all([
-    listCadres(deps.db, unit.code, { activeOnly: true }),
+    listCadres(deps.db, unit.code, { activeOnly: true, quotas: campaign.visitQuotas }),
     placesFor(deps.db, unit),
     deps.db
       .select({ code: units.code, name: units.name })
@@ -48,10 +50,12 @@ export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormC
       .orderBy(asc(units.code)),
   ]);
   return {
+    campaign,
+    today: shanghaiDay(deps.now()),
     cadres: cadres.map((c) => ({ id: c.id, name: c.assignedName ? `${c.name}（${c.assignedName}）` : c.name })),
     places: places.map((p) => ({ code: p.code, name: p.name })),
     units: allUnits,
-    tasks: tasksOf(unit).map((t) => ({ id: t.id, title: `${t.title}（目标 ${t.target} ${t.unitLabel}）` })),
+    tasks: tasksOf(unit, campaign.tasks).map((t) => ({ id: t.id, title: `${t.title}（目标 ${t.target} ${t.unitLabel}）` })),
   };
 }
 

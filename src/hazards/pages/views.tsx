@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 import { Layout } from '../../web/layout.tsx';
 import { DataTable } from '../../web/components.tsx';
 import { formatShanghai } from '../../lib/time.ts';
-import campaign from '../../../forms/campaign.ts';
+import { pageCampaign } from '../../campaign/context.ts';
 import { categoryLabel } from '../categories.ts';
 import { DEADLINE_KIND_LABELS, DEADLINE_KINDS } from '../deadlines.ts';
 import type { EventView, HazardView } from '../queries.ts';
@@ -238,11 +238,11 @@ export function ActionForms(props: {
                       <label for={id('date')}>到期日期</label>
                       <input type="date" id={id('date')} name="deadline" min={props.today} value={val('deadline')} />
                       <label for={id('days')}>或 天数</label>
-                      <input type="number" id={id('days')} name="days" min={1} max={365} value={val('days') || String(campaign.hazardDeadline.days)} />
+                      <input type="number" id={id('days')} name="days" min={1} max={365} value={val('days') || String(pageCampaign().hazardDeadline.days)} />
                       <label for={id('kind')}>天数类型</label>
                       <select id={id('kind')} name="deadlineKind">
                         {DEADLINE_KINDS.map((k) => (
-                          <option value={k} selected={(val('deadlineKind') || campaign.hazardDeadline.kind) === k}>
+                          <option value={k} selected={(val('deadlineKind') || pageCampaign().hazardDeadline.kind) === k}>
                             {DEADLINE_KIND_LABELS[k]}
                           </option>
                         ))}

@@ -10,6 +10,7 @@ import type { Answers, FormDefinition } from '../../forms/types.ts';
 import { formatShanghai } from '../../lib/time.ts';
 import { listCadres, placesFor, type UnitInfo } from '../roster/roster.ts';
 import { tasksOf } from '../dashboard.ts';
+import { currentCampaign } from '../../campaign/store.ts';
 import { patrolFlagText, PATROL_FORM_ID } from '../derived.ts';
 
 /** Enough for a whole campaign of one unit; a bound so one request cannot build an unbounded file. */
@@ -24,11 +25,12 @@ export interface ExportTable {
 }
 
 async function exportContext(db: Db, unit: UnitInfo): Promise<FormContext> {
-  const [cadres, places] = await Promise.all([listCadres(db, unit.code), placesFor(db, unit)]);
+  const [cadres, places, campaign] = await Promise.all([listCadres(db, unit.code), placesFor(db, unit), currentCampaign(db)]);
   return {
+    campaign: campaign.settings,
     cadres: cadres.map((c) => ({ id: c.id, name: c.name })),
     places: places.map((p) => ({ code: p.code, name: p.name })),
-    tasks: tasksOf(unit).map((t) => ({ id: t.id, title: t.title })),
+    tasks: tasksOf(unit, campaign.settings.tasks).map((t) => ({ id: t.id, title: t.title })),
   };
 }
 

@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { cadres, CADRE_ROLES, units, type CadreRole } from '../../db/schema.ts';
-import campaign from '../../../forms/campaign.ts';
+import { currentCampaign } from '../../campaign/store.ts';
 import type { Deps } from '../../deps.ts';
 import { recordChange } from '../../core/changes.ts';
 import type { FieldError } from '../../lib/errors.ts';
@@ -13,8 +13,8 @@ export const CADRE_ROLE_LABELS: Record<CadreRole, string> = {
   cadre: '干部',
 };
 
-export function quotaOf(role: CadreRole): number {
-  return campaign.visitQuotas[role];
+export function quotaOf(role: CadreRole, quotas: Readonly<Record<CadreRole, number>>): number {
+  return quotas[role];
 }
 
 /** A role as an office writes it: the Chinese label or the id. */
@@ -76,7 +76,8 @@ export interface CadreRow {
   quota: number;
 }
 
-export async function listCadres(db: Db, unitCode: string, opts: { activeOnly?: boolean } = {}): Promise<CadreRow[]> {
+export async function listCadres(db: Db, unitCode: string, opts: { activeOnly?: boolean; quotas?: Readonly<Record<CadreRole, number>> } = {}): Promise<CadreRow[]> {
+  const quotas = opts.quotas ?? (await currentCampaign(db)).settings.visitQuotas;
   const rows = await db
     .select({
       id: cadres.id,
@@ -92,7 +93,7 @@ export async function listCadres(db: Db, unitCode: string, opts: { activeOnly?: 
     .leftJoin(units, eq(units.code, cadres.assignedCode))
     .where(opts.activeOnly ? and(eq(cadres.unitCode, unitCode), eq(cadres.active, true)) : eq(cadres.unitCode, unitCode))
     .orderBy(asc(cadres.id));
-  return rows.map((r) => ({ ...r, quota: quotaOf(r.role) }));
+  return rows.map((r) => ({ ...r, quota: quotaOf(r.role, quotas) }));
 }
 
 export interface CadreInput {

@@ -26,6 +26,7 @@ import {
 } from './roster.ts';
 import { PortalLayout, portalScope, unitQuery } from '../layout.tsx';
 import type { Principal } from '../../auth/codes.ts';
+import { pageCampaign } from '../../campaign/context.ts';
 import { DataTable, SubmitButton } from '../../web/components.tsx';
 
 const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -55,7 +56,7 @@ function CadreFields(props: { values: Values; errors: FieldError[]; places: Plac
         <select id={`${props.idPrefix}-role`} name="role" required>
           {CADRE_ROLES.map((r) => (
             <option value={r} selected={(props.values.role ?? 'cadre') === r}>
-              {CADRE_ROLE_LABELS[r]}（不少于 {quotaOf(r)} 户）
+              {CADRE_ROLE_LABELS[r]}（不少于 {quotaOf(r, pageCampaign().visitQuotas)} 户）
             </option>
           ))}
         </select>,

@@ -6,6 +6,7 @@ import type { RankingRules } from '../../../src/rankings/index.ts';
 import campaign from '../../../forms/campaign.ts';
 
 export const RULES: RankingRules = {
+  campaignId: 0,
   startDate: campaign.startDate,
   weights: campaign.rankingWeights,
   quotas: campaign.visitQuotas,

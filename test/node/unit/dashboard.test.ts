@@ -7,6 +7,9 @@ import { cadres, hazards } from '../../../src/db/schema.ts';
 import { tasksOf } from '../../../src/unit/dashboard.ts';
 import { patrolFlag, patrolRule } from '../../../src/unit/patrol.ts';
 import { makeTestApp } from '../../helpers/app.ts';
+import { templateSettings } from '../../../src/campaign/settings.ts';
+
+const { patrolSizes: BANDS, tasks: TASKS } = templateSettings();
 import { signIn } from '../../helpers/unit-portal.ts';
 
 const deadlineCell = (html: string, label: string) => new RegExp(`<td>${label}</td><td>[^<]*</td><td[^>]*>([^<]*)</td>`).exec(html)?.[1];
@@ -22,12 +25,12 @@ describe('R5 patrol sizes', () => {
   ] as const;
   for (const c of cases) {
     it(`${c.members} members for ${c.population ?? 'unknown'} people → ${c.flag ?? 'fits'}`, () => {
-      expect(patrolFlag(c.members, c.population)?.kind ?? null).toBe(c.flag);
+      expect(patrolFlag(c.members, c.population, BANDS)?.kind ?? null).toBe(c.flag);
     });
   }
   it('uses 7–10 under 1,000 and 10–15 from 1,000', () => {
-    expect(patrolRule(999)).toEqual({ min: 7, max: 10 });
-    expect(patrolRule(1000)).toEqual({ min: 10, max: 15 });
+    expect(patrolRule(999, BANDS)).toEqual({ min: 7, max: 10 });
+    expect(patrolRule(1000, BANDS)).toEqual({ min: 10, max: 15 });
   });
 });
 
@@ -74,14 +77,14 @@ describe('the unit dashboard', () => {
   });
 
   it('gives departments their own tasks and towns the towns’ tasks', () => {
-    expect(tasksOf({ code: 'education', name: '区教体局', kind: 'department', parentCode: 'office' }).map((t) => t.id)).toEqual([
+    expect(tasksOf({ code: 'education', name: '区教体局', kind: 'department', parentCode: 'office' }, TASKS).map((t) => t.id)).toEqual([
       'education-safety-inspections',
       'education-small-hands',
       'education-school-slogans',
       'education-gate-armbands',
     ]);
-    expect(tasksOf({ code: 'xiguan', name: '西关街道', kind: 'subdistrict', parentCode: 'office' }).every((t) => t.owner === 'towns')).toBe(true);
-    expect(tasksOf({ code: 'office', name: '金台区综治办', kind: 'office', parentCode: null })).toEqual([]);
+    expect(tasksOf({ code: 'xiguan', name: '西关街道', kind: 'subdistrict', parentCode: 'office' }, TASKS).every((t) => t.owner === 'towns')).toBe(true);
+    expect(tasksOf({ code: 'office', name: '金台区综治办', kind: 'office', parentCode: null }, TASKS)).toEqual([]);
   });
 
   it('lists the hazards the unit leads, overdue ones marked, and not other units’', async () => {
