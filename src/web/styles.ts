@@ -72,8 +72,10 @@ td.num,th.num{text-align:right;white-space:nowrap}
 .bar{background:#e3e6ea;border-radius:6px;height:10px;overflow:hidden;min-width:80px}
 .bar>span{display:block;height:10px;background:#1e7d32}
 td.flag{color:#b3261e;font-weight:600}
-.pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;background:#fff4e5;white-space:nowrap}
+.pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;background:#fff4e5}
 .pill.closed,.pill.answered{background:#e8f5e9}
+/* a suggestion's status is one short word: kept whole; a hazard's state is a phrase that may wrap */
+.pill:not(.open):not(.closed){white-space:nowrap}
 dl.kv{display:grid;grid-template-columns:7em 1fr;gap:4px 12px;margin:0}
 dl.kv dt{color:#59636e}dl.kv dd{margin:0}
 .text{white-space:pre-wrap}
