@@ -2,7 +2,7 @@
 // saving an edit as a new version, starting the next campaign, and the list of earlier ones.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { campaigns, campaignVersions } from '../db/schema.ts';
+import { campaigns, campaignVersions, rankingSnapshots } from '../db/schema.ts';
 import { AppError, type FieldError } from '../lib/errors.ts';
 import { isValidDay, daysBetween } from '../lib/time.ts';
 import { applySettingsPatch, shiftSettings, templateSettings, type CampaignSettings, type CurrentCampaign } from './settings.ts';
@@ -90,7 +90,11 @@ export async function ensureCampaign(db: Db, settings: CampaignSettings, at: num
     .insert(campaigns)
     .values({ ...rowOf(settings, at, by), current: 1, version: 1, createdAt: at })
     .returning({ id: campaigns.id });
-  await db.insert(campaignVersions).values({ campaignId: row!.id, version: 1, settings: JSON.stringify(settings), savedAt: at, savedBy: by });
+  await db.batch([
+    db.insert(campaignVersions).values({ campaignId: row!.id, version: 1, settings: JSON.stringify(settings), savedAt: at, savedBy: by }),
+    // Days ranked while no campaign was stored (under the template) belong to this first one.
+    db.update(rankingSnapshots).set({ campaignId: row!.id }).where(eq(rankingSnapshots.campaignId, 0)),
+  ]);
   return row!.id;
 }
 

@@ -6,6 +6,8 @@ import type { Deps } from '../../deps.ts';
 import { issueAccessCode } from '../../auth/codes.ts';
 import { nodeDeps, openNodeRuntime } from './setup.ts';
 import { seedOrganisation } from '../../core/seed.ts';
+import { ensureCampaign } from '../../campaign/store.ts';
+import { templateSettings } from '../../campaign/settings.ts';
 import { computeSnapshot, dayJustEnded } from '../../rankings/index.ts';
 import { isValidDay } from '../../lib/time.ts';
 import organisation from '../../../forms/organisation.ts';
@@ -26,11 +28,13 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   seed: {
-    summary: 'load the demo organisation of forms/organisation.ts (existing units are kept)',
+    summary: 'load the demo organisation of forms/organisation.ts (existing units are kept) and the campaign of forms/ if none is stored',
     usage: 'pingan seed',
     async run(deps) {
       const r = await seedOrganisation(deps.db, organisation);
-      console.log(`Seeded ${r.units} units and ${r.cadres} cadres.`);
+      // The campaign of forms/ with the plan's own dates, unless one is already stored; the office edits it at /admin/campaign.
+      const id = await ensureCampaign(deps.db, templateSettings(), deps.now().getTime(), 'cli');
+      console.log(`Seeded ${r.units} units and ${r.cadres} cadres; the current campaign is #${id}.`);
     },
   },
   'access-code': {

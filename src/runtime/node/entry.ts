@@ -7,7 +7,8 @@ import { DatabaseOpenError } from './db.ts';
 import { CRONS, runScheduled } from '../../core/scheduled.ts';
 import { issueAccessCode, OFFICE_UNIT } from '../../auth/codes.ts';
 import { nodeDeps, openNodeRuntime } from './setup.ts';
-import { isEmpty, seedOrganisation } from '../../core/seed.ts';
+import { isEmpty } from '../../core/seed.ts';
+import { seedEmptyDatabase, seedModeOf } from '../../core/demo.ts';
 import organisation from '../../../forms/organisation.ts';
 
 async function main() {
@@ -15,10 +16,18 @@ async function main() {
   const deps = nodeDeps(db, config);
 
   let adminCode: string | undefined;
-  if (process.env.SEED !== 'none' && (await isEmpty(db))) {
-    const seeded = await seedOrganisation(db, organisation);
+  let leaderCode: string | undefined;
+  const mode = seedModeOf(process.env.SEED);
+  if (mode !== 'none' && (await isEmpty(db))) {
+    const seeded = await seedEmptyDatabase(deps, mode, organisation);
     adminCode = (await issueAccessCode(db, { unitCode: OFFICE_UNIT, label: 'npm start' })).code;
+    leaderCode = (await issueAccessCode(db, { unitCode: OFFICE_UNIT, leader: true, label: 'npm start' })).code;
     console.log(`Seeded the demo organisation: ${seeded.units} units, ${seeded.cadres} cadres.`);
+    console.log(
+      mode === 'plan'
+        ? `Campaign: the plan's own dates, from ${seeded.startDate}.`
+        : `Campaign: the plan moved to begin on ${seeded.startDate}, with ${seeded.submissions} demo entries and ${seeded.rankedDays} days ranked (SEED=plan keeps the 2014 dates).`,
+    );
   }
 
   const app = createApp(deps);
@@ -26,13 +35,22 @@ async function main() {
   const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
     const base = config.PUBLIC_BASE_URL;
     console.log(`Pingan is running on ${base} (database ${process.env.LIBSQL_URL || 'file:data/pingan.db'})`);
-    console.log(`  Public forms:  ${base}/`);
-    console.log(`  Unit portal:   ${base}/unit`);
-    console.log(`  Office:        ${base}/admin`);
-    console.log(`  Health:        ${base}/healthz`);
+    console.log(`  Public forms:      ${base}/  (${base}/f/mass-feedback, /f/hazard-tip, /f/deputy-suggestion)`);
+    console.log(`  Receipt lookup:    ${base}/r`);
+    console.log(`  Posters (QR):      ${base}/posters/chencang  (any unit code)`);
+    console.log(`  Sign in:           ${base}/signin`);
+    console.log(`  Unit portal:       ${base}/unit`);
+    console.log(`  Office:            ${base}/admin  (campaign settings: ${base}/admin/campaign)`);
+    console.log(`  Leaders:           ${base}/leader`);
+    console.log(`  Health:            ${base}/healthz`);
+    if (!process.env.PUBLIC_BASE_URL) {
+      console.log(`\n  Note: PUBLIC_BASE_URL is not set, so printed QR codes and posters point at ${base}, this machine.`);
+      console.log('  Set PUBLIC_BASE_URL to the address residents’ phones can reach before printing posters.');
+    }
     if (adminCode) {
       console.log(`\n  One-time admin access code (shown only now; keep it safe): ${adminCode}`);
-      console.log('  Issue more with: npx pingan access-code --unit office');
+      console.log(`  Read-only leader code: ${leaderCode}`);
+      console.log('  Issue more with: npx pingan access-code --unit office [--leader], or at /admin/access');
     }
   });
 
