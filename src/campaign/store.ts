@@ -48,6 +48,15 @@ export function lastKnownCampaign(db: Db): CurrentCampaign {
   return cache.get(db) ?? { id: 0, version: 0, settings: templateSettings() };
 }
 
+/** `?campaign=ID` of a reader's request: an earlier campaign, or the current one when absent (404 for an unknown id). */
+export async function campaignFromQuery(db: Db, raw: string | undefined): Promise<{ campaign: CurrentCampaign; earlier: boolean }> {
+  const current = await currentCampaign(db);
+  if (raw === undefined || raw === '' || raw === String(current.id)) return { campaign: current, earlier: false };
+  const found = /^\d{1,9}$/.test(raw) ? await campaignById(db, Number(raw)) : null;
+  if (!found) throw new AppError(404, 'NO_CAMPAIGN', `找不到编号为“${raw.slice(0, 12)}”的活动`);
+  return { campaign: found, earlier: true };
+}
+
 export async function campaignById(db: Db, id: number): Promise<CurrentCampaign | null> {
   const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id));
   return row ? { id: row.id, version: row.version, settings: JSON.parse(row.settings) as CampaignSettings } : null;

@@ -6,8 +6,7 @@ import { AppError } from '../lib/errors.ts';
 import { isValidDay } from '../lib/time.ts';
 import { computeSnapshot, dayJustEnded, latestSnapshotDay, readRanking, RANKING_GROUPS, type RankingGroup } from './index.ts';
 import { CircularPage, LeaderPage } from './pages.tsx';
-import { campaignById, currentCampaign } from '../campaign/store.ts';
-import type { CurrentCampaign } from '../campaign/settings.ts';
+import { campaignFromQuery } from '../campaign/store.ts';
 
 function parseDate(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -23,15 +22,6 @@ function parseGroup(raw: string | undefined): RankingGroup | undefined {
   return raw as RankingGroup;
 }
 
-/** ?campaign=ID reads an earlier campaign's rankings; without it, the current campaign's. */
-async function campaignOf(deps: Deps, raw: string | undefined): Promise<{ campaign: CurrentCampaign; earlier: boolean }> {
-  const current = await currentCampaign(deps.db);
-  if (raw === undefined || raw === '' || raw === String(current.id)) return { campaign: current, earlier: false };
-  const found = /^\d{1,9}$/.test(raw) ? await campaignById(deps.db, Number(raw)) : null;
-  if (!found) throw new AppError(404, 'NO_CAMPAIGN', `找不到编号为“${raw.slice(0, 12)}”的活动`);
-  return { campaign: found, earlier: true };
-}
-
 export function rankingsRoutes(deps: Deps) {
   const app = new Hono<AuthEnv>();
   const readers = requireRole(deps, ['leader', 'admin']);
@@ -39,7 +29,7 @@ export function rankingsRoutes(deps: Deps) {
   app.get('/api/v1/rankings', readers, async (c) => {
     const asked = parseDate(c.req.query('date'));
     const group = parseGroup(c.req.query('group'));
-    const { campaign } = await campaignOf(deps, c.req.query('campaign'));
+    const { campaign } = await campaignFromQuery(deps.db, c.req.query('campaign'));
     const date = asked ?? (await latestSnapshotDay(deps.db, campaign.id));
     if (!date) throw new AppError(404, 'NO_SNAPSHOT', '还没有任何排名：排名每天北京时间 00:05 生成前一日的数据，区综治办也可以重新计算某一日');
     const view = await readRanking(deps.db, date, group, campaign.id);
@@ -66,7 +56,7 @@ export function rankingsRoutes(deps: Deps) {
 
   app.get('/leader', readers, async (c) => {
     const group = parseGroup(c.req.query('group')) ?? 'towns';
-    const { campaign, earlier } = await campaignOf(deps, c.req.query('campaign'));
+    const { campaign, earlier } = await campaignFromQuery(deps.db, c.req.query('campaign'));
     const latest = await latestSnapshotDay(deps.db, campaign.id);
     const date = parseDate(c.req.query('date')) ?? latest;
     const view = date ? await readRanking(deps.db, date, group, campaign.id) : null;
@@ -85,7 +75,7 @@ export function rankingsRoutes(deps: Deps) {
   });
 
   app.get('/leader/circular', readers, async (c) => {
-    const { campaign } = await campaignOf(deps, c.req.query('campaign'));
+    const { campaign } = await campaignFromQuery(deps.db, c.req.query('campaign'));
     const date = parseDate(c.req.query('date')) ?? (await latestSnapshotDay(deps.db, campaign.id));
     const view = date ? await readRanking(deps.db, date, undefined, campaign.id) : null;
     if (!view) throw new AppError(404, 'NO_SNAPSHOT', `${date ?? '该日'}还没有排名，无法生成通报。排名每天北京时间 0:05 自动生成前一日的数据。`);

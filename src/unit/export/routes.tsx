@@ -9,6 +9,7 @@ import { toCsv } from './csv.ts';
 import { exportTable } from './rows.ts';
 import { toXlsx } from './xlsx.ts';
 import { PortalLayout, portalScope, unitQuery } from '../layout.tsx';
+import { campaignFromQuery } from '../../campaign/store.ts';
 import forms from '../../../forms/index.ts';
 
 const UNIT_FORMS = () => forms.filter((f) => f.audience === 'unit');
@@ -70,7 +71,8 @@ export function unitExportRoutes(deps: Deps) {
   app.get('/unit/export.csv', readers, async (c) => {
     const { principal, unit } = await portalScope(deps, c);
     const form = formOf(c.req.query('form')) ?? formOf('household-visit')!;
-    const table = await exportTable(deps.db, form, unit, { unmasked: principal.role === 'admin' });
+    const { campaign } = await campaignFromQuery(deps.db, c.req.query('campaign'));
+    const table = await exportTable(deps.db, form, unit, { unmasked: principal.role === 'admin', window: campaign.settings });
     const day = shanghaiDay(deps.now());
     attachment(c, `${unit.name}-${form.title}-${day}.csv`, `${unit.code}-${form.id}-${day}.csv`);
     return c.body(toCsv(table), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
@@ -80,7 +82,8 @@ export function unitExportRoutes(deps: Deps) {
     const { principal, unit } = await portalScope(deps, c);
     const one = formOf(c.req.query('form'));
     const chosen = one ? [one] : UNIT_FORMS();
-    const tables = await Promise.all(chosen.map((f) => exportTable(deps.db, f, unit, { unmasked: principal.role === 'admin' })));
+    const { campaign } = await campaignFromQuery(deps.db, c.req.query('campaign'));
+    const tables = await Promise.all(chosen.map((f) => exportTable(deps.db, f, unit, { unmasked: principal.role === 'admin', window: campaign.settings })));
     const day = shanghaiDay(deps.now());
     const label = one ? one.title : '全部表单';
     attachment(c, `${unit.name}-${label}-${day}.xlsx`, `${unit.code}-${one?.id ?? 'all'}-${day}.xlsx`);

@@ -1,6 +1,6 @@
 // A unit's records of one form as a table for export: people's words (labels, names), personal data
 // masked unless the reader is the office, and text a spreadsheet would run as a formula neutralised.
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, between } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { submissionPersonal, submissions } from '../../db/schema.ts';
 import type { FormContext } from '../../forms/context.ts';
@@ -39,14 +39,28 @@ function cell(value: string | number): Cell {
   return typeof value === 'number' ? value : neutraliseFormula(value);
 }
 
-export async function exportTable(db: Db, form: FormDefinition, unit: UnitInfo, opts: { unmasked: boolean }): Promise<ExportTable> {
+/** A unit's entries recorded during one campaign (`window`: the current one's unless given). */
+export async function exportTable(
+  db: Db,
+  form: FormDefinition,
+  unit: UnitInfo,
+  opts: { unmasked: boolean; window?: { startDate: string; endDate: string } },
+): Promise<ExportTable> {
+  const window = opts.window ?? (await currentCampaign(db)).settings;
   const [ctx, records] = await Promise.all([
     exportContext(db, unit),
     db
       .select({ s: submissions, personal: submissionPersonal.data })
       .from(submissions)
       .leftJoin(submissionPersonal, eq(submissionPersonal.submissionId, submissions.id))
-      .where(and(eq(submissions.formId, form.id), eq(submissions.unitCode, unit.code), isNull(submissions.deletedAt)))
+      .where(
+        and(
+          eq(submissions.formId, form.id),
+          eq(submissions.unitCode, unit.code),
+          isNull(submissions.deletedAt),
+          between(submissions.day, window.startDate, window.endDate),
+        ),
+      )
       .orderBy(asc(submissions.id))
       .limit(MAX_EXPORT_ROWS),
   ]);

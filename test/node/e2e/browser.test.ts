@@ -248,4 +248,29 @@ describe('in Chromium at 375×667', () => {
     await shot('c-09-resident-confirms');
     expect((await db.select().from(hazards).where(eq(hazards.id, hazard!.id)))[0]!.state).toBe('closed');
   }, 40_000);
+
+  it('(d) the office lowers the cadres\' visit quota on the campaign page and a liaison sees it on the dashboard', async () => {
+    const office = await issueAccessCode(db, { unitCode: 'office', label: '综治办' });
+    await signIn(office.code, '/admin/campaign');
+    expect(await textOf('h1')).toBe('活动设置');
+    expect(await page.inputValue('#f-visitQuotas-cadre')).toBe('80');
+    await shot('d-01-campaign-settings');
+    // A mistake first: the page keeps what was typed and says what is wrong beside the field.
+    await page.fill('#f-visitQuotas-cadre', '6.5');
+    await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('button[type=submit]:has-text("保存设置")')]);
+    expect(await textOf('#f-visitQuotas-cadre-err')).toContain('整数');
+    expect(await page.inputValue('#f-visitQuotas-cadre')).toBe('6.5');
+    await page.fill('#f-visitQuotas-cadre', '60');
+    await Promise.all([page.waitForURL(/saved=1/), page.click('button[type=submit]:has-text("保存设置")')]);
+    expect(await textOf('[role=status]')).toContain('设置已保存');
+    await shot('d-02-saved');
+
+    const town = await issueAccessCode(db, { unitCode: TOWN, label: '陈仓镇联络员' });
+    await signIn(town.code, '/unit');
+    const rows = await page.locator('td:has-text(" / ")').allInnerTexts();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.some((r) => r.includes('/ 60'))).toBe(true);
+    expect(rows.some((r) => r.includes('/ 80'))).toBe(false);
+    await shot('d-03-dashboard-quota');
+  }, 40_000);
 });
