@@ -82,6 +82,11 @@ export function adminHomeRoutes(deps: Deps) {
                 <a href="/admin/access">访问码管理</a>：为镇街、部门和领导发放、停用访问码
               </li>
             ) : null}
+            {isAdmin ? (
+              <li>
+                <a href="/admin/campaign">活动设置</a>：活动名称和日期、上报节点、走访任务数、排名权重、宣传标语、各单位任务，开始新一期活动
+              </li>
+            ) : null}
           </ul>
         </div>
         <SheetStatusCard status={sheet} />
