@@ -73,9 +73,14 @@ export const submissions = sqliteTable(
     quantity: integer('quantity'),
     updatedAt: integer('updated_at', { mode: 'number' }),
     deletedAt: integer('deleted_at', { mode: 'number' }),
+    /** HMAC (SESSION_SECRET) of an anonymous answer's client address, never the address itself; null for staff answers. */
+    addressKey: text('address_key'),
+    /** Beyond the daily allowance from one address for one unit: kept, flagged for the office, left out of rankings until accepted. */
+    unranked: integer('unranked', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('submissions_receipt_idx').on(t.receipt),
+    index('submissions_address_unit_day_idx').on(t.addressKey, t.unitCode, t.day),
     uniqueIndex('submissions_idempotency_idx').on(t.idempotencyKey),
     index('submissions_form_unit_day_idx').on(t.formId, t.unitCode, t.day),
     index('submissions_form_rollup_day_idx').on(t.formId, t.rollupCode, t.day),
