@@ -154,6 +154,22 @@ export const accessCodes = sqliteTable(
   (t) => [uniqueIndex('access_codes_hash_idx').on(t.codeHash), index('access_codes_unit_idx').on(t.unitCode)],
 );
 
+/** Signed-in browsers: the cookie holds a random id, only its hash is here; deleting the row signs the browser out. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    codeId: integer('code_id')
+      .notNull()
+      .references(() => accessCodes.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: integer('last_seen_at', { mode: 'number' }).notNull(),
+    /** The absolute end; inactivity ends a session sooner. */
+    expiresAt: integer('expires_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('sessions_code_idx').on(t.codeId)],
+);
+
 /** Failed sign-in attempts per client, to slow down guessing. */
 export const signInFailures = sqliteTable('sign_in_failures', {
   client: text('client').primaryKey(),
