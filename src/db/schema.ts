@@ -282,6 +282,33 @@ export const campaignVersions = sqliteTable(
   (t) => [primaryKey({ columns: [t.campaignId, t.version] })],
 );
 
+/**
+ * The forms as the office publishes them: one row per form with its current definition (JSON, the engine's
+ * FormDefinition), so the per-isolate cache needs only each form's `version` to know it is fresh. A form
+ * with no row is read from the template in forms/.
+ */
+export const storedForms = sqliteTable('forms', {
+  id: text('id').primaryKey(),
+  version: integer('version').notNull(),
+  definition: text('definition').notNull(),
+  updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+  updatedBy: text('updated_by').notNull(),
+});
+
+/** Every published version of a form: submissions are read with the version they were answered under. */
+export const formVersions = sqliteTable(
+  'form_versions',
+  {
+    formId: text('form_id').notNull(),
+    version: integer('version').notNull(),
+    definition: text('definition').notNull(),
+    note: text('note').notNull().default(''),
+    savedAt: integer('saved_at', { mode: 'number' }).notNull(),
+    savedBy: text('saved_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.formId, t.version] })],
+);
+
 export const rankingSnapshots = sqliteTable(
   'ranking_snapshots',
   {
@@ -326,3 +353,75 @@ export const meta = sqliteTable('meta', {
     .notNull()
     .default(sql`(unixepoch() * 1000)`),
 });
+
+export const NOTIFY_CHANNEL_KINDS = ['wecom', 'dingtalk', 'webhook', 'sms'] as const;
+export type NotifyChannelKind = (typeof NOTIFY_CHANNEL_KINDS)[number];
+export const NOTIFY_DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type NotifyDeliveryStatus = (typeof NOTIFY_DELIVERY_STATUSES)[number];
+
+/** Where a unit, the office (`office`) or the leaders (`leaders`) are told: a robot, a webhook or SMS numbers. */
+export const notifyChannels = sqliteTable(
+  'notify_channels',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** A unit code, `office` or `leaders`. */
+    target: text('target').notNull(),
+    kind: text('kind', { enum: NOTIFY_CHANNEL_KINDS }).notNull(),
+    /** Robot or webhook address (the robot's key / access_token lives in it); null for SMS. */
+    url: text('url'),
+    /** DingTalk 加签 secret or the webhook's HMAC secret; never shown or logged. */
+    secret: text('secret'),
+    /** SMS: JSON array of mobile numbers. */
+    phones: text('phones'),
+    createdAt: createdAt(),
+    createdBy: text('created_by').notNull(),
+    lastOkAt: integer('last_ok_at', { mode: 'number' }),
+    /** First failure since the last success; a day of failures marks the channel broken on the office's page. */
+    failingSince: integer('failing_since', { mode: 'number' }),
+    lastError: text('last_error'),
+    /** Rate window: robots take 20 messages a minute. */
+    windowStart: integer('window_start', { mode: 'number' }).notNull().default(0),
+    windowCount: integer('window_count').notNull().default(0),
+  },
+  (t) => [index('notify_channels_target_idx').on(t.target)],
+);
+
+/** The notification outbox: one event per target, written in the same transaction as its cause; no personal data. */
+export const notifyEvents = sqliteTable(
+  'notify_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Scheduled events (reminders, the morning ranking) are written once per key. */
+    dedupeKey: text('dedupe_key'),
+    event: text('event').notNull(),
+    /** A unit code, `office`, `leaders`, or `tipster` (an SMS to the tipster's own number, read at sending). */
+    target: text('target').notNull(),
+    /** JSON: hazard number, category, place, deadline, link… */
+    data: text('data').notNull(),
+    createdAt: createdAt(),
+    /** Fanned out to the target's channels (one delivery per channel). */
+    fannedOut: integer('fanned_out', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('notify_events_dedupe_idx').on(t.dedupeKey), index('notify_events_fan_idx').on(t.fannedOut)],
+);
+
+/** One event on one channel: delivered at most once, retried with backoff until the provider confirms. */
+export const notifyDeliveries = sqliteTable(
+  'notify_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: integer('event_id').notNull(),
+    /** 0: the tipster's SMS, which has no channel row. */
+    channelId: integer('channel_id').notNull(),
+    status: text('status', { enum: NOTIFY_DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'number' }).notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: integer('sent_at', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('notify_deliveries_event_channel_idx').on(t.eventId, t.channelId),
+    index('notify_deliveries_status_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
