@@ -425,3 +425,25 @@ export const notifyDeliveries = sqliteTable(
     index('notify_deliveries_status_idx').on(t.status, t.nextAttemptAt),
   ],
 );
+
+/**
+ * What the office's audit trail reads besides the tables that already record their own history
+ * (submission_audit, hazard_events, access_codes, campaign_versions, sessions): personal-data purges,
+ * a resident's contact details deleted on request, backups and restores. Never holds personal values.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'number' }).notNull(),
+    /** Who: `unit#codeId` for a signed-in person, `system` for the scheduled job, `cli` for a command. */
+    actor: text('actor').notNull(),
+    kind: text('kind').notNull(),
+    unitCode: text('unit_code'),
+    /** What it concerns, e.g. a submission id or a campaign id. */
+    subject: text('subject'),
+    /** JSON details: counts and ids, never personal values. */
+    detail: text('detail'),
+  },
+  (t) => [index('audit_events_at_idx').on(t.at)],
+);
