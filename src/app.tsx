@@ -10,6 +10,7 @@ import { sheetsRoutes } from './sheets/routes.tsx';
 import { publicFormRoutes } from './submissions/routes.tsx';
 import { receiptRoutes } from './submissions/receipt-routes.tsx';
 import { qrRoutes } from './submissions/qr.tsx';
+import { flaggedRoutes } from './submissions/flagged.tsx';
 import { unitSigninRoutes } from './auth/routes.tsx';
 import { adminAccessRoutes } from './admin/access.tsx';
 import { unitCadreRoutes } from './unit/roster/routes.tsx';
@@ -62,6 +63,7 @@ export function createApp(deps: Deps) {
   app.route('/', unitFormRoutes(deps));
   app.route('/', unitExportRoutes(deps));
   app.route('/', adminHomeRoutes(deps));
+  app.route('/', flaggedRoutes(deps));
   app.route('/', suggestionRoutes(deps));
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));

@@ -10,6 +10,7 @@ import { getSheetStatus, SheetStatusCard } from '../sheets/status.tsx';
 import { shanghaiDay } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
 import { countUnanswered } from '../suggestions/service.ts';
+import { countFlagged } from '../submissions/flagged.tsx';
 
 const OPEN_STATES = STATE_IDS.filter(isOpen);
 const TRIAGE_STATES = STATE_IDS.filter(awaitsOffice);
@@ -36,6 +37,7 @@ export function adminHomeRoutes(deps: Deps) {
       getSheetStatus(deps),
     ]);
     const unansweredSuggestions = await countUnanswered(deps);
+    const flagged = await countFlagged(deps.db);
     const isAdmin = principal.role === 'admin';
     return c.html(
       <Layout title="区综治办" heading="区综治办" wide staff>
@@ -77,6 +79,11 @@ export function adminHomeRoutes(deps: Deps) {
             <li>
               <a href="/unit">各单位进度</a>：按单位查看入户下访、任务、巡逻队
             </li>
+            {isAdmin ? (
+              <li>
+                <a href="/admin/flagged">待确认的集中填报</a>：同一地址当天超过 10 份的匿名填报暂不计入排名（{flagged} 份待确认）
+              </li>
+            ) : null}
             {isAdmin ? (
               <li>
                 <a href="/admin/access">访问码管理</a>：为镇街、部门和领导发放、停用访问码

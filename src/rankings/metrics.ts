@@ -98,7 +98,8 @@ export interface AnswerRow {
 
 /**
  * Resident answers (feedback and visits) per attributed rollup unit. Each question has its own
- * denominator: an answer that skipped a question does not count against that rate.
+ * denominator: an answer that skipped a question does not count against that rate. Answers flagged
+ * as an anonymous burst from one address (unranked) count only once the office accepts them.
  */
 export async function answerAggregates(db: Db, r: DayRange): Promise<AnswerRow[]> {
   const satisfied = sql.join(
@@ -114,7 +115,7 @@ export async function answerAggregates(db: Db, r: DayRange): Promise<AnswerRow[]
            coalesce(sum(participated), 0) AS pNum,
            count(participated) AS pDen
     FROM submissions
-    WHERE form_id IN (${FEEDBACK_FORMS[0]}, ${FEEDBACK_FORMS[1]}) AND day BETWEEN ${r.from} AND ${r.to} AND deleted_at IS NULL
+    WHERE form_id IN (${FEEDBACK_FORMS[0]}, ${FEEDBACK_FORMS[1]}) AND day BETWEEN ${r.from} AND ${r.to} AND deleted_at IS NULL AND unranked = 0
     GROUP BY 1
     HAVING unit IS NOT NULL`);
 }

@@ -103,7 +103,8 @@ const RATE_COLUMNS = {
   partDen: sql<number>`count(${submissions.participated})`,
   partNum: sql<number>`coalesce(sum(case when ${submissions.participated} = 1 then 1 else 0 end), 0)`,
 };
-const HAS_RATE = sql`(${submissions.satisfaction} is not null or ${submissions.aware} is not null or ${submissions.participated} is not null)`;
+/** Answers that carry a rate and count: a flagged anonymous burst (unranked) stays out until the office accepts it. */
+const HAS_RATE = sql`(${submissions.satisfaction} is not null or ${submissions.aware} is not null or ${submissions.participated} is not null) and ${submissions.unranked} = 0`;
 
 async function buildOverview({ db, now, forms, campaign: current }: Ctx): Promise<BuiltTab> {
   const campaign = current.settings;

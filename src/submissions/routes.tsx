@@ -221,6 +221,7 @@ export function publicFormRoutes(deps: Deps) {
           unitCode: c.req.query('u'),
           source: 'public',
           formToken: token,
+          clientAddress: deps.clientAddress(c),
         });
       } catch (err) {
         // The database failed: delete the photos once the token shows no tip was stored. A commit can land with only its
@@ -304,6 +305,7 @@ export function publicFormRoutes(deps: Deps) {
         personal: result.personal,
         unitCode: c.req.query('u'),
         source: 'api',
+        clientAddress: deps.clientAddress(c),
         idempotencyKey: key,
       });
       deps.log.info(stored.created ? 'submission stored' : 'idempotent replay', { form: form.id, id: stored.id, source: 'api' });

@@ -1,6 +1,6 @@
 // Storing a validated submission: one transaction for the row, its personal data, the form token and
 // every SUBMISSION_HOOK; idempotency keys and form tokens turn retries and double taps into the first answer.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/index.ts';
 import { formTokens, submissionPersonal, submissions, units } from '../db/schema.ts';
@@ -28,6 +28,16 @@ export interface StoreInput {
   requestHash?: string;
   /** A token already checked with checkFormToken. */
   formToken?: string;
+  /** The client address of an anonymous answer; only its keyed HMAC is stored, to cap what one address adds to the ranking. */
+  clientAddress?: string;
+}
+
+/** Anonymous answers from one address for one unit on one day that count in the ranking; later ones wait for the office. */
+export const RANKED_PER_ADDRESS = 10;
+
+/** The stored stand-in for a client address: keyed, so the table cannot be reversed by trying every address. */
+export async function addressKey(secret: string, address: string): Promise<string> {
+  return toHex(await hmacSha256(secret, `address:${address}`)).slice(0, 32);
 }
 
 export interface StoreResult {
@@ -106,6 +116,13 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
   const at = deps.now();
   const metrics = metricValues(form, answers);
   const hasPersonal = Object.keys(personal).length > 0;
+  const day = shanghaiDay(at);
+  const addrKey = input.clientAddress ? await addressKey(deps.config.SESSION_SECRET, input.clientAddress) : null;
+  // Counted in the insert itself, so simultaneous posts cannot all read the same count and all be ranked.
+  const unranked =
+    addrKey && attribution
+      ? sql`(SELECT count(*) >= ${RANKED_PER_ADDRESS} FROM ${submissions} WHERE ${submissions.addressKey} = ${addrKey} AND ${submissions.unitCode} = ${attribution.unitCode} AND ${submissions.day} = ${day})`
+      : false;
 
   for (let attempt = 0; ; attempt++) {
     const receipt = randomCode(RECEIPT_LENGTH);
@@ -120,12 +137,14 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
             rollupCode: attribution?.rollupCode ?? null,
             source: input.source,
             createdAt: at.getTime(),
-            day: shanghaiDay(at),
+            day,
             payload: JSON.stringify(answers),
             receipt,
             idempotencyKey: key ?? null,
             requestHash,
             ...metrics,
+            addressKey: addrKey,
+            unranked,
           })
           .returning({ id: submissions.id });
         const id = row!.id;
