@@ -13,11 +13,9 @@ import { isValidDay } from '../../lib/time.ts';
 import organisation from '../../../forms/organisation.ts';
 import { sheetsSyncCommand } from '../../sheets/command.ts';
 
-export interface Command {
-  summary: string;
-  usage: string;
-  run(deps: Deps, args: string[]): Promise<number | void>;
-}
+export type { Command } from './cli-types.ts';
+import type { Command } from './cli-types.ts';
+import { DATA_COMMANDS } from './data-commands.ts';
 
 export const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -75,6 +73,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'sheets-sync': sheetsSyncCommand,
+  ...DATA_COMMANDS,
 };
 
 function help() {

@@ -9,6 +9,8 @@ import { issueAccessCode, OFFICE_UNIT } from '../../auth/codes.ts';
 import { nodeDeps, openNodeRuntime } from './setup.ts';
 import { isEmpty } from '../../core/seed.ts';
 import { seedEmptyDatabase, seedModeOf } from '../../core/demo.ts';
+import { BACKUP_CRON, dbFilePath, takeBackup } from './backup.ts';
+import { BACKUP_DIR, PHOTOS_DIR } from './data-commands.ts';
 import organisation from '../../../forms/organisation.ts';
 
 async function main() {
@@ -60,6 +62,19 @@ async function main() {
         await runScheduled(deps, cron, new Date());
       }),
   );
+  // The embedded database's nightly backup (00:30 Beijing time), beside the shared jobs: Turso has its own.
+  if (dbFilePath(process.env.LIBSQL_URL?.trim() || 'file:data/pingan.db')) {
+    jobs.push(
+      new Cron(BACKUP_CRON, { timezone: 'UTC', protect: true }, async () => {
+        try {
+          const b = await takeBackup(db, { to: BACKUP_DIR(), photosDir: PHOTOS_DIR() });
+          deps.log.info('backup written', { dir: b.dir, photos: b.manifest.photos });
+        } catch (err) {
+          deps.log.error('backup failed', { error: (err as Error).message });
+        }
+      }),
+    );
+  }
 
   const stop = () => {
     for (const job of jobs) job.stop();

@@ -1,0 +1,140 @@
+// Taking the data along: every table as JSON Lines (one file per table) with the schema version, and every
+// photo; and rebuilding an empty database from such a folder. Works against any LIBSQL_URL, Turso included.
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Db } from '../../db/index.ts';
+import { PHOTO_KEY } from '../../forms/schema.ts';
+import { sniffPhotoType, type PhotoStore } from '../../submissions/photos.ts';
+
+export interface ExportManifest {
+  format: 1;
+  createdAt: string;
+  schema: { latest: number; migrations: number };
+  tables: Record<string, number>;
+  photos: number;
+}
+
+const PAGE = 1000;
+
+async function tableNames(db: Db): Promise<string[]> {
+  const rows = await db.$client.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' ORDER BY name",
+  );
+  return rows.rows.map((r) => String(r[0]));
+}
+
+async function schemaVersion(db: Db): Promise<ExportManifest['schema']> {
+  const r = (await db.$client.execute('SELECT count(*), max(created_at) FROM __drizzle_migrations')).rows[0]!;
+  return { latest: Number(r[1] ?? 0), migrations: Number(r[0] ?? 0) };
+}
+
+/** Photo keys anywhere in a row: a plain value, or inside a JSON payload (tip photos, evidence photos). */
+function collectPhotoKeys(value: unknown, into: Set<string>) {
+  if (typeof value === 'string') {
+    if (PHOTO_KEY.test(value)) into.add(value);
+    else if (value.startsWith('{') || value.startsWith('[')) {
+      try {
+        collectPhotoKeys(JSON.parse(value), into);
+      } catch {
+        // free text that merely starts with a brace
+      }
+    }
+  } else if (Array.isArray(value)) for (const v of value) collectPhotoKeys(v, into);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) collectPhotoKeys(v, into);
+}
+
+/** Writes `out/manifest.json`, `out/tables/NAME.jsonl` and `out/photos/KEY`; returns the manifest. */
+export async function exportData(db: Db, photos: PhotoStore, out: string, at = new Date()): Promise<ExportManifest> {
+  await mkdir(join(out, 'tables'), { recursive: true });
+  const tables: Record<string, number> = {};
+  const keys = new Set<string>();
+  for (const name of await tableNames(db)) {
+    const lines: string[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await db.$client.execute({ sql: `SELECT * FROM "${name}" ORDER BY rowid LIMIT ? OFFSET ?`, args: [PAGE, offset] });
+      for (const row of page.rows) {
+        const obj: Record<string, unknown> = {};
+        page.columns.forEach((col, i) => (obj[col] = row[i]));
+        collectPhotoKeys(obj, keys);
+        lines.push(JSON.stringify(obj));
+      }
+      if (page.rows.length < PAGE) break;
+    }
+    await writeFile(join(out, 'tables', `${name}.jsonl`), lines.length ? `${lines.join('\n')}\n` : '');
+    tables[name] = lines.length;
+  }
+  let photoCount = 0;
+  for (const key of keys) {
+    const photo = await photos.get(key);
+    if (!photo) continue;
+    const path = join(out, 'photos', key);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, photo.bytes);
+    photoCount++;
+  }
+  const manifest: ExportManifest = { format: 1, createdAt: at.toISOString(), schema: await schemaVersion(db), tables, photos: photoCount };
+  await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return manifest;
+}
+
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+/**
+ * Rebuilds a freshly migrated, empty database from an export folder: every table in one transaction (all or
+ * nothing), then the photos. Refuses a non-empty database and an export from another schema version.
+ */
+export async function importData(db: Db, photos: PhotoStore, dir: string): Promise<{ tables: Record<string, number>; photos: number }> {
+  if (!existsSync(join(dir, 'manifest.json'))) throw new ImportError(`${dir} is not a Pingan export (no manifest.json).`);
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ExportManifest;
+  const here = await schemaVersion(db);
+  if (manifest.schema.latest !== here.latest) {
+    throw new ImportError(
+      `The export was made with another schema version (${manifest.schema.migrations} migrations) than this database (${here.migrations}); import it with the same version of Pingan.`,
+    );
+  }
+  const names = await tableNames(db);
+  for (const name of names) {
+    const n = Number((await db.$client.execute(`SELECT count(*) FROM "${name}"`)).rows[0]![0]);
+    if (n > 0) throw new ImportError(`The database is not empty (${name} has ${n} rows); import needs a new database (SEED=none).`);
+  }
+  const statements: { sql: string; args: (string | number | null)[] }[] = [{ sql: 'PRAGMA defer_foreign_keys = ON', args: [] }];
+  const counts: Record<string, number> = {};
+  for (const name of Object.keys(manifest.tables)) {
+    if (!names.includes(name)) throw new ImportError(`The export has a table this database does not: ${name}.`);
+    counts[name] = 0;
+    const file = join(dir, 'tables', `${name}.jsonl`);
+    if (!existsSync(file)) continue;
+    for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+      if (!line.trim()) continue;
+      const row = JSON.parse(line) as Record<string, string | number | null>;
+      const cols = Object.keys(row);
+      statements.push({
+        sql: `INSERT INTO "${name}" (${cols.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        args: cols.map((c) => row[c] ?? null),
+      });
+      counts[name]++;
+    }
+  }
+  // One batch is one transaction on every libSQL backend: a bad row leaves the database as empty as it was.
+  await db.$client.batch(statements, 'write');
+  let photoCount = 0;
+  const photoDir = join(dir, 'photos');
+  if (existsSync(photoDir)) {
+    for (const e of await readdir(photoDir, { withFileTypes: true, recursive: true })) {
+      if (!e.isFile()) continue;
+      const full = join(e.parentPath, e.name);
+      const key = full.slice(photoDir.length + 1).split('\\').join('/');
+      if (!PHOTO_KEY.test(key)) continue;
+      const bytes = new Uint8Array(await readFile(full));
+      const type = sniffPhotoType(bytes);
+      if (!type) continue;
+      await photos.put(key, bytes, type);
+      photoCount++;
+    }
+  }
+  return { tables: counts, photos: photoCount };
+}
