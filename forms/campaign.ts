@@ -33,6 +33,9 @@ const campaign: Campaign = {
   rankingWeights: { V: 25, H: 15, T: 10, S: 20, A: 10, P: 5, G: 15 },
   rankingThreshold: 60,
 
+  // Personal data (names, phones, addresses, photos) is deleted this many days after the campaign ends.
+  retentionDays: 180,
+
   // R11: a hazard that cannot be fixed on the spot gets a deadline; remind the day before.
   hazardDeadline: { days: 7, kind: 'working', remindDaysBefore: 1 },
 

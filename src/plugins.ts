@@ -3,7 +3,7 @@
 // on deps.plugins; nothing registers itself on import.
 import type { ChangeHook } from './core/changes.ts';
 import type { Cron, ScheduledJob } from './core/scheduled.ts';
-import { DAILY_AT_0005_SHANGHAI, EVERY_FIVE_MINUTES } from './core/scheduled.ts';
+import { DAILY_AT_0005_SHANGHAI, EVERY_FIVE_MINUTES, EVERY_MINUTE } from './core/scheduled.ts';
 import type { SubmissionHook } from './submissions/hooks.ts';
 import type { ReceiptStatusProvider } from './submissions/receipts.ts';
 import { purgeStaleFormTokens } from './submissions/tokens.ts';
@@ -15,6 +15,9 @@ import { flushSheets } from './sheets/flush.ts';
 import { sheetsChangeHook } from './sheets/plugin.ts';
 import { SUGGESTION_FORM } from './suggestions/service.ts';
 import { suggestionReceiptStatus } from './suggestions/plugin.ts';
+import { notifyChangeHook, notifySubmissionHook } from './notifications/events.ts';
+import { purgeExpiredPersonalData } from './campaign/retention.ts';
+import { runNotifications } from './notifications/deliver.ts';
 
 export interface Plugins {
   /** Run in order inside every new submission's transaction (not for idempotent replays or double taps). */
@@ -28,13 +31,15 @@ export interface Plugins {
 }
 
 export const PLUGINS: Plugins = {
-  submissionHooks: [hazardSubmissionHook],
-  changeHooks: [sheetsChangeHook],
+  // The notifier runs after the hazard hook so a new tip's hazard number is there to tell the office.
+  submissionHooks: [hazardSubmissionHook, notifySubmissionHook],
+  changeHooks: [sheetsChangeHook, notifyChangeHook],
   receiptStatus: {
     [HAZARD_TIP_FORM]: hazardReceiptStatus,
     [SUGGESTION_FORM]: suggestionReceiptStatus,
   },
   jobs: {
+    [EVERY_MINUTE]: [{ name: 'notifications', run: runNotifications }],
     // The flush runs last so it carries what the other jobs just changed.
     [EVERY_FIVE_MINUTES]: [
       { name: 'hazards-overdue', run: runHazardSupervision },
@@ -43,6 +48,7 @@ export const PLUGINS: Plugins = {
     [DAILY_AT_0005_SHANGHAI]: [
       { name: 'rankings', run: (deps, at) => runDailyRankings(deps, at) },
       { name: 'form-tokens', run: purgeStaleFormTokens },
+      { name: 'retention', run: purgeExpiredPersonalData },
     ],
   },
 };

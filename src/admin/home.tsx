@@ -11,6 +11,8 @@ import { shanghaiDay } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
 import { countUnanswered } from '../suggestions/service.ts';
 import { countFlagged } from '../submissions/flagged.tsx';
+import { SignOutButton } from '../auth/routes.tsx';
+import { DataCareCard, dataCareStatus } from './data-care.tsx';
 
 const OPEN_STATES = STATE_IDS.filter(isOpen);
 const TRIAGE_STATES = STATE_IDS.filter(awaitsOffice);
@@ -38,11 +40,12 @@ export function adminHomeRoutes(deps: Deps) {
     ]);
     const unansweredSuggestions = await countUnanswered(deps);
     const flagged = await countFlagged(deps.db);
+    const care = await dataCareStatus(deps);
     const isAdmin = principal.role === 'admin';
     return c.html(
       <Layout title="区综治办" heading="区综治办" wide staff>
         <p class="muted">
-          {isAdmin ? '区综治办' : '领导（只读）'} · <a href="/signout">退出</a>
+          {isAdmin ? '区综治办' : '领导（只读）'} · <SignOutButton />
         </p>
         <h1>今日概况（{today}）</h1>
         <div class="figs">
@@ -97,6 +100,7 @@ export function adminHomeRoutes(deps: Deps) {
           </ul>
         </div>
         <SheetStatusCard status={sheet} />
+        <DataCareCard care={care} />
       </Layout>,
     );
   });

@@ -4,6 +4,7 @@ import type { FieldError } from '../lib/errors.ts';
 import { Layout } from '../web/layout.tsx';
 import { METRIC_KEYS, QUOTA_ROLES, type CampaignSettings } from './settings.ts';
 import type { CampaignSummary } from './store.ts';
+import { SignOutButton } from '../auth/routes.tsx';
 
 const ROLE_LABELS: Record<string, string> = { district_leader: '区级领导', unit_leader: '部门、镇街领导', cadre: '每名干部' };
 const METRIC_LABELS: Record<string, string> = {
@@ -16,7 +17,7 @@ export type FormValues = Record<string, string>;
 export function settingsToValues(s: CampaignSettings): FormValues {
   const v: FormValues = {
     name: s.name, district: s.district, brand: s.brand, office: s.office, startDate: s.startDate, endDate: s.endDate,
-    rankingThreshold: String(s.rankingThreshold), 'hazardDeadline.days': String(s.hazardDeadline.days),
+    rankingThreshold: String(s.rankingThreshold), retentionDays: String(s.retentionDays ?? 180), 'hazardDeadline.days': String(s.hazardDeadline.days),
     'hazardDeadline.kind': s.hazardDeadline.kind, 'hazardDeadline.remindDaysBefore': String(s.hazardDeadline.remindDaysBefore),
     slogans: s.slogans.join('\n'),
   };
@@ -80,7 +81,7 @@ export function CampaignPage(props: CampaignPageProps) {
   return (
     <Layout title="活动设置" heading="活动设置" headingHref="/admin/campaign" wide staff>
       <p class="who">
-        <a href="/admin">工作台</a> · <a href="/leader">排名</a> · <a href="/signout">退出</a>
+        <a href="/admin">工作台</a> · <a href="/leader">排名</a> · <SignOutButton />
       </p>
       <h1>活动设置</h1>
       {props.notice ? <div class="ok" role="status">{props.notice}</div> : null}
@@ -139,6 +140,12 @@ export function CampaignPage(props: CampaignPageProps) {
           <div class="grid">
             {METRIC_KEYS.map((k) => <Field name={`rankingWeights.${k}`} label={METRIC_LABELS[k]!} cls="num" required />)}
             <Field name="rankingThreshold" label="达标分数线" cls="num" required />
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>个人信息保留期（活动结束后多少天删除群众和举报人的姓名、电话、住址及照片；其余数据保留）</legend>
+          <div class="grid">
+            <Field name="retentionDays" label="保留天数" cls="num" required />
           </div>
         </fieldset>
         <fieldset>

@@ -55,6 +55,7 @@ export function valuesToPatch(v: FormValues): { patch: Record<string, unknown>; 
     patrolSizes: bands.out.map((b) => ({ ...b, populationBelow: b.populationBelow || null })),
     rankingWeights: Object.fromEntries(METRIC_KEYS.map((k) => [k, v[`rankingWeights.${k}`]])),
     rankingThreshold: v.rankingThreshold,
+    retentionDays: v.retentionDays,
     hazardDeadline: { days: v['hazardDeadline.days'], kind: v['hazardDeadline.kind'], remindDaysBefore: v['hazardDeadline.remindDaysBefore'] },
     slogans: (v.slogans ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean),
     tasks: tasks.out,

@@ -23,6 +23,8 @@ export interface CurrentCampaign {
 export const METRIC_KEYS: readonly MetricKey[] = ['V', 'H', 'T', 'S', 'A', 'P', 'G'];
 export const QUOTA_ROLES: readonly CadreRole[] = ['district_leader', 'unit_leader', 'cadre'];
 const DEADLINE_KINDS = ['calendar', 'working'] as const;
+/** PIPL: kept no longer than the purpose needs; half a year after the campaign covers appeals and the year-end review. */
+export const DEFAULT_RETENTION_DAYS = 180;
 
 /** The starting point a district edits: forms/ as shipped. */
 export function templateSettings(): CampaignSettings {
@@ -50,7 +52,7 @@ const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null &&
 /** What a save may carry: any subset of the settings' top-level fields. */
 export const EDITABLE_FIELDS = [
   'name', 'district', 'brand', 'office', 'startDate', 'endDate', 'deadlines', 'visitQuotas', 'patrolSizes',
-  'rankingWeights', 'rankingThreshold', 'hazardDeadline', 'slogans', 'tasks',
+  'rankingWeights', 'rankingThreshold', 'hazardDeadline', 'slogans', 'tasks', 'retentionDays',
 ] as const;
 
 /**
@@ -168,6 +170,7 @@ function checkSettings(s: Dict, errors: FieldError[]): CampaignSettings | null {
     errors.push({ field: 'rankingWeights', message: '各项权重之和必须大于 0' });
   }
   const rankingThreshold = whole(errors, 'rankingThreshold', s.rankingThreshold, '达标分数线', 0, 100);
+  const retentionDays = s.retentionDays === undefined ? DEFAULT_RETENTION_DAYS : whole(errors, 'retentionDays', s.retentionDays, '个人信息保留天数', 30, 3650);
 
   const hd = isDict(s.hazardDeadline) ? s.hazardDeadline : {};
   if (!isDict(s.hazardDeadline)) errors.push({ field: 'hazardDeadline', message: '隐患整改期限应填写天数和计算方式' });
@@ -210,7 +213,7 @@ function checkSettings(s: Dict, errors: FieldError[]): CampaignSettings | null {
   if (errors.length) return null;
   return {
     name, district, brand, office, startDate, endDate, timezone: 'Asia/Shanghai', deadlines, visitQuotas, patrolSizes,
-    rankingWeights, rankingThreshold, hazardDeadline, slogans, tasks,
+    rankingWeights, rankingThreshold, hazardDeadline, slogans, tasks, retentionDays,
   };
 }
 

@@ -21,6 +21,8 @@ export type FieldType =
 export interface FieldOption {
   readonly value: string;
   readonly label: string;
+  /** No longer offered (it has answers, so it is kept for showing them). */
+  readonly hidden?: boolean;
 }
 
 /** What an answer contributes to the daily ranking; extracted into indexed columns at insert time. */
@@ -94,6 +96,8 @@ export interface Campaign {
   /** Default rectification deadline for an assigned hazard (R11). */
   readonly hazardDeadline: { readonly days: number; readonly kind: 'calendar' | 'working'; readonly remindDaysBefore: number };
   readonly slogans: readonly string[];
+  /** Days after the campaign's end that residents' and tipsters' personal data and photos are kept (PIPL); 180 when absent. */
+  readonly retentionDays?: number;
 }
 
 export interface CampaignTask {

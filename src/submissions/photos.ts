@@ -1,6 +1,7 @@
 // Photos attached to submissions: type checked by magic bytes (never the client's claim), metadata stripped
 // (EXIF can hold the tipster's GPS position), kept in a PhotoStore — R2 on Workers (src/runtime/workers/photos.ts), a folder on Node, memory in tests.
 import { randomCode } from '../lib/crypto.ts';
+import { PHOTO_KEY } from '../forms/schema.ts';
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -184,4 +185,20 @@ export function memoryPhotoStore(maxPhotos = 200): PhotoStore & { keys(): string
       photos.delete(key);
     },
   };
+}
+
+/** Photo keys anywhere in a value: a plain key, or inside JSON (a tip's payload, an event's data). */
+export function collectPhotoKeys(value: unknown, into: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    if (PHOTO_KEY.test(value)) into.add(value);
+    else if (value.startsWith('{') || value.startsWith('[')) {
+      try {
+        collectPhotoKeys(JSON.parse(value), into);
+      } catch {
+        // free text that merely starts with a brace
+      }
+    }
+  } else if (Array.isArray(value)) for (const v of value) collectPhotoKeys(v, into);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) collectPhotoKeys(v, into);
+  return into;
 }

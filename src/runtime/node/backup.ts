@@ -9,11 +9,11 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { auditEvents, meta } from '../../db/schema.ts';
 import { MIGRATIONS_FOLDER } from './db.ts';
+import { LAST_BACKUP_KEY } from '../../admin/data-care.tsx';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Every backup of the last 14 days is kept; older ones, the newest of each week. */
 const DAILY_KEEP_DAYS = 14;
-export const LAST_BACKUP_KEY = 'last_backup';
 /** 00:30 Beijing time, after the 00:05 ranking. */
 export const BACKUP_CRON = '30 16 * * *';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Db } from '../../db/index.ts';
 import { PHOTO_KEY } from '../../forms/schema.ts';
-import { sniffPhotoType, type PhotoStore } from '../../submissions/photos.ts';
+import { collectPhotoKeys, sniffPhotoType, type PhotoStore } from '../../submissions/photos.ts';
 
 export interface ExportManifest {
   format: 1;
@@ -28,21 +28,6 @@ async function tableNames(db: Db): Promise<string[]> {
 async function schemaVersion(db: Db): Promise<ExportManifest['schema']> {
   const r = (await db.$client.execute('SELECT count(*), max(created_at) FROM __drizzle_migrations')).rows[0]!;
   return { latest: Number(r[1] ?? 0), migrations: Number(r[0] ?? 0) };
-}
-
-/** Photo keys anywhere in a row: a plain value, or inside a JSON payload (tip photos, evidence photos). */
-function collectPhotoKeys(value: unknown, into: Set<string>) {
-  if (typeof value === 'string') {
-    if (PHOTO_KEY.test(value)) into.add(value);
-    else if (value.startsWith('{') || value.startsWith('[')) {
-      try {
-        collectPhotoKeys(JSON.parse(value), into);
-      } catch {
-        // free text that merely starts with a brace
-      }
-    }
-  } else if (Array.isArray(value)) for (const v of value) collectPhotoKeys(v, into);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) collectPhotoKeys(v, into);
 }
 
 /** Writes `out/manifest.json`, `out/tables/NAME.jsonl` and `out/photos/KEY`; returns the manifest. */
