@@ -49,10 +49,28 @@ export function maskPersonal(type: string, value: unknown): string {
   return maskText(s);
 }
 
-/** An answer as a reader sees it: a personal one masked unless the reader is the office, labels for choices. */
+/** Typed free text, where a resident may put a phone or ID number the definition cannot know about. */
+const isFreeText = (f: FieldDefinition) => f.type === 'text' || f.type === 'textarea';
+
+/**
+ * An answer as a reader sees it: a personal one masked unless the reader is the office, digit runs in free
+ * text likewise, labels for choices. Pages and exports all go through here.
+ */
 export function shownAnswer(f: FieldDefinition, value: unknown, ctx: FormContext, unmasked: boolean): string {
   if (f.personal && !unmasked) return maskPersonal(f.type, value);
-  return displayValue(f, value, ctx);
+  const shown = displayValue(f, value, ctx);
+  return isFreeText(f) && !unmasked ? maskDigits(shown) : shown;
+}
+
+/** Stored (non-personal) answers as an API gives them to a reader: free text with its digit runs masked unless the reader is the office. */
+export function shownAnswers(form: FormDefinition, answers: Answers, unmasked: boolean): Answers {
+  if (unmasked) return answers;
+  const out: Answers = { ...answers };
+  for (const f of form.fields) {
+    const v = out[f.name];
+    if (isFreeText(f) && typeof v === 'string') out[f.name] = maskDigits(v);
+  }
+  return out;
 }
 
 /** Seven or more digits, possibly split by spaces or dashes: phone, ID and bank numbers. */

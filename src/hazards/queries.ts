@@ -7,6 +7,7 @@ import { daysOverdue } from './deadlines.ts';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { notFound } from '../lib/errors.ts';
+import { maskDigits } from '../forms/personal.ts';
 import { canSee, type DbOrTx, type HazardRow } from './service.ts';
 import {
   CLOSED_STATES,
@@ -118,6 +119,19 @@ function toView(h: HazardRow, today: string, names: Map<string, string>, co: str
     closedAt: h.closedAt ? new Date(h.closedAt).toISOString() : null,
     closedOnTime: h.closedOnTime,
   };
+}
+
+/**
+ * A hazard, event or list item as one reader may see it: only the office reads free text as typed; units,
+ * co-units and leaders get the phone and ID numbers a tipster typed into a place, description or note masked.
+ */
+export function forReader<T extends { place?: string; description?: string; note?: string | null }>(reader: Pick<Principal, 'role'>, item: T): T {
+  if (reader.role === 'admin') return item;
+  const out = { ...item };
+  if (typeof out.place === 'string') out.place = maskDigits(out.place);
+  if (typeof out.description === 'string') out.description = maskDigits(out.description);
+  if (typeof out.note === 'string') out.note = maskDigits(out.note);
+  return out;
 }
 
 export async function viewsOf(db: DbOrTx, rows: HazardRow[], today: string): Promise<HazardView[]> {

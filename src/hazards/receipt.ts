@@ -80,7 +80,7 @@ export async function publicHazardStatus(db: DbOrTx, submissionId: number): Prom
   return {
     status: stateLabel(root.state),
     number: own.number,
-    feedbackOpen: isFixed(root.state) && !(await feedbackSinceClose(db, root.id)),
+    feedbackOpen: own.source === 'tip' && isFixed(root.state) && !(await feedbackSinceClose(db, root.id)),
     history: steps,
   };
 }
@@ -99,18 +99,24 @@ export async function tipsterFeedback(deps: Pick<Deps, 'db' | 'now' | 'plugins'>
   if (!sub || sub.deletedAt) throw notFound('找不到该回执');
   const found = await hazardsOfSubmission(deps.db, sub.id);
   if (!found) throw notFound('该回执没有对应的隐患');
-  const { root } = found;
-  // Only a hazard closed as rectified can be confirmed or disputed; "not a hazard" is the office's call.
-  if (!isFixed(root.state)) {
-    throw new AppError(409, 'NOT_CLOSED', '该隐患尚未整改销号，暂不能评价', { state: root.state, allowed: [] });
-  }
-  if (await feedbackSinceClose(deps.db, root.id)) {
-    throw new AppError(409, 'FEEDBACK_GIVEN', '您已确认过整改结果，感谢监督', { state: root.state, allowed: [] });
-  }
+  const { own, root } = found;
+  // Only a resident's tip has a tipster: a unit's ledger row has a receipt too, but no one may answer for the public on it.
+  if (own.source !== 'tip') throw notFound('该回执没有对应的群众反映');
   return transition(deps, {
     hazardId: root.id,
     actor: { role: 'tipster' },
     // No free text from the public: it could carry a phone number to every unit that reads the history.
     action: fixed ? 'confirm_fixed' : 'reopen',
+    // Checked inside the transition's transaction, and its write is guarded on the last event: a "fixed" and a
+    // "not fixed" sent at the same instant cannot both apply.
+    check: async (tx, hazard) => {
+      // Only a hazard closed as rectified can be confirmed or disputed; "not a hazard" is the office's call.
+      if (!isFixed(hazard.state)) {
+        throw new AppError(409, 'NOT_CLOSED', '该隐患尚未整改销号，暂不能评价', { state: hazard.state, allowed: [] });
+      }
+      if (await feedbackSinceClose(tx, hazard.id)) {
+        throw new AppError(409, 'FEEDBACK_GIVEN', '您已确认过整改结果，感谢监督', { state: hazard.state, allowed: [] });
+      }
+    },
   });
 }

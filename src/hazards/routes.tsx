@@ -10,7 +10,7 @@ import { limitBody, MAX_ANSWERS_BYTES } from '../lib/body-limit.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
 import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionResult } from './service.ts';
-import { duplicateCandidates, findHazard, findVisibleHazard, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
+import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
 import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
 import { tipsterFeedback } from './receipt.ts';
 import { hazardAdminPages } from './pages/admin.tsx';
@@ -43,7 +43,8 @@ async function detailJson(deps: Deps, principal: Principal, row: HazardRow) {
     hazardHistory(deps.db, row.id),
     principal.role !== 'unit' && awaitsOffice(row.state) ? duplicateCandidates(deps.db, row, today) : Promise.resolve([]),
   ]);
-  return { ...view!, allowed: allowedActions(row.state, actorsFor(principal, row)), history, duplicates };
+  const shown = <T extends object>(x: T) => forReader(principal, x);
+  return { ...shown(view!), allowed: allowedActions(row.state, actorsFor(principal, row)), history: history.map(shown), duplicates: duplicates.map(shown) };
 }
 
 export function hazardsRoutes(deps: Deps) {
@@ -61,7 +62,7 @@ export function hazardsRoutes(deps: Deps) {
     const offset = pageNumber(c.req.query('offset'), 'offset', 0, 0, 1_000_000, '起始位置应为 0 到 1000000 的整数');
     const today = shanghaiDay(deps.now());
     const items = await listHazards(deps.db, { status, today, limit, offset });
-    return c.json({ status, today, count: items.length, hazards: items });
+    return c.json({ status, today, count: items.length, hazards: items.map((h) => forReader(c.get('principal'), h)) });
   });
 
   app.get('/api/v1/admin/hazards/:id', readers, async (c) => {
@@ -96,7 +97,7 @@ export function hazardsRoutes(deps: Deps) {
       unit: principal.unitCode,
       today,
       count: items.length,
-      hazards: items.map((h) => ({ ...h, role: h.leadUnit === principal.unitCode ? 'lead' : 'co-unit' })),
+      hazards: items.map((h) => ({ ...forReader(principal, h), role: h.leadUnit === principal.unitCode ? 'lead' : 'co-unit' })),
     });
   });
 

@@ -189,6 +189,8 @@ export interface TransitionRequest {
   actor: HazardActor;
   action: string;
   input?: TransitionInput;
+  /** A further condition on the hazard as read inside the transaction (the tipster's feedback: closed, not yet answered). */
+  check?: (tx: DbOrTx, hazard: HazardRow) => Promise<void>;
 }
 
 export interface TransitionResult {
@@ -217,6 +219,11 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
   return deps.db.transaction(async (tx) => {
     const hazard = await tx.query.hazards.findFirst({ where: eq(hazards.id, req.hazardId) });
     if (!hazard) throw notFound('找不到该隐患');
+    // The last event read with the hazard guards the write below: actions that keep the state (confirm_fixed,
+    // urge) would otherwise pass a state-only guard next to a simultaneous move.
+    const lastEvent = sql`coalesce((SELECT max(${hazardEvents.id}) FROM ${hazardEvents} WHERE ${hazardEvents.hazardId} = ${hazard.id}), 0)`;
+    const [{ seen } = { seen: 0 }] = await tx.all<{ seen: number }>(sql`SELECT ${lastEvent} AS seen`);
+    await req.check?.(tx, hazard);
     const actor = req.actor;
     if ('codeId' in actor) {
       if (!(await canSee(tx, actor, hazard))) throw notFound('找不到该隐患');
@@ -286,7 +293,7 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
     const updated = await tx
       .update(hazards)
       .set(patch)
-      .where(and(eq(hazards.id, hazard.id), eq(hazards.state, hazard.state)))
+      .where(and(eq(hazards.id, hazard.id), eq(hazards.state, hazard.state), sql`${lastEvent} = ${seen}`))
       .returning({ id: hazards.id });
     if (updated.length !== 1) throw illegal(hazard.state, allowed, action);
 
