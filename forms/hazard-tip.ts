@@ -71,6 +71,14 @@ const hazardTip: FormDefinition = {
       personal: true,
       sheetColumn: false,
     },
+    {
+      // Read by src/notifications (SMS_CONSENT_FIELD): an SMS with the receipt code when assigned and when closed.
+      name: 'smsUpdates',
+      type: 'boolean',
+      label: '短信告知处理结果',
+      help: '需留下联系电话。短信只含回执码和处理状态。',
+      sheetColumn: false,
+    },
   ],
 };
 

@@ -22,6 +22,7 @@ import { hazardsRoutes } from './hazards/routes.tsx';
 import { adminHomeRoutes } from './admin/home.tsx';
 import { suggestionRoutes } from './suggestions/routes.tsx';
 import { campaignRoutes } from './campaign/routes.tsx';
+import { notificationRoutes } from './notifications/routes.tsx';
 import { campaignContext } from './campaign/context.ts';
 import { contextStorage } from 'hono/context-storage';
 
@@ -68,6 +69,7 @@ export function createApp(deps: Deps) {
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));
   app.route('/', campaignRoutes(deps));
+  app.route('/', notificationRoutes(deps));
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: 'NOT_FOUND', message: '找不到该地址' }, 404);

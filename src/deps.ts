@@ -29,6 +29,10 @@ export interface Deps {
   clientAddress: ClientAddress;
   /** The features plugged into the core (src/plugins.ts). */
   plugins: Plugins;
+  /** Outbound HTTP for notifications (robots, webhooks, SMS); tests pass fake providers. Default: global fetch. */
+  fetch?: typeof fetch;
+  /** A host's addresses, so a channel cannot point into the server's network; Node only (null: not checked here). */
+  resolveHost?: ((host: string) => Promise<string[]>) | null;
 }
 
 /** One JSON line per event; callers never pass personal data in fields. */

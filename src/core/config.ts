@@ -30,6 +30,21 @@ const ConfigSchema = v.object({
   TURNSTILE_VERIFY_URL: v.optional(url('TURNSTILE_VERIFY_URL'), 'https://challenges.cloudflare.com/turnstile/v0/siteverify'),
   /** Public submissions allowed per client address and form per minute. */
   SUBMIT_RATE_LIMIT: v.optional(v.pipe(v.string(), v.toNumber('SUBMIT_RATE_LIMIT must be a number'), v.integer('SUBMIT_RATE_LIMIT must be a whole number'), v.minValue(1, 'SUBMIT_RATE_LIMIT must be at least 1')), '60'),
+  /** Notifications: the providers' API roots (relays and tests), extra hosts channels may point at, and Aliyun SMS. */
+  WECOM_API_ROOT: v.optional(url('WECOM_API_ROOT'), 'https://qyapi.weixin.qq.com/'),
+  DINGTALK_API_ROOT: v.optional(url('DINGTALK_API_ROOT'), 'https://oapi.dingtalk.com/'),
+  SMS_API_ROOT: v.optional(url('SMS_API_ROOT'), 'https://dysmsapi.aliyuncs.com/'),
+  NOTIFY_ALLOWED_HOSTS: v.optional(
+    v.pipe(v.string(), v.transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))),
+    '',
+  ),
+  SMS_ACCESS_KEY_ID: optionalText,
+  SMS_ACCESS_KEY_SECRET: optionalText,
+  SMS_SIGN_NAME: optionalText,
+  /** The approved template for every SMS: one ${content} variable. */
+  SMS_TEMPLATE_CODE: optionalText,
+  /** The template for a tipster's receipt: ${code} and ${status}. */
+  SMS_TIPSTER_TEMPLATE_CODE: optionalText,
 });
 
 const REQUIRED = ['LIBSQL_URL', 'PUBLIC_BASE_URL', 'SESSION_SECRET'] as const;

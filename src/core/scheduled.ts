@@ -2,10 +2,11 @@
 // in src/plugins.ts and reach here on deps.plugins.
 import type { Deps } from '../deps.ts';
 
+export const EVERY_MINUTE = '* * * * *';
 export const EVERY_FIVE_MINUTES = '*/5 * * * *';
 /** 00:05 Asia/Shanghai. */
 export const DAILY_AT_0005_SHANGHAI = '5 16 * * *';
-export const CRONS = [EVERY_FIVE_MINUTES, DAILY_AT_0005_SHANGHAI] as const;
+export const CRONS = [EVERY_MINUTE, EVERY_FIVE_MINUTES, DAILY_AT_0005_SHANGHAI] as const;
 export type Cron = (typeof CRONS)[number];
 
 export type ScheduledJob = (deps: Deps, at: Date) => Promise<unknown>;

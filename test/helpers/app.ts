@@ -40,6 +40,8 @@ export function testDeps(base: Pick<Deps, 'db' | 'config' | 'now'> & Partial<Dep
     rateLimiter: memoryRateLimiter({ limit: base.config.SUBMIT_RATE_LIMIT }),
     clientAddress: workersClientAddress,
     plugins: PLUGINS,
+    fetch: (input, init) => fetch(input, init),
+    resolveHost: null,
     ...base,
   };
 }

@@ -12,6 +12,7 @@ import { computeSnapshot, dayJustEnded } from '../../rankings/index.ts';
 import { isValidDay } from '../../lib/time.ts';
 import organisation from '../../../forms/organisation.ts';
 import { sheetsSyncCommand } from '../../sheets/command.ts';
+import { notifyCommand } from '../../notifications/command.ts';
 
 export type { Command } from './cli-types.ts';
 import type { Command } from './cli-types.ts';
@@ -73,6 +74,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'sheets-sync': sheetsSyncCommand,
+  notify: notifyCommand,
   ...DATA_COMMANDS,
 };
 

@@ -12,6 +12,7 @@ import { sheetsGatewayFromConfig } from '../../sheets/client.ts';
 import { PLUGINS } from '../../plugins.ts';
 import { nodeClientAddress } from './client-address.ts';
 import { diskPhotoStore } from './photos.ts';
+import { lookup } from 'node:dns/promises';
 
 export const DEFAULT_DB_URL = 'file:data/pingan.db';
 
@@ -41,6 +42,8 @@ export function nodeDeps(db: Db, config: Config, env: NodeJS.ProcessEnv = proces
     rateLimiter: memoryRateLimiter({ limit: config.SUBMIT_RATE_LIMIT }),
     clientAddress: nodeClientAddress({ trustProxy: config.TRUST_PROXY }),
     plugins: PLUGINS,
+    fetch: (input, init) => fetch(input, init),
+    resolveHost: async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address),
   };
 }
 

@@ -24,6 +24,15 @@ export interface Env {
   TURNSTILE_SITE_KEY?: string;
   TURNSTILE_SECRET?: string;
   SUBMIT_RATE_LIMIT?: string;
+  WECOM_API_ROOT?: string;
+  DINGTALK_API_ROOT?: string;
+  SMS_API_ROOT?: string;
+  NOTIFY_ALLOWED_HOSTS?: string;
+  SMS_ACCESS_KEY_ID?: string;
+  SMS_ACCESS_KEY_SECRET?: string;
+  SMS_SIGN_NAME?: string;
+  SMS_TEMPLATE_CODE?: string;
+  SMS_TIPSTER_TEMPLATE_CODE?: string;
   SUBMIT_LIMITER?: RateLimit;
   PHOTOS?: R2Bucket;
 }
@@ -43,6 +52,9 @@ export function buildWorkerDeps(env: Env): Deps {
     rateLimiter: env.SUBMIT_LIMITER ? workersRateLimiter(env.SUBMIT_LIMITER) : memoryRateLimiter({ limit: config.SUBMIT_RATE_LIMIT }),
     clientAddress: workersClientAddress,
     plugins: PLUGINS,
+    fetch: (input, init) => fetch(input, init),
+    // A Worker's fetch cannot reach private networks; there is no resolver to ask here.
+    resolveHost: null,
   };
 }
 

@@ -1,0 +1,178 @@
+// What is worth telling, written into the outbox in the same transaction as its cause (a change hook and a
+// submission hook), plus the events a clock brings (hand-in deadlines, the morning ranking). Events carry no
+// personal data: a hazard's number, category, place as triaged, deadline and a path; a tipster's SMS carries only
+// the submission id, and its number is read when it is sent.
+import { and, desc, eq, inArray, like } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import type { ChangeHook } from '../core/changes.ts';
+import type { SubmissionHook, Tx } from '../submissions/hooks.ts';
+import { hazardCoUnits, hazardEvents, hazards, notifyEvents, rankingSnapshots, submissions, units } from '../db/schema.ts';
+import { maskDigits } from '../forms/personal.ts';
+import { stateLabel } from '../hazards/states.ts';
+import { addDays, shanghaiDay } from '../lib/time.ts';
+import { currentCampaign } from '../campaign/store.ts';
+
+export const EVENT_LABELS = {
+  new_tip: '新的隐患线索',
+  new_suggestion: '新的代表委员建议',
+  assigned: '隐患交办（挂牌督办）',
+  reassigned: '隐患改派或调整期限',
+  urged: '隐患催办',
+  reminder: '整改期限即将到期',
+  overdue: '隐患已超期',
+  returned: '责任单位退单',
+  fixed_reported: '责任单位报告整改完成',
+  reopened: '群众反映未整改',
+  handin_due: '报送节点临近',
+  ranking: '每日排名通报',
+  tipster: '隐患处理进展',
+  test: '测试消息：通知渠道已接通',
+} as const;
+export type NotifyEvent = keyof typeof EVENT_LABELS;
+
+export interface HazardEventData {
+  hazardId: number;
+  number: string;
+  category: string;
+  place: string;
+  deadline: string | null;
+  state: string;
+  /** Who acted, when it names a unit (the unit that returned it). */
+  unit?: string | null;
+  /** The unit's or office's page, relative to PUBLIC_BASE_URL. */
+  path: string;
+}
+
+type EventRow = typeof notifyEvents.$inferInsert;
+
+/** Place as the office reads it, with any phone-like digit run starred: a group message must carry no personal value. */
+function safePlace(place: string): string {
+  const s = maskDigits(place.trim());
+  return [...s].length > 40 ? `${[...s].slice(0, 40).join('')}…` : s;
+}
+
+/** hazard action → who hears of it, under which event. */
+const HAZARD_FANOUT: Record<string, { event: NotifyEvent; lead?: boolean; co?: boolean; office?: boolean; tipster?: boolean; actor?: boolean }> = {
+  assign: { event: 'assigned', lead: true, co: true, tipster: true },
+  reassign: { event: 'reassigned', lead: true, co: true },
+  urge: { event: 'urged', lead: true, co: true },
+  remind: { event: 'reminder', lead: true },
+  overdue: { event: 'overdue', lead: true, office: true },
+  return: { event: 'returned', office: true, actor: true },
+  report_fixed: { event: 'fixed_reported', office: true },
+  reopen: { event: 'reopened', office: true, lead: true },
+  close: { event: 'tipster', tipster: true },
+  fix_on_spot: { event: 'tipster', tipster: true },
+};
+
+/** The answer on a tip that asks for an SMS on assignment and close-out (短信告知处理结果). */
+export const SMS_CONSENT_FIELD = 'smsUpdates';
+
+function consented(payload: string): boolean {
+  try {
+    const v = (JSON.parse(payload) as Record<string, unknown>)[SMS_CONSENT_FIELD];
+    return v === true || v === 'yes' || v === '1' || v === 'on' || (Array.isArray(v) && v.length > 0);
+  } catch {
+    return false;
+  }
+}
+
+export const notifyChangeHook: ChangeHook = async function notifyChangeHook(tx, change) {
+  if (change.kind !== 'hazards') return;
+  const plan = HAZARD_FANOUT[change.action];
+  if (!plan) return;
+  const rows = await tx.select().from(hazards).where(inArray(hazards.id, [...change.hazardIds]));
+  const out: EventRow[] = [];
+  for (const h of rows) {
+    const [last] = await tx
+      .select({ actorUnitCode: hazardEvents.actorUnitCode })
+      .from(hazardEvents)
+      .where(and(eq(hazardEvents.hazardId, h.id), eq(hazardEvents.action, change.action)))
+      .orderBy(desc(hazardEvents.id))
+      .limit(1);
+    const base = { hazardId: h.id, number: h.number, category: h.category, place: safePlace(h.place), deadline: h.deadline, state: stateLabel(h.state) };
+    const unitData = (): HazardEventData => ({ ...base, unit: last?.actorUnitCode ?? null, path: `/unit/hazards/${h.id}` });
+    const officeData = (): HazardEventData => ({ ...base, unit: last?.actorUnitCode ?? h.leadUnitCode, path: `/admin/hazards/${h.id}` });
+    const targets = new Set<string>();
+    if (plan.lead && h.leadUnitCode) targets.add(h.leadUnitCode);
+    if (plan.actor && last?.actorUnitCode) targets.add(last.actorUnitCode);
+    if (plan.co) {
+      for (const c of await tx.select({ u: hazardCoUnits.unitCode }).from(hazardCoUnits).where(eq(hazardCoUnits.hazardId, h.id))) targets.add(c.u);
+    }
+    targets.delete('office');
+    for (const t of targets) out.push({ event: plan.event, target: t, data: JSON.stringify(unitData()), createdAt: change.at });
+    if (plan.office) out.push({ event: plan.event, target: 'office', data: JSON.stringify(officeData()), createdAt: change.at });
+    if (plan.tipster && h.source === 'tip' && h.submissionId) {
+      const [s] = await tx.select({ payload: submissions.payload, receipt: submissions.receipt }).from(submissions).where(eq(submissions.id, h.submissionId));
+      if (s && consented(s.payload)) {
+        out.push({ event: 'tipster', target: 'tipster', data: JSON.stringify({ submissionId: h.submissionId, receipt: s.receipt, status: stateLabel(h.state) }), createdAt: change.at });
+      }
+    }
+  }
+  if (out.length) await tx.insert(notifyEvents).values(out);
+};
+
+/** A new tip (after the hazard hook made its hazard) or a deputy's suggestion: the office hears of it. */
+export const notifySubmissionHook: SubmissionHook = async function notifySubmissionHook(tx: Tx, ctx) {
+  const at = ctx.submission.createdAt;
+  if (ctx.form.id === 'hazard-tip') {
+    const [h] = await tx.select().from(hazards).where(eq(hazards.submissionId, ctx.submission.id));
+    if (!h) return;
+    const data: HazardEventData = { hazardId: h.id, number: h.number, category: h.category, place: safePlace(h.place), deadline: null, state: stateLabel(h.state), path: `/admin/hazards/${h.id}` };
+    await tx.insert(notifyEvents).values({ event: 'new_tip', target: 'office', data: JSON.stringify(data), createdAt: at });
+  } else if (ctx.form.id === 'deputy-suggestion') {
+    await tx.insert(notifyEvents).values({ event: 'new_suggestion', target: 'office', data: JSON.stringify({ receipt: ctx.submission.receipt, path: '/admin/suggestions' }), createdAt: at });
+  }
+};
+
+const HANDIN_LEADS = [3, 1] as const;
+
+/**
+ * Events a clock brings, once each (by dedupe key): every town, sub-district and department three days and one
+ * day before each hand-in deadline, and the leaders at 08:00 with the ranking of the day that ended.
+ */
+export async function queueScheduledEvents(deps: Pick<Deps, 'db'>, at: Date): Promise<{ queued: number }> {
+  const ms = at.getTime();
+  const today = shanghaiDay(ms);
+  const { settings, id: campaignId } = await currentCampaign(deps.db);
+  const out: EventRow[] = [];
+  for (const d of settings.deadlines) {
+    for (const lead of HANDIN_LEADS) {
+      if (addDays(d.date, -lead) !== today) continue;
+      const prefix = `handin:${campaignId}:${d.id}:${d.date}:${lead}:`;
+      const [done] = await deps.db.select({ id: notifyEvents.id }).from(notifyEvents).where(like(notifyEvents.dedupeKey, `${prefix}%`)).limit(1);
+      if (done) continue;
+      // Until hand-ins are tracked, every town and department hears of it.
+      const targets = await deps.db.select({ code: units.code }).from(units).where(inArray(units.kind, ['town', 'subdistrict', 'department']));
+      for (const t of targets) {
+        out.push({ dedupeKey: `${prefix}${t.code}`, event: 'handin_due', target: t.code, data: JSON.stringify({ label: d.label, date: d.date, days: lead, path: '/unit' }), createdAt: ms });
+      }
+    }
+  }
+  // 08:00 Beijing is 00:00 UTC: the ranking of yesterday (Shanghai) goes to the leaders once.
+  const shanghaiHour = new Date(ms + 8 * 3600_000).getUTCHours();
+  if (shanghaiHour >= 8) {
+    const day = addDays(today, -1);
+    const key = `ranking:${campaignId}:${day}`;
+    const [done] = await deps.db.select({ id: notifyEvents.id }).from(notifyEvents).where(eq(notifyEvents.dedupeKey, key)).limit(1);
+    if (!done) {
+      const rows = await deps.db
+        .select({ unit: rankingSnapshots.unitCode, name: units.name, grp: rankingSnapshots.grp, score: rankingSnapshots.score, rank: rankingSnapshots.rank })
+        .from(rankingSnapshots)
+        .leftJoin(units, eq(units.code, rankingSnapshots.unitCode))
+        .where(and(eq(rankingSnapshots.campaignId, campaignId), eq(rankingSnapshots.day, day)))
+        .orderBy(rankingSnapshots.grp, rankingSnapshots.rank);
+      if (rows.length) {
+        const groups: Record<string, unknown> = {};
+        for (const grp of ['towns', 'departments'] as const) {
+          const g = rows.filter((r) => r.grp === grp).map((r) => ({ name: r.name ?? r.unit, score: r.score / 100, rank: r.rank }));
+          if (!g.length) continue;
+          groups[grp] = { top: g.slice(0, 3), bottom: g.length > 3 ? g.slice(-3) : [], below: g.filter((r) => r.score < settings.rankingThreshold).length };
+        }
+        out.push({ dedupeKey: key, event: 'ranking', target: 'leaders', data: JSON.stringify({ day, threshold: settings.rankingThreshold, groups, path: '/leader' }), createdAt: ms });
+      }
+    }
+  }
+  if (out.length) await deps.db.insert(notifyEvents).values(out).onConflictDoNothing();
+  return { queued: out.length };
+}
