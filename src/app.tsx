@@ -22,9 +22,14 @@ import { hazardsRoutes } from './hazards/routes.tsx';
 import { adminHomeRoutes } from './admin/home.tsx';
 import { suggestionRoutes } from './suggestions/routes.tsx';
 import { campaignRoutes } from './campaign/routes.tsx';
+import { auditRoutes } from './admin/audit.tsx';
+import { formRoutes } from './forms/routes.tsx';
 import { notificationRoutes } from './notifications/routes.tsx';
 import { campaignContext } from './campaign/context.ts';
 import { contextStorage } from 'hono/context-storage';
+import { securityHeaders } from './web/security-headers.ts';
+import { pageScriptRoutes } from './web/page-script.ts';
+import { sameOriginWrites } from './auth/csrf.ts';
 
 export type AppEnv = { Variables: Record<string, never> };
 
@@ -38,7 +43,7 @@ function ErrorPage(props: { status: number; message: string }) {
         <p>{props.message}</p>
       </div>
       <p>
-        <a href="javascript:history.back()">返回上一页</a> · <a href="/">回到首页</a>
+        <a href="/" data-back>返回上一页</a> · <a href="/">回到首页</a>
       </p>
     </Layout>
   );
@@ -49,9 +54,13 @@ export function createApp(deps: Deps) {
 
   // No route takes more than a phone photo and its form; routes with smaller bodies cap themselves lower.
   app.use('*', limitBody(MAX_MULTIPART_BYTES));
+  // Headers on every answer, errors included; then no cross-site write reaches a route.
+  app.use('*', securityHeaders());
+  app.use('*', sameOriginWrites(deps.config.PUBLIC_BASE_URL));
   // Pages show the current campaign's name and brand: load it (one cached version check) before any page renders.
   app.use('*', contextStorage());
   app.use('*', campaignContext(deps.db));
+  app.route('/', pageScriptRoutes());
   app.route('/', coreRoutes(deps));
   app.route('/', sheetsRoutes(deps));
   app.route('/', publicFormRoutes(deps));
@@ -69,6 +78,8 @@ export function createApp(deps: Deps) {
   app.route('/', rankingsRoutes(deps));
   app.route('/', hazardsRoutes(deps));
   app.route('/', campaignRoutes(deps));
+  app.route('/', auditRoutes(deps));
+  app.route('/', formRoutes(deps));
   app.route('/', notificationRoutes(deps));
 
   app.notFound((c) => {

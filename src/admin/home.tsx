@@ -94,7 +94,17 @@ export function adminHomeRoutes(deps: Deps) {
             ) : null}
             {isAdmin ? (
               <li>
+                <a href="/admin/audit">操作记录</a>：谁在何时修改、删除了什么，隐患流转、访问码、登录、备份和个人信息删除
+              </li>
+            ) : null}
+            {isAdmin ? (
+              <li>
                 <a href="/admin/campaign">活动设置</a>：活动名称和日期、上报节点、走访任务数、排名权重、宣传标语、各单位任务，开始新一期活动
+              </li>
+            ) : null}
+            {isAdmin ? (
+              <li>
+                <a href="/admin/notifications">消息通知</a>：各单位、综治办和领导群的企业微信、钉钉机器人、Webhook 和短信，发送记录
               </li>
             ) : null}
           </ul>
