@@ -3,7 +3,7 @@
 // records are deleted; receipts, hazards, figures and rankings keep working. Counts are logged, never values.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { auditEvents, campaigns, hazardEvents, hazards, submissionPersonal, submissions } from '../db/schema.ts';
+import { auditEvents, campaigns, hazardEvents, hazards, submissionAudit, submissionPersonal, submissions } from '../db/schema.ts';
 import { addDays, shanghaiDay } from '../lib/time.ts';
 import { collectPhotoKeys } from '../submissions/photos.ts';
 import { DEFAULT_RETENTION_DAYS, type CampaignSettings } from './settings.ts';
@@ -74,6 +74,11 @@ export async function purgeExpiredPersonalData(deps: Pick<Deps, 'db' | 'photos' 
   const eventIds = events.filter((e) => e.data && /\.(jpg|png|webp)"/.test(e.data)).map((e) => e.id);
   await deps.db.batch([
     deps.db.delete(submissionPersonal).where(inArray(submissionPersonal.submissionId, ids)),
+    // Edits kept for the audit trail hold the personal part too: it goes with the record's.
+    deps.db
+      .update(submissionAudit)
+      .set({ before: sql`json_remove(${submissionAudit.before}, '$.personal')`, after: sql`json_remove(${submissionAudit.after}, '$.personal')` })
+      .where(inArray(submissionAudit.submissionId, ids)),
     deps.db.update(submissions).set({ payload: sql`json_remove(${submissions.payload}, '$.photo', '$.photos')` }).where(inArray(submissions.id, ids)),
     ...(eventIds.length ? [deps.db.update(hazardEvents).set({ data: sql`json_remove(${hazardEvents.data}, '$.photo')` }).where(inArray(hazardEvents.id, eventIds))] : []),
     deps.db.insert(auditEvents).values({

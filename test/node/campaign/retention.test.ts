@@ -2,7 +2,7 @@
 // photos go, while receipts, hazards and rankings keep working, and only counts are logged.
 import { describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
-import { auditEvents, rankingSnapshots, submissionPersonal, submissions } from '../../../src/db/schema.ts';
+import { auditEvents, rankingSnapshots, submissionAudit, submissionPersonal, submissions } from '../../../src/db/schema.ts';
 import { seedEmptyDatabase } from '../../../src/core/demo.ts';
 import { purgeExpiredPersonalData, upcomingPurge } from '../../../src/campaign/retention.ts';
 import { makeTestApp } from '../../helpers/app.ts';
@@ -29,6 +29,9 @@ const personalRows = async (t: Awaited<ReturnType<typeof setup>>['t']) => (await
 describe('retention of personal data', () => {
   it('keeps everything until the period is over, warns 30 days ahead, then deletes personal data and photos only', async () => {
     const { t, tip, logged } = await setup();
+    // A unit's edit of a visit keeps the old personal values in the audit trail until the purge.
+    const [visit] = await t.db.select().from(submissions).where(eq(submissions.formId, 'household-visit')).limit(1);
+    await t.db.insert(submissionAudit).values({ submissionId: visit!.id, actor: 'unit:x#1', action: 'update', at: 1, before: JSON.stringify({ answers: { a: 1 }, personal: { householdHead: '钱秘密' } }), after: JSON.stringify({ answers: { a: 2 }, personal: { householdHead: '孙秘密' } }) });
     const before = await personalRows(t);
     expect(before).toBeGreaterThan(10);
     const snapshots = (await t.db.select({ n: count() }).from(rankingSnapshots))[0]!.n;
@@ -47,6 +50,9 @@ describe('retention of personal data', () => {
     const done = await purgeExpiredPersonalData(t.deps, new Date('2027-06-28T16:00:00Z'));
     expect(done).toEqual({ campaigns: 1, personal: before, photos: 1 });
     expect(await personalRows(t)).toBe(0);
+    const audits = JSON.stringify(await t.db.select().from(submissionAudit));
+    expect(audits).not.toMatch(/钱秘密|孙秘密/);
+    expect(audits).toContain('\\"a\\":2');
     expect(await t.deps.photos.get(PHOTO)).toBeNull();
     const [after] = await t.db.select().from(submissions).where(eq(submissions.id, tip.id));
     expect(JSON.parse(after!.payload).photo).toBeUndefined();
