@@ -17,7 +17,7 @@ import { ensureCampaign } from '../campaign/store.ts';
 import { shiftSettings, templateSettings, type CampaignSettings } from '../campaign/settings.ts';
 import { addDays, dayStartMs, shanghaiDay } from '../lib/time.ts';
 import { hazards } from '../db/schema.ts';
-import forms from '../../forms/index.ts';
+import { ensureForms, TEMPLATE_FORMS } from '../forms/store.ts';
 
 export type SeedMode = 'demo' | 'plan';
 
@@ -28,7 +28,7 @@ export function seedSettings(mode: SeedMode, now: Date): CampaignSettings {
 }
 
 const formOf = (id: string): FormDefinition => {
-  const f = forms.find((x) => x.id === id);
+  const f = TEMPLATE_FORMS.find((x) => x.id === id);
   if (!f) throw new Error(`forms/ has no form ${id}`);
   return f;
 };
@@ -53,6 +53,8 @@ export async function seedDemo(deps: Deps, mode: SeedMode): Promise<{ campaignId
   const now = deps.now();
   const settings = seedSettings(mode, now);
   const campaignId = await ensureCampaign(deps.db, settings, now.getTime(), 'seed');
+  // The forms of forms/ as version 1 of each, the start of the history the office edits at /admin/forms.
+  await ensureForms(deps.db, now.getTime(), 'seed');
   if (mode === 'plan') return { campaignId, startDate: settings.startDate, submissions: 0, rankedDays: 0 };
 
   const today = shanghaiDay(now);

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { Layout } from '../web/layout.tsx';
 import { sheetHealth } from '../sheets/status.tsx';
-import forms from '../../forms/index.ts';
+import { formsOf } from '../forms/store.ts';
 import { pageCampaign } from '../campaign/context.ts';
 
 export function coreRoutes(deps: Deps) {
@@ -31,8 +31,8 @@ export function coreRoutes(deps: Deps) {
     return c.json(rows);
   });
 
-  app.get('/', (c) => {
-    const publicForms = forms.filter((f) => f.audience === 'public');
+  app.get('/', async (c) => {
+    const publicForms = (await formsOf(deps.db)).filter((f) => f.audience === 'public');
     return c.html(
       <Layout title="首页">
         <h1>{pageCampaign().district}平安建设</h1>

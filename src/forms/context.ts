@@ -35,6 +35,6 @@ export function optionsFor(f: FieldDefinition, ctx: FormContext): FieldOption[] 
       return (ctx.tasks ?? []).map((t) => ({ value: t.id, label: t.title }));
     default:
       if (f.optionsFrom === 'slogans' && ctx.campaign) return ctx.campaign.slogans.map((s, i) => ({ value: `s${i + 1}`, label: s }));
-      return (f.options ?? []).map((o) => ({ value: o.value, label: o.label }));
+      return (f.options ?? []).filter((o) => !o.hidden).map((o) => ({ value: o.value, label: o.label }));
   }
 }

@@ -41,7 +41,8 @@ export function displayValue(f: FieldDefinition, value: unknown, ctx: FormContex
 function optionLabel(f: FieldDefinition, value: unknown, ctx: FormContext): string {
   // Cadre ids are stored as numbers and listed as strings.
   const key = typeof value === 'number' ? String(value) : value;
-  return optionsFor(f, ctx).find((o) => o.value === key)?.label ?? String(value);
+  // A hidden option is no longer offered but still names the answers given while it was.
+  return (optionsFor(f, ctx).find((o) => o.value === key) ?? f.options?.find((o) => o.value === key))?.label ?? String(value);
 }
 
 export interface MetricValues {

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { hazards, meta, rankingSnapshots, sheetOutbox } from '../db/schema.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { randomToken } from '../lib/crypto.ts';
-import forms from '../../forms/index.ts';
+import { formById, formsOf } from '../forms/store.ts';
 import { SheetsApiError, type SheetsGateway, type SheetProps } from './gateway.ts';
 import { acquireLease, META, readMeta, releaseLease, writeMeta } from './meta.ts';
 import { enqueueAllTabs, enqueueTabs, HAZARD_TABS, RANKING_TABS } from './outbox.ts';
@@ -83,7 +83,7 @@ export async function flushSheets(deps: Deps, opts: FlushOptions = {}): Promise<
       const missing = TAB_IDS.filter((id) => !sheets.some((s) => s.title === TAB_TITLES[id]));
       for (const id of missing) if (!tabs.includes(id)) tabs.push(id);
       tabs.sort((a, b) => TAB_IDS.indexOf(a) - TAB_IDS.indexOf(b));
-      const built = await buildAllTabs(tabContext(deps), tabs);
+      const built = await buildAllTabs(await tabContext(deps), tabs);
       await ensureTabs(gateway, sheets, built, send);
       const clears = opts.full ? built.map((t) => quoteTab(t.title)) : shrunkRanges(built, shapes);
       if (clears.length) await send(() => gateway.valuesBatchClear(clears), true);
@@ -162,12 +162,13 @@ async function enqueueMissedChanges(deps: Deps): Promise<void> {
   });
 }
 
-export function tabContext(deps: Pick<Deps, 'db' | 'now' | 'plugins'> & Partial<Deps>): TabContext {
+export async function tabContext(deps: Pick<Deps, 'db' | 'now' | 'plugins'> & Partial<Deps>): Promise<TabContext> {
   const provider = deps.plugins.receiptStatus['deputy-suggestion'];
   return {
     db: deps.db,
     now: deps.now(),
-    forms,
+    forms: await formsOf(deps.db),
+    formAt: (id, version) => formById(deps.db, id, version),
     suggestionStatus: provider
       ? async (s) => {
           const st = await provider(deps as Deps, s);

@@ -50,6 +50,8 @@ export interface TabContext {
   db: Db;
   now: Date;
   forms: readonly FormDefinition[];
+  /** The version of a form an answer was given under, so old answers keep their own labels; the current one when absent. */
+  formAt?: (id: string, version: number) => Promise<FormDefinition | null>;
   /** The campaign whose window and rankings the tabs show; read from the database when absent. */
   campaign?: CurrentCampaign;
   /** Status and answer of a suggestion, when the suggestion workflow provides one. */
@@ -268,7 +270,7 @@ function parsePayload(payload: string): Record<string, unknown> {
   }
 }
 
-async function buildOpinions({ db, forms, campaign }: Ctx): Promise<BuiltTab> {
+async function buildOpinions({ db, forms, formAt, campaign }: Ctx): Promise<BuiltTab> {
   const unitRows = await unitList(db);
   const names = new Map(unitRows.map((u) => [u.code, u.name]));
   const perUnit = await db
@@ -301,14 +303,15 @@ async function buildOpinions({ db, forms, campaign }: Ctx): Promise<BuiltTab> {
     const PAGE = 200;
     while (picked < RECENT_OPINIONS) {
       const page = await db
-        .select({ formId: submissions.formId, day: submissions.day, unitCode: submissions.unitCode, satisfaction: submissions.satisfaction, payload: submissions.payload })
+        .select({ formId: submissions.formId, formVersion: submissions.formVersion, day: submissions.day, unitCode: submissions.unitCode, satisfaction: submissions.satisfaction, payload: submissions.payload })
         .from(submissions)
         .where(and(notDeleted, inArray(submissions.formId, sources.map((f) => f.id))))
         .orderBy(desc(submissions.createdAt), desc(submissions.id))
         .limit(PAGE)
         .offset(offset);
       for (const s of page) {
-        const form = sources.find((f) => f.id === s.formId)!;
+        const current = sources.find((f) => f.id === s.formId)!;
+        const form = (await formAt?.(s.formId, s.formVersion)) ?? current;
         const answers = parsePayload(s.payload);
         const text = opinionFields(form)
           .map((f) => answers[f.name])
@@ -332,7 +335,7 @@ async function buildOpinions({ db, forms, campaign }: Ctx): Promise<BuiltTab> {
   return { id: 'opinions', title: TAB_TITLES.opinions, widths: [160, 160, 200, 90, 520], rows };
 }
 
-async function buildSuggestions({ db, forms, suggestionStatus }: TabContext): Promise<BuiltTab> {
+async function buildSuggestions({ db, forms, formAt, suggestionStatus }: TabContext): Promise<BuiltTab> {
   const form = forms.find((f) => f.id === DEPUTY_SUGGESTION_FORM);
   const columns = form ? sheetColumns(form) : [];
   const rows: CellValue[][] = [['提交日期', ...columns.map((c) => textCell(c.header)), '办理状态', '答复']];
@@ -340,16 +343,17 @@ async function buildSuggestions({ db, forms, suggestionStatus }: TabContext): Pr
     const unitRows = await unitList(db);
     const fctx: FormContext = { units: unitRows, places: unitRows };
     const list = await db
-      .select({ id: submissions.id, receipt: submissions.receipt, formId: submissions.formId, unitCode: submissions.unitCode, createdAt: submissions.createdAt, day: submissions.day, payload: submissions.payload })
+      .select({ id: submissions.id, receipt: submissions.receipt, formId: submissions.formId, formVersion: submissions.formVersion, unitCode: submissions.unitCode, createdAt: submissions.createdAt, day: submissions.day, payload: submissions.payload })
       .from(submissions)
       .where(and(eq(submissions.formId, form.id), notDeleted))
       .orderBy(desc(submissions.createdAt), desc(submissions.id));
     for (const s of list) {
       const answers = parsePayload(s.payload);
       const status = suggestionStatus ? await suggestionStatus(s) : null;
+      const own = (await formAt?.(form.id, s.formVersion)) ?? form;
       rows.push([
         textCell(s.day),
-        ...columns.map((c) => answerCell(c.field, answers[c.name], fctx)),
+        ...columns.map((c) => answerCell(own.fields.find((f) => f.name === c.name) ?? c.field, answers[c.name], fctx)),
         textCell(status?.status ?? '已收到'),
         freeTextCell(status?.answer ?? ''),
       ]);

@@ -13,7 +13,7 @@ const OVERDUE_FILL = 'FFF4CCCC';
 const charWidth = (px: number) => Math.max(6, Math.round(px / 7));
 
 export async function buildWorkbook(deps: Pick<Deps, 'db' | 'now' | 'plugins'> & Partial<Deps>): Promise<Uint8Array> {
-  const tabs = await buildAllTabs(tabContext(deps));
+  const tabs = await buildAllTabs(await tabContext(deps));
   return workbookFromTabs(tabs, deps.now());
 }
 

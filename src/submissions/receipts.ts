@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { submissions } from '../db/schema.ts';
-import forms from '../../forms/index.ts';
+import { formById } from '../forms/store.ts';
 import { RECEIPT_PATTERN } from './store.ts';
 
 export interface ReceiptSubmission {
@@ -48,7 +48,7 @@ export async function findReceipt(deps: Deps, code: string): Promise<Receipt | n
   const receipt = normaliseReceipt(code);
   if (!RECEIPT_PATTERN.test(receipt)) return null;
   const [row] = await deps.db
-    .select({ id: submissions.id, receipt: submissions.receipt, formId: submissions.formId, unitCode: submissions.unitCode, createdAt: submissions.createdAt, day: submissions.day, deletedAt: submissions.deletedAt })
+    .select({ id: submissions.id, receipt: submissions.receipt, formId: submissions.formId, formVersion: submissions.formVersion, unitCode: submissions.unitCode, createdAt: submissions.createdAt, day: submissions.day, deletedAt: submissions.deletedAt })
     .from(submissions)
     .where(eq(submissions.receipt, receipt));
   if (!row || row.deletedAt) return null;
@@ -58,7 +58,7 @@ export async function findReceipt(deps: Deps, code: string): Promise<Receipt | n
   return {
     receipt: row.receipt,
     form: row.formId,
-    formTitle: forms.find((f) => f.id === row.formId)?.title ?? row.formId,
+    formTitle: (await formById(deps.db, row.formId, row.formVersion))?.title ?? row.formId,
     createdAt: created,
     status: status.status,
     history: status.history,

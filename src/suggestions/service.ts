@@ -1,5 +1,6 @@
 // The office's answers to deputies' suggestions (R9): validate a reply, store it with the sheet job in one
 // transaction, and read suggestions back for the office pages and the deputy's receipt.
+import { cleanText } from '../lib/text.ts';
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
@@ -7,7 +8,7 @@ import { submissionPersonal, submissions, suggestionReplies, units, type Suggest
 import { forbidden, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { recordChange } from '../core/changes.ts';
 import { displayValue } from '../forms/projections.ts';
-import forms from '../../forms/index.ts';
+import { formById, formVersionsFor } from '../forms/store.ts';
 
 export const SUGGESTION_FORM = 'deputy-suggestion';
 export const MAX_NOTE_LENGTH = 2000;
@@ -46,7 +47,7 @@ export function validateReply(input: { status: unknown; note: unknown }): { ok: 
   let note: string | null = null;
   if (input.note !== undefined && input.note !== null) {
     if (typeof input.note !== 'string') errors.push({ field: 'note', message: '答复内容须为文字' });
-    else note = input.note.trim() || null;
+    else note = cleanText(input.note) ?? null;
   }
   if (note !== null && [...note].length > MAX_NOTE_LENGTH) errors.push({ field: 'note', message: `答复内容不能超过 ${MAX_NOTE_LENGTH} 字` });
   if (input.status === 'answered' && note === null && !errors.some((e) => e.field === 'note')) errors.push({ field: 'note', message: '请填写答复内容，代表委员凭回执码可以看到' });
@@ -130,8 +131,6 @@ export async function publicSuggestionStatus(deps: Pick<Deps, 'db'>, submission:
   return { status: history[history.length - 1]!.status, history };
 }
 
-const form = () => forms.find((f) => f.id === SUGGESTION_FORM)!;
-
 function parse(json: string | null | undefined): Record<string, unknown> {
   try {
     const v = JSON.parse(json ?? '') as unknown;
@@ -155,10 +154,9 @@ export interface SuggestionListItem {
 
 /** Newest first; `unanswered` leaves out the ones with an answer. */
 export async function listSuggestions(deps: Pick<Deps, 'db'>, opts: { unanswered?: boolean } = {}): Promise<SuggestionListItem[]> {
-  const f = form();
-  const field = (name: string) => f.fields.find((x) => x.name === name)!;
+  const f = (await formById(deps.db, SUGGESTION_FORM))!;
   const rows = await deps.db
-    .select({ id: submissions.id, day: submissions.day, createdAt: submissions.createdAt, payload: submissions.payload })
+    .select({ id: submissions.id, formVersion: submissions.formVersion, day: submissions.day, createdAt: submissions.createdAt, payload: submissions.payload })
     .from(submissions)
     .where(and(eq(submissions.formId, SUGGESTION_FORM), isNull(submissions.deletedAt)))
     .orderBy(desc(submissions.createdAt), desc(submissions.id));
@@ -173,7 +171,11 @@ export async function listSuggestions(deps: Pick<Deps, 'db'>, opts: { unanswered
   const last = new Map(replies.map((r) => [r.submissionId, r]));
   const unitRows = await deps.db.select({ code: units.code, name: units.name }).from(units);
   const ctx = { units: unitRows, places: unitRows };
+  // Each suggestion reads with the labels of the version it was sent under.
+  const versions = await formVersionsFor(deps.db, f, rows.map((r) => r.formVersion));
   const items = rows.map((r): SuggestionListItem => {
+    const own = versions.get(r.formVersion) ?? f;
+    const field = (name: string) => own.fields.find((x) => x.name === name) ?? f.fields.find((x) => x.name === name)!;
     const a = parse(r.payload);
     const reply = last.get(r.id);
     return {

@@ -14,6 +14,8 @@ import { maskPersonal } from '../forms/personal.ts';
 export interface UnitRecord {
   id: number;
   formId: string;
+  /** The form version the record was answered under: its labels and options show it. */
+  formVersion: number;
   unitCode: string | null;
   receipt: string;
   createdAt: number;
@@ -41,6 +43,7 @@ export async function ownRecord(db: Db, principal: Principal, form: FormDefiniti
   return {
     id: row.id,
     formId: row.formId,
+    formVersion: row.formVersion,
     unitCode: row.unitCode,
     receipt: row.receipt,
     createdAt: row.createdAt,
@@ -63,6 +66,7 @@ export async function recordsOfDay(db: Db, formId: string, unitCode: string, day
   return rows.map(({ s, personal }) => ({
     id: s.id,
     formId: s.formId,
+    formVersion: s.formVersion,
     unitCode: s.unitCode,
     receipt: s.receipt,
     createdAt: s.createdAt,

@@ -10,13 +10,13 @@ import { exportTable } from './rows.ts';
 import { toXlsx } from './xlsx.ts';
 import { PortalLayout, portalScope, unitQuery } from '../layout.tsx';
 import { campaignFromQuery } from '../../campaign/store.ts';
-import forms from '../../../forms/index.ts';
+import { formsOf } from '../../forms/store.ts';
 
-const UNIT_FORMS = () => forms.filter((f) => f.audience === 'unit');
+const UNIT_FORMS = async (deps: Deps) => (await formsOf(deps.db)).filter((f) => f.audience === 'unit');
 
-function formOf(id: string | undefined): FormDefinition | undefined {
+async function formOf(deps: Deps, id: string | undefined): Promise<FormDefinition | undefined> {
   if (id === undefined || id === '') return undefined;
-  const form = UNIT_FORMS().find((f) => f.id === id);
+  const form = (await UNIT_FORMS(deps)).find((f) => f.id === id);
   if (!form) throw notFound('找不到该表单');
   return form;
 }
@@ -36,6 +36,7 @@ export function unitExportRoutes(deps: Deps) {
     const { principal, unit } = await portalScope(deps, c);
     const q = unitQuery(principal, unit.code, '&');
     const masked = principal.role !== 'admin';
+    const list = await UNIT_FORMS(deps);
     return c.html(
       <PortalLayout title="导出记录" principal={principal} unitName={unit.name} unitCode={unit.code} current="/unit/export">
         <h1>导出{unit.name}的记录</h1>
@@ -51,7 +52,7 @@ export function unitExportRoutes(deps: Deps) {
         </p>
         <table>
           <tbody>
-            {UNIT_FORMS().map((f) => (
+            {list.map((f) => (
               <tr>
                 <td>{f.title}</td>
                 <td>
@@ -70,7 +71,7 @@ export function unitExportRoutes(deps: Deps) {
 
   app.get('/unit/export.csv', readers, async (c) => {
     const { principal, unit } = await portalScope(deps, c);
-    const form = formOf(c.req.query('form')) ?? formOf('household-visit')!;
+    const form = (await formOf(deps, c.req.query('form'))) ?? (await formOf(deps, 'household-visit'))!;
     const { campaign } = await campaignFromQuery(deps.db, c.req.query('campaign'));
     const table = await exportTable(deps.db, form, unit, { unmasked: principal.role === 'admin', window: campaign.settings });
     const day = shanghaiDay(deps.now());
@@ -80,8 +81,8 @@ export function unitExportRoutes(deps: Deps) {
 
   app.get('/unit/export.xlsx', readers, async (c) => {
     const { principal, unit } = await portalScope(deps, c);
-    const one = formOf(c.req.query('form'));
-    const chosen = one ? [one] : UNIT_FORMS();
+    const one = await formOf(deps, c.req.query('form'));
+    const chosen = one ? [one] : await UNIT_FORMS(deps);
     const { campaign } = await campaignFromQuery(deps.db, c.req.query('campaign'));
     const tables = await Promise.all(chosen.map((f) => exportTable(deps.db, f, unit, { unmasked: principal.role === 'admin', window: campaign.settings })));
     const day = shanghaiDay(deps.now());

@@ -5,12 +5,12 @@ import type { Db } from '../../db/index.ts';
 import { submissionPersonal, submissions } from '../../db/schema.ts';
 import type { FormContext } from '../../forms/context.ts';
 import { neutraliseFormula, shownAnswer } from '../../forms/personal.ts';
-import { displayValue } from '../../forms/projections.ts';
 import type { Answers, FormDefinition } from '../../forms/types.ts';
 import { formatShanghai } from '../../lib/time.ts';
 import { listCadres, placesFor, type UnitInfo } from '../roster/roster.ts';
 import { tasksOf } from '../dashboard.ts';
 import { currentCampaign } from '../../campaign/store.ts';
+import { formVersionsFor } from '../../forms/store.ts';
 import { patrolFlagText, PATROL_FORM_ID } from '../derived.ts';
 
 /** Enough for a whole campaign of one unit; a bound so one request cannot build an unbounded file. */
@@ -65,6 +65,8 @@ export async function exportTable(
       .limit(MAX_EXPORT_ROWS),
   ]);
   const isPatrol = form.id === PATROL_FORM_ID;
+  // Each row shows its answers with the labels and options of the version it was answered under.
+  const versions = await formVersionsFor(db, form, records.map(({ s }) => s.formVersion));
   const headers = ['编号', '单位', '登记时间', ...form.fields.map((f) => (f.personal && !opts.unmasked ? `${f.label}（已脱敏）` : f.label))];
   if (isPatrol) headers.push('人数要求');
   headers.push('最后修改');
@@ -72,14 +74,16 @@ export async function exportTable(
     const answers = JSON.parse(s.payload) as Answers;
     const personalAnswers = personal ? (JSON.parse(personal) as Answers) : {};
     const out: Cell[] = [s.id, cell(unit.name), formatShanghai(s.createdAt)];
-    for (const f of form.fields) {
+    const own = versions.get(s.formVersion);
+    for (const current of form.fields) {
+      const f = own?.fields.find((g) => g.name === current.name) ?? current;
       if (f.personal) {
         const v = personalAnswers[f.name];
         out.push(cell(shownAnswer(f, v, ctx, opts.unmasked)));
         continue;
       }
       const v = answers[f.name];
-      out.push(f.type === 'integer' && typeof v === 'number' ? v : cell(displayValue(f, v, ctx)));
+      out.push(f.type === 'integer' && typeof v === 'number' ? v : cell(shownAnswer(f, v, ctx, opts.unmasked)));
     }
     if (isPatrol) out.push(patrolFlagText(answers) || '符合');
     out.push(s.updatedAt ? formatShanghai(s.updatedAt) : '');

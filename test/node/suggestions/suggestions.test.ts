@@ -73,7 +73,7 @@ describe('answering a deputy suggestion', () => {
 
   it('the sheet tab 代表委员建议 shows 已答复 and the answer, and no personal values', async () => {
     const t = await setup();
-    let tab = await buildTab(tabContext(t.deps), 'suggestions');
+    let tab = await buildTab(await tabContext(t.deps), 'suggestions');
     const header = tab.rows[0]!;
     const statusCol = header.indexOf('办理状态');
     const answerCol = header.indexOf('答复');
@@ -82,11 +82,11 @@ describe('answering a deputy suggestion', () => {
     expect(tab.rows[1]![answerCol]).toBe('');
 
     expect((await reply(t, t.id, t.admin, { status: 'in_progress', note: PROGRESS })).status).toBe(201);
-    tab = await buildTab(tabContext(t.deps), 'suggestions');
+    tab = await buildTab(await tabContext(t.deps), 'suggestions');
     expect(tab.rows[1]![statusCol]).toBe('办理中');
 
     expect((await reply(t, t.id, t.admin, { status: 'answered', note: ANSWER })).status).toBe(201);
-    tab = await buildTab(tabContext(t.deps), 'suggestions');
+    tab = await buildTab(await tabContext(t.deps), 'suggestions');
     expect(tab.rows).toHaveLength(2);
     const row = tab.rows[1]!;
     expect(row).toContain('校园周边治安');
