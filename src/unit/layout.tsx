@@ -36,6 +36,7 @@ export function PortalLayout(props: PortalProps) {
     ['/unit/forms/dispute-mediation', '矛盾纠纷'],
     ['/unit/forms/task-report', '任务进度'],
     ['/unit/export', '导出'],
+    ['/unit/notifications', '消息通知'],
   ];
   // Hazards the unit leads are worked on in the supervision pages (src/routes/hazards-*.tsx).
   if (props.principal.role === 'unit') links.push(['/unit/hazards', '隐患督办']);

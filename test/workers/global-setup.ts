@@ -8,6 +8,7 @@ import { seedOrganisation } from '../../src/core/seed.ts';
 import { startLibsqlServer } from '../../tools/libsql-server/server.ts';
 import organisation from '../../forms/organisation.ts';
 import { startFakeGoogle } from '../fakes/google/index.ts';
+import { startFakeProviders } from '../fakes/notify/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +17,7 @@ declare module 'vitest' {
     googleTokenUrl: string;
     googleServiceAccount: string;
     sheetId: string;
+    notifyRoot: string;
   }
 }
 
@@ -35,10 +37,14 @@ export default async function setup(project: TestProject) {
   project.provide('googleTokenUrl', google.tokenUrl);
   project.provide('googleServiceAccount', google.serviceAccountJson);
   project.provide('sheetId', google.spreadsheetId);
+  // Fake robots, webhook and SMS provider behind one root; tests read what they received at /_fake/notify.
+  const providers = await startFakeProviders();
+  project.provide('notifyRoot', providers.root);
 
   return async () => {
     await server.close();
     await google.close();
+    await providers.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }

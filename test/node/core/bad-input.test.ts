@@ -6,6 +6,7 @@ import { serializeSigned } from 'hono/utils/cookie';
 import { hazards, submissions } from '../../../src/db/schema.ts';
 import { revokeAccessCode, issueAccessCode } from '../../../src/auth/codes.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
+import { createChannel } from '../../../src/notifications/channels.ts';
 
 /** The session cookie /signin sets for a code, started at `at` (src/auth/middleware.ts startSession). */
 async function sessionCookie(t: TestContext, codeId: number, at: Date, secret = t.deps.config.SESSION_SECRET): Promise<string> {
@@ -180,6 +181,12 @@ const BODY_IGNORED = new Set([
   'POST /api/v1/admin/access-codes/:id/revoke',
   'POST /unit/forms/:formId/:id/delete',
   'DELETE /api/v1/unit/forms/:formId/submissions/:id',
+  'DELETE /api/v1/admin/channels/:id',
+  'POST /api/v1/admin/channels/:id/test',
+  'POST /admin/notifications/channels/:id/delete',
+  'POST /admin/notifications/channels/:id/test',
+  'POST /unit/notifications/channels/:id/delete',
+  'POST /unit/notifications/channels/:id/test',
 ]);
 
 /**
@@ -197,7 +204,7 @@ interface Fixture {
   otherUnit: Session;
   revokedCode: string;
   revokedCookie: string;
-  ids: { hazard: number; receipt: string; record: number; cadre: number; spareCode: number; suggestion: number };
+  ids: { hazard: number; receipt: string; record: number; cadre: number; spareCode: number; suggestion: number; channel: number };
 }
 
 const VALID_TIP = { category: 'fire', place: '陈仓示范村一村委会旁出租屋', description: '楼道堆放杂物，消防通道被堵', noticedOn: '2014-11-03' };
@@ -242,6 +249,7 @@ async function fixture(): Promise<Fixture> {
     body: JSON.stringify({ identity: 'npc-deputy', name: '钱七', delegation: '教育界', subject: '校园周边治安', suggestion: '建议上下学时段增加警力巡逻。', phone: '13712345678' }),
   });
   expect(suggestion.status).toBe(201);
+  const channel = await createChannel(t.deps, { role: 'admin' }, { unit: 'chencang', kind: 'sms', phones: ['13800000001'] });
   return {
     t,
     admin,
@@ -250,7 +258,7 @@ async function fixture(): Promise<Fixture> {
     otherUnit,
     revokedCode: revoked.code,
     revokedCookie: revoked.cookie,
-    ids: { hazard: hazard!.id, receipt, record: ((await record.json()) as { id: number }).id, cadre: cadres[0]!.id, spareCode: spare.id, suggestion: ((await suggestion.json()) as { id: number }).id },
+    ids: { hazard: hazard!.id, receipt, record: ((await record.json()) as { id: number }).id, cadre: cadres[0]!.id, spareCode: spare.id, suggestion: ((await suggestion.json()) as { id: number }).id, channel: channel.id },
   };
 }
 
@@ -271,6 +279,7 @@ function fill(template: string, f: Fixture, bad?: { param: string; value: string
         return 'hazard-tip/2014-11-04/AbCdEfGhJk.jpg';
       case 'id':
         if (template.includes('/access')) return String(f.ids.spareCode);
+        if (template.includes('/channels/')) return String(f.ids.channel);
         if (template.includes('hazards')) return String(f.ids.hazard);
         if (template.includes('suggestions')) return String(f.ids.suggestion);
         if (template.includes('cadres')) return String(f.ids.cadre);
