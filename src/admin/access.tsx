@@ -6,12 +6,13 @@ import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { issueAccessCode, listAccessCodes, revokeAccessCode, type AccessCodeRow, type IssuedCode } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
+import { listSessions, revokeSession, revokeSessionsOfCode, type SessionRow } from '../auth/sessions.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
 import { Layout } from '../web/layout.tsx';
 import { DataTable, SubmitButton } from '../web/components.tsx';
-import { ROLE_LABELS } from '../auth/routes.tsx';
+import { ROLE_LABELS, SignOutButton } from '../auth/routes.tsx';
 
 const KIND_LABELS: Record<string, string> = {
   office: '区综治办',
@@ -24,11 +25,37 @@ const KIND_LABELS: Record<string, string> = {
 
 type UnitOption = { code: string; name: string; kind: string };
 
-function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) {
+function SessionsTable(props: { sessions: SessionRow[] }) {
+  if (props.sessions.length === 0) return <p class="muted">目前没有已登录的浏览器。</p>;
+  return (
+    <DataTable head={['访问码编号', '备注', '单位', '权限', '登录时间', '最近活动', '最迟失效', '']}>
+      {props.sessions.map((s) => (
+        <tr>
+          <td>{s.codeId}</td>
+          <td>{s.label || '—'}</td>
+          <td>{s.unitName}</td>
+          <td>{ROLE_LABELS[s.role]}</td>
+          <td>{formatShanghai(s.createdAt)}</td>
+          <td>{formatShanghai(s.lastSeenAt)}</td>
+          <td>{formatShanghai(s.expiresAt)}</td>
+          <td>
+            <form method="post" action={`/admin/access/sessions/${s.idHash}/revoke`}>
+              <button class="link" type="submit" aria-label={`让访问码 ${s.codeId} 的这次登录退出`}>
+                强制退出
+              </button>
+            </form>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+function AccessPage(props: { codes: AccessCodeRow[]; sessions: SessionRow[]; unitOptions: UnitOption[]; issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) {
   return (
     <Layout title="访问码管理" heading="区综治办" headingHref="/admin/access" wide staff>
       <p class="who">
-        <a href="/admin">工作台</a> · <a href="/unit">单位工作台</a> · <a href="/signout">退出</a>
+        <a href="/admin">工作台</a> · <a href="/unit">单位工作台</a> · <SignOutButton />
       </p>
       <h1>访问码管理</h1>
       {props.issued ? (
@@ -101,6 +128,9 @@ function AccessPage(props: { codes: AccessCodeRow[]; unitOptions: UnitOption[]; 
           ))}
         </DataTable>
       )}
+      <h2>已登录的浏览器</h2>
+      <p class="muted">每次用访问码登录算一个。连续 12 小时未使用或登录满 14 天自动退出；停用访问码会让它的登录全部退出。</p>
+      <SessionsTable sessions={props.sessions} />
     </Layout>
   );
 }
@@ -116,6 +146,8 @@ export function adminAccessRoutes(deps: Deps) {
   app.use('/admin/access/*', requireRole(deps, ['admin']));
   app.use('/api/v1/admin/access-codes', requireRole(deps, ['admin']));
   app.use('/api/v1/admin/access-codes/*', requireRole(deps, ['admin']));
+  app.use('/api/v1/admin/sessions', requireRole(deps, ['admin']));
+  app.use('/api/v1/admin/sessions/*', requireRole(deps, ['admin']));
 
   const unitOptions = () =>
     deps.db
@@ -124,10 +156,10 @@ export function adminAccessRoutes(deps: Deps) {
       .orderBy(asc(units.kind), asc(units.code));
 
   const render = async (extra: { issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) => {
-    const [codes, options] = await Promise.all([listAccessCodes(deps.db), unitOptions()]);
+    const [codes, sessions, options] = await Promise.all([listAccessCodes(deps.db), listSessions(deps.db, deps.now()), unitOptions()]);
     // Villages and communities do not sign in; their town does the work.
     const pickable = options.filter((u) => u.kind !== 'village' && u.kind !== 'community');
-    return <AccessPage codes={codes} unitOptions={pickable} {...extra} />;
+    return <AccessPage codes={codes} sessions={sessions} unitOptions={pickable} {...extra} />;
   };
 
   const issue = async (unitCode: string, leader: boolean, label: string) => {
@@ -144,7 +176,12 @@ export function adminAccessRoutes(deps: Deps) {
   };
 
   app.get('/admin/access', async (c) => {
-    const notice = c.req.query('revoked') ? `访问码 ${c.req.query('revoked')} 已停用，使用它的登录已全部失效。` : undefined;
+    // A fixed message: a link could carry any text into this box, which the office would trust.
+    const notice = c.req.query('revoked')
+      ? '访问码已停用，使用它的登录已全部失效。'
+      : c.req.query('ended')
+        ? '该登录已强制退出。'
+        : undefined;
     c.header('Cache-Control', 'no-store');
     return c.html(await render({ notice }));
   });
@@ -168,7 +205,13 @@ export function adminAccessRoutes(deps: Deps) {
     if (!Number.isInteger(id) || !(await revokeAccessCode(deps.db, id, deps.now()))) {
       return c.html(await render({ error: '该访问码不存在或已经停用。' }), 404);
     }
+    await revokeSessionsOfCode(deps.db, id);
     return c.redirect(`/admin/access?revoked=${id}`, 303);
+  });
+
+  app.post('/admin/access/sessions/:hash/revoke', async (c) => {
+    if (!(await revokeSession(deps.db, c.req.param('hash')))) return c.html(await render({ error: '该登录不存在或已经退出。' }), 404);
+    return c.redirect('/admin/access?ended=1', 303);
   });
 
   app.get('/api/v1/admin/access-codes', async (c) => c.json(await listAccessCodes(deps.db)));
@@ -185,7 +228,15 @@ export function adminAccessRoutes(deps: Deps) {
     if (!Number.isInteger(id) || !(await revokeAccessCode(deps.db, id, deps.now()))) {
       throw notFound('该访问码不存在或已经停用');
     }
+    await revokeSessionsOfCode(deps.db, id);
     return c.json({ id, revoked: true });
+  });
+
+  app.get('/api/v1/admin/sessions', async (c) => c.json(await listSessions(deps.db, deps.now())));
+
+  app.post('/api/v1/admin/sessions/:hash/revoke', async (c) => {
+    if (!(await revokeSession(deps.db, c.req.param('hash')))) throw notFound('该登录不存在或已经退出');
+    return c.json({ idHash: c.req.param('hash'), revoked: true });
   });
 
   return app;

@@ -1,17 +1,14 @@
 // Who is asking: an access code as a Bearer token (API) or a signed session cookie (pages).
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
-import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { accessCodes, type AccessRole } from '../db/schema.ts';
+import type { AccessRole } from '../db/schema.ts';
 import { AppError, forbidden } from '../lib/errors.ts';
-import { randomToken } from '../lib/crypto.ts';
 import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
-import { clearFailures, recordFailure, throttleState } from './throttle.ts';
+import { createSession, deleteSession, sessionOwner, SESSION_MAX_AGE_MS } from './sessions.ts';
+import { recordFailure, throttleState } from './throttle.ts';
 
 export const SESSION_COOKIE = 'pingan_session';
-/** A session lasts two weeks; revoking the code ends it at once. */
-const SESSION_MAX_AGE_S = 14 * 24 * 60 * 60;
 
 export type AuthEnv = { Variables: { principal: Principal } };
 
@@ -29,31 +26,30 @@ export async function getPrincipal(deps: Deps, c: Context): Promise<Principal | 
   return sessionPrincipal(deps, c);
 }
 
-/** The principal of the signed session cookie alone (pages that must not become an unthrottled code oracle). */
+/** The principal of the session cookie alone (pages that must not become an unthrottled code oracle). */
 export async function sessionPrincipal(deps: Deps, c: Context): Promise<Principal | null> {
-  const session = await getSignedCookie(c, deps.config.SESSION_SECRET, SESSION_COOKIE);
-  if (!session) return null;
-  // Max-Age only asks the browser to forget the cookie; a copied cookie must stop working at two weeks too.
-  const m = /^(\d{1,12})\.([0-9a-z]{1,12})_[A-Za-z0-9_-]+$/.exec(session);
-  const age = m ? deps.now().getTime() - parseInt(m[2]!, 36) : NaN;
-  if (!m || !(age >= -60_000 && age <= SESSION_MAX_AGE_S * 1000)) return null;
-  const id = Number(m[1]);
-  const row = await deps.db.query.accessCodes.findFirst({ where: and(eq(accessCodes.id, id), isNull(accessCodes.revokedAt)) });
-  return row ? { codeId: row.id, role: row.role, unitCode: row.unitCode } : null;
+  const id = await getSignedCookie(c, deps.config.SESSION_SECRET, SESSION_COOKIE);
+  // Max-Age only asks the browser to forget the cookie: the table decides whether the session still lives.
+  if (!id || !/^[A-Za-z0-9_-]{20,64}$/.test(id)) return null;
+  return sessionOwner(deps.db, id, deps.now());
 }
 
-/** Starts a session for a verified code: `<codeId>.<start, base 36 ms>_<random>`, signed, HttpOnly, SameSite=Lax. */
+/** Starts a session for a verified code: a random id, signed, HttpOnly, SameSite=Lax; the table keeps its hash. */
 export async function startSession(deps: Deps, c: Context, principal: Principal): Promise<void> {
-  await setSignedCookie(c, SESSION_COOKIE, `${principal.codeId}.${deps.now().getTime().toString(36)}_${randomToken(12)}`, deps.config.SESSION_SECRET, {
+  const id = await createSession(deps.db, principal.codeId, deps.now());
+  await setSignedCookie(c, SESSION_COOKIE, id, deps.config.SESSION_SECRET, {
     path: '/',
     httpOnly: true,
     sameSite: 'Lax',
     secure: deps.config.PUBLIC_BASE_URL.startsWith('https://'),
-    maxAge: SESSION_MAX_AGE_S,
+    maxAge: SESSION_MAX_AGE_MS / 1000,
   });
 }
 
-export function endSession(deps: Deps, c: Context): void {
+/** Signs out: the session row goes, so a copy of the cookie stops working too. */
+export async function endSession(deps: Deps, c: Context): Promise<void> {
+  const id = await getSignedCookie(c, deps.config.SESSION_SECRET, SESSION_COOKIE);
+  if (id) await deleteSession(deps.db, id);
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: deps.config.PUBLIC_BASE_URL.startsWith('https://') });
 }
 
@@ -63,23 +59,23 @@ export function tooManyAttempts(retryAfter: number): AppError {
 }
 
 /**
- * A Bearer code, checked against the guessing throttle of its client: a client that is waiting
- * gets 429 whatever it sends, a wrong code counts as a failure.
+ * A Bearer code, checked against the guessing throttle of its client: a right code always passes,
+ * a wrong one counts as a failure and, once the client has failed too often, is answered 429.
  */
 async function bearerPrincipal(deps: Deps, c: Context, code: string | null): Promise<Principal | null> {
   const client = deps.clientAddress(c);
   const now = deps.now();
   const state = await throttleState(deps.db, client, now);
-  if (state.retryAfter > 0) {
-    c.header('Retry-After', String(state.retryAfter));
-    throw tooManyAttempts(state.retryAfter);
-  }
   const principal = code ? await verifyAccessCode(deps.db, code) : null;
   if (!principal) {
-    await recordFailure(deps.db, client, now);
+    const wait = await recordFailure(deps.db, client, now);
+    if (state.retryAfter > 0) {
+      const retryAfter = Math.max(wait, state.retryAfter);
+      c.header('Retry-After', String(retryAfter));
+      throw tooManyAttempts(retryAfter);
+    }
     return null;
   }
-  if (state.failures > 0) await clearFailures(deps.db, client);
   return principal;
 }
 

@@ -1,11 +1,11 @@
 // Sign-in with an access code for towns, departments, the office and leaders; sign-out.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
 import { endSession, sessionPrincipal, startSession } from './middleware.ts';
-import { clearFailures, recordFailure, throttleState } from './throttle.ts';
+import { recordFailure, throttleState } from './throttle.ts';
 import { Layout } from '../web/layout.tsx';
 import { SubmitButton } from '../web/components.tsx';
 import { limitBody } from '../lib/body-limit.ts';
@@ -26,6 +26,39 @@ export function safeNext(next: string | undefined | null): string {
   return next;
 }
 
+const waitText = (seconds: number) => (seconds >= 120 ? `${Math.ceil(seconds / 60)} 分钟` : `${seconds} 秒`);
+
+/** Staff pages' sign-out control: a button (so it may sit in a line of links) for the staff layout's POST form. */
+export function SignOutButton(props: { label?: string }) {
+  return (
+    <button class="link" type="submit" form="signout-form">
+      {props.label ?? '退出'}
+    </button>
+  );
+}
+
+function SignOutForm(props: { label: string }) {
+  return (
+    <form method="post" action="/signout">
+      <button class="link" type="submit">
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+function SignOutPage() {
+  return (
+    <Layout title="退出登录">
+      <h1>退出登录</h1>
+      <div class="card">
+        <p>退出后，这个浏览器需要重新输入访问码才能进入。</p>
+        <SignOutForm label="确认退出" />
+      </div>
+    </Layout>
+  );
+}
+
 function SignInPage(props: { next: string; error?: string; current?: { unitName: string; role: Principal['role'] } }) {
   return (
     <Layout title="工作人员登录">
@@ -33,9 +66,9 @@ function SignInPage(props: { next: string; error?: string; current?: { unitName:
       {props.current ? (
         <div class="ok">
           <p>
-            您已登录：{props.current.unitName} · {ROLE_LABELS[props.current.role]}。<a href={props.next || HOME_BY_ROLE[props.current.role]}>继续</a> ·{' '}
-            <a href="/signout">退出登录</a>
+            您已登录：{props.current.unitName} · {ROLE_LABELS[props.current.role]}。<a href={props.next || HOME_BY_ROLE[props.current.role]}>继续</a>
           </p>
+          <SignOutForm label="退出登录" />
         </div>
       ) : null}
       <div class="card">
@@ -101,29 +134,31 @@ export function unitSigninRoutes(deps: Deps) {
     const client = deps.clientAddress(c);
     const now = deps.now();
     const state = await throttleState(deps.db, client, now);
-    if (state.retryAfter > 0) {
-      c.header('Retry-After', String(state.retryAfter));
-      const wait = state.retryAfter >= 120 ? `${Math.ceil(state.retryAfter / 60)} 分钟` : `${state.retryAfter} 秒`;
-      return c.html(<SignInPage next={next} error={`访问码错误次数过多，请 ${wait}后再试。`} />, 429);
-    }
     if (!code.trim()) return c.html(<SignInPage next={next} error="请输入访问码。" />, 422);
+    // The right code always gets in: the throttle only answers wrong guesses, so nobody behind the same
+    // carrier address can lock a town's staff out. Codes are 16 of 25 letters: guessing stays hopeless.
     const principal = await verifyAccessCode(deps.db, code);
     if (!principal) {
-      await recordFailure(deps.db, client, now);
+      const wait = await recordFailure(deps.db, client, now);
+      // A guess while the client should still be waiting is refused outright and makes the wait longer.
+      if (state.retryAfter > 0) {
+        const retryAfter = Math.max(wait, state.retryAfter);
+        c.header('Retry-After', String(retryAfter));
+        return c.html(<SignInPage next={next} error={`访问码不正确。错误次数过多，请 ${waitText(retryAfter)}后再试。`} />, 429);
+      }
       return c.html(<SignInPage next={next} error="访问码不正确或已停用，请核对后重新输入。" />, 401);
     }
-    if (state.failures > 0) await clearFailures(deps.db, client);
-    await touchAccessCode(deps.db, principal.codeId, now);
+      await touchAccessCode(deps.db, principal.codeId, now);
     await startSession(deps, c, principal);
     return c.redirect(next || HOME_BY_ROLE[principal.role], 303);
   });
 
-  const signOut = (c: Context) => {
-    endSession(deps, c);
+  // Signing out changes state, so it is a POST (checked for its origin like every other); a GET only asks.
+  app.get('/signout', (c) => c.html(<SignOutPage />));
+  app.post('/signout', async (c) => {
+    await endSession(deps, c);
     return c.redirect('/signin', 303);
-  };
-  app.get('/signout', signOut);
-  app.post('/signout', signOut);
+  });
 
   return app;
 }

@@ -8,6 +8,7 @@ import type { MetricKey } from '../forms/types.ts';
 import { pageCampaign } from '../campaign/context.ts';
 import type { CampaignSettings } from '../campaign/settings.ts';
 import { formatShanghai } from '../lib/time.ts';
+import { SignOutButton } from '../auth/routes.tsx';
 
 export const GROUP_LABELS: Record<RankingGroup, string> = { towns: '镇、街道', departments: '区级部门' };
 
@@ -153,7 +154,7 @@ export function LeaderPage(props: LeaderPageProps) {
   return (
     <Layout title="每日排名" heading="领导查看" wide staff>
       <p class="muted noprint">
-        {props.isAdmin ? '区综治办' : '领导（只读）'} · <a href="/admin">工作台</a> · <a href="/signout">退出</a>
+        {props.isAdmin ? '区综治办' : '领导（只读）'} · <a href="/admin">工作台</a> · <SignOutButton />
       </p>
       <h1>每日排名{props.date ? `（${props.date}）` : ''}</h1>
       {props.recomputed ? <p class="ok">已重新计算 {props.date} 的排名。</p> : null}
@@ -281,7 +282,7 @@ export function CircularPage(props: { view: RankingView; campaign?: CampaignSett
   return (
     <Layout title={`通报 ${props.view.date}`} wide staff>
       <p class="noprint">
-        <button class="btn" type="button" onclick="window.print()">打印</button> <a href={`/leader?date=${props.view.date}`}>返回排名</a>
+        <button class="btn" type="button" data-print>打印</button> <a href={`/leader?date=${props.view.date}`}>返回排名</a>
       </p>
       <article class="circular">
         <h1>{campaign.office}通报</h1>

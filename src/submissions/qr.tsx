@@ -73,7 +73,7 @@ export function qrRoutes(deps: Deps) {
             微信或手机相机扫码即可填写，无需注册，可匿名。{pageCampaign().office}
           </p>
           <p class="noprint">
-            <button type="button" class="btn" onclick="window.print()">
+            <button type="button" class="btn" data-print>
               打印海报（A4）
             </button>
           </p>

@@ -9,6 +9,7 @@ import { findReceipt, type Receipt } from './receipts.ts';
 import { Layout } from '../web/layout.tsx';
 import forms from '../../forms/index.ts';
 import { hazardReceiptExtra } from '../hazards/pages/feedback.tsx';
+import { limitByAddress } from './abuse/address-limit.ts';
 
 /** `extra`: what a form's own module adds below the steps (the hazard tipster's feedback form). */
 function ReceiptPage(props: { r: Receipt; extra?: Child }) {
@@ -73,6 +74,11 @@ function LookupPage(props: { code?: string; missing?: boolean }) {
 
 export function receiptRoutes(deps: Deps) {
   const app = new Hono();
+  // A receipt is a 10-character key: lookups and feedback (POST /api/v1/receipts/:r/feedback) share one per-address budget.
+  const limit = limitByAddress(deps, 'receipt');
+  app.use('/r', limit);
+  app.use('/r/*', limit);
+  app.use('/api/v1/receipts/*', limit);
 
   app.get('/r', async (c) => {
     c.header('Cache-Control', 'no-store');

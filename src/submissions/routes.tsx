@@ -120,7 +120,7 @@ function RateLimitedPage() {
         <p>{RATE_LIMITED_MESSAGE}。您填写的内容没有保存，请返回上一页稍后再提交。</p>
       </div>
       <p>
-        <a href="javascript:history.back()">返回上一页</a>
+        <a href="/" data-back>返回上一页</a>
       </p>
     </Layout>
   );

@@ -11,13 +11,14 @@ import { Layout } from '../web/layout.tsx';
 import { DataTable, SubmitButton } from '../web/components.tsx';
 import { maskName, maskPhone } from '../forms/personal.ts';
 import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail } from './service.ts';
+import { SignOutButton } from '../auth/routes.tsx';
 
 const HOME = '/admin/suggestions';
 function Page(props: { title: string; role: string; children?: Child }) {
   return (
     <Layout title={props.title} heading="代表委员建议" headingHref={HOME} wide staff>
       <p class="who">
-        区综治办{props.role === 'leader' ? '（领导只读）' : ''} · <a href="/admin">返回工作台</a> · <a href="/signout">退出</a>
+        区综治办{props.role === 'leader' ? '（领导只读）' : ''} · <a href="/admin">返回工作台</a> · <SignOutButton />
       </p>
       {props.children}
     </Layout>

@@ -135,7 +135,7 @@ export function EntryPage(props: EntryPageProps) {
           ) : (
             <p class="muted">提示：保存后走访干部、村（社区）和日期会保留，直接填下一户即可；Tab 键切换输入项，回车保存。</p>
           )}
-          {props.focus ? <script dangerouslySetInnerHTML={{ __html: `document.getElementById(${JSON.stringify(`f-${props.focus}`)})?.focus()` }} /> : null}
+          {props.focus ? <span hidden data-focus={`f-${props.focus}`} /> : null}
         </div>
       )}
       <h2>

@@ -137,7 +137,8 @@ export function unitFormRoutes(deps: Deps) {
     }
     const focus = base.form.fields.find((f) => values[f.name] === undefined)?.name;
     const saved = c.req.query('saved');
-    const notice = saved ? `已保存（记录 ${saved}）。继续登记下一条。` : c.req.query('deleted') ? '记录已删除。' : undefined;
+    // Fixed text: the flag is anyone's to write in a link, so it only picks the message.
+    const notice = saved ? '已保存。继续登记下一条。' : c.req.query('deleted') ? '记录已删除。' : undefined;
     return page(c, base, { values, focus, notice });
   });
 

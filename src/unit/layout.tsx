@@ -7,6 +7,7 @@ import { assertCanWrite, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
 import { notFound } from '../lib/errors.ts';
 import { getUnit, type UnitInfo } from './roster/roster.ts';
 import { Layout } from '../web/layout.tsx';
+import { SignOutButton } from '../auth/routes.tsx';
 
 export interface PortalProps {
   title: string;
@@ -52,7 +53,7 @@ export function PortalLayout(props: PortalProps) {
             <a href="/admin">综治办工作台</a> ·{' '}
           </>
         )}
-        <a href="/signout">退出</a>
+        <SignOutButton />
       </p>
       <nav class="portal noprint" aria-label="单位工作台">
         {links.map(([href, label]) => (

@@ -176,8 +176,6 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
 }
 
 // Hides showWhen fields whose condition is not met; without JavaScript they stay visible with their hint.
-const SHOW_WHEN_SCRIPT = `(function(){var f=document.currentScript.previousElementSibling;function u(){f.querySelectorAll('[data-when]').forEach(function(d){var v=[].map.call(f.querySelectorAll('[name="'+d.dataset.when+'"]'),function(i){return (i.type=='radio'||i.type=='checkbox')?(i.checked?i.value:''):i.value});d.hidden=!d.dataset.equals.split(' ').some(function(e){return v.indexOf(e)>=0})})}f.addEventListener('change',u);u()})()`;
-
 /** The <form> with its error summary; for pages that bring their own layout. */
 export function FormView(props: FormViewProps) {
   const { form, ctx = {}, errors = [], values = {} } = props;
@@ -186,7 +184,6 @@ export function FormView(props: FormViewProps) {
   const known = new Set(form.fields.map((f) => f.name));
   const firstError = form.fields.find((f) => byField.has(f.name))?.name;
   const multipart = form.fields.some((f) => f.type === 'photo');
-  const hasShowWhen = form.fields.some((f) => f.showWhen);
   return (
     <>
       {errors.length > 0 ? (
@@ -221,7 +218,6 @@ export function FormView(props: FormViewProps) {
           </button>
         </div>
       </form>
-      {hasShowWhen ? <script dangerouslySetInnerHTML={{ __html: SHOW_WHEN_SCRIPT }} /> : null}
       {props.turnstileSiteKey ? raw('<script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer></script>') : null}
     </>
   );

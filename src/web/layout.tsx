@@ -3,6 +3,7 @@ import { brand } from '../campaign/context.ts';
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { PUBLIC_CSS, STAFF_CSS } from './styles.ts';
+import { PAGE_SCRIPT_PATH } from './page-script.ts';
 
 /** Staff pages carry both layers; the sheet is constant, so it is joined once. */
 const STAFF_PAGE_CSS = PUBLIC_CSS + STAFF_CSS;
@@ -31,6 +32,8 @@ export function Layout(props: LayoutProps) {
         <meta name="format-detection" content="telephone=no" />
         <title>{`${props.title} · ${brand()}`}</title>
         <style dangerouslySetInnerHTML={{ __html: props.staff ? STAFF_PAGE_CSS : PUBLIC_CSS }} />
+        {/* Same-origin and deferred: the CSP allows no inline script. */}
+        <script src={PAGE_SCRIPT_PATH} defer />
       </head>
       <body>
         <header class="top">
@@ -39,6 +42,8 @@ export function Layout(props: LayoutProps) {
           </div>
         </header>
         <main class={props.wide ? 'wide' : undefined}>{props.children}</main>
+        {/* Staff pages' sign-out buttons submit this (a POST: a link could be followed by another site). */}
+        {props.staff ? <form id="signout-form" method="post" action="/signout" hidden /> : null}
       </body>
     </html>
     </>

@@ -68,6 +68,7 @@ nav.tabs a[aria-current]{font-weight:700;color:#1f2328;text-decoration:none}
 /* the hazard pages' one-click forms, one per line in a card */
 .card>form.row{margin:8px 0}
 button.link{background:none;border:0;color:#0b57d0;text-decoration:underline;cursor:pointer;font:inherit;padding:0}
+form.signout{display:inline;margin:0}
 td.num,th.num{text-align:right;white-space:nowrap}
 .bar{background:#e3e6ea;border-radius:6px;height:10px;overflow:hidden;min-width:80px}
 .bar>span{display:block;height:10px;background:#1e7d32}

@@ -1,6 +1,9 @@
 // Signing in to the unit portal in tests: an access code, a session cookie, request helpers.
 import { issueAccessCode } from '../../src/auth/codes.ts';
-import type { TestContext } from './app.ts';
+import { TEST_BASE_URL, type TestContext } from './app.ts';
+
+/** What a browser adds to every form POST from our own pages: the CSRF check (src/auth/csrf.ts) reads it. */
+export const SAME_ORIGIN = { origin: new URL(TEST_BASE_URL).origin } as const;
 
 export interface Session {
   code: string;
@@ -18,7 +21,7 @@ export async function signIn(t: TestContext, unitCode: string, opts: { leader?: 
   const issued = await issueAccessCode(t.db, { unitCode, leader: opts.leader, label: 'test' });
   const res = await t.app.request('/signin', {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN },
     body: new URLSearchParams({ code: issued.code, next: '/unit' }).toString(),
   });
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
@@ -27,11 +30,11 @@ export async function signIn(t: TestContext, unitCode: string, opts: { leader?: 
     code: issued.code,
     codeId: issued.id,
     cookie,
-    page: async (path, init = {}) => t.app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } }),
+    page: async (path, init = {}) => t.app.request(path, { ...init, headers: { ...SAME_ORIGIN, ...(init.headers as Record<string, string>), cookie } }),
     post: async (path, fields) =>
       t.app.request(path, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN },
         body: new URLSearchParams(fields).toString(),
       }),
     api: async (path, init = {}) =>

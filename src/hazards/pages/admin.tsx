@@ -15,6 +15,7 @@ import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, StatePill, type UnitOption } from './views.tsx';
 import { DataTable, SubmitButton } from '../../web/components.tsx';
+import { SignOutButton } from '../../auth/routes.tsx';
 
 const HOME = '/admin/hazards';
 const TABS: { status: StatusFilter; label: string }[] = [
@@ -44,7 +45,7 @@ function Who(props: { principal: Principal }) {
           <a href="/admin/access">访问码管理</a> ·{' '}
         </>
       ) : null}
-      <a href="/signout">退出</a>
+      <SignOutButton />
     </>
   );
 }
@@ -192,5 +193,5 @@ function doneLabel(action: string): string | undefined {
     duplicate: '已合并',
     not_a_hazard: '已登记为不属于隐患',
   };
-  return labels[action];
+  return Object.hasOwn(labels, action) ? labels[action] : undefined;
 }

@@ -53,7 +53,7 @@ export async function hazardReceiptExtra(deps: Pick<Deps, 'db'>, receipt: string
   if (!sub) return null;
   const status = await publicHazardStatus(deps.db, sub.id);
   if (!status) return null;
-  const message = feedback ? FEEDBACK_MESSAGES[feedback] : undefined;
+  const message = feedback && Object.hasOwn(FEEDBACK_MESSAGES, feedback) ? FEEDBACK_MESSAGES[feedback] : undefined;
   return (
     <>
       {message ? (

@@ -15,13 +15,14 @@ import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable } from './views.tsx';
 import { SubmitButton } from '../../web/components.tsx';
+import { SignOutButton } from '../../auth/routes.tsx';
 
 const HOME = '/unit/hazards';
 
 function Who(props: { principal: Principal; names: Map<string, string> }) {
   return (
     <>
-      {props.names.get(props.principal.unitCode) ?? props.principal.unitCode} · <a href="/unit">工作台</a> · <a href="/signout">退出</a>
+      {props.names.get(props.principal.unitCode) ?? props.principal.unitCode} · <a href="/unit">工作台</a> · <SignOutButton />
     </>
   );
 }
@@ -90,7 +91,7 @@ export function hazardUnitPages(deps: Deps) {
         <h1>本单位隐患</h1>
         {c.req.query('returned') ? (
           <div class="ok" role="status">
-            已将 {c.req.query('returned')} 退回区综治办。
+            已将该隐患退回区综治办。
           </div>
         ) : null}
         {overdue ? (

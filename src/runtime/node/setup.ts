@@ -1,11 +1,9 @@
 // Node-only start-up shared by the server and the CLI: defaults for the embedded database, migrations, seed,
 // and the Node implementation of every port on Deps.
-import { eq } from 'drizzle-orm';
 import { parseConfig, type Config } from '../../core/config.ts';
 import type { Db } from '../../db/index.ts';
 import { migrateDb, openNodeDb } from './db.ts';
-import { meta } from '../../db/schema.ts';
-import { randomToken } from '../../lib/crypto.ts';
+import { nodeSessionSecret } from './session-secret.ts';
 import { consoleLogger, type Deps } from '../../deps.ts';
 import { memoryRateLimiter } from '../../submissions/abuse/rate-limit.ts';
 import { sheetsGatewayFromConfig } from '../../sheets/client.ts';
@@ -16,7 +14,7 @@ import { lookup } from 'node:dns/promises';
 
 export const DEFAULT_DB_URL = 'file:data/pingan.db';
 
-/** The embedded database needs no configuration; on a remote database SESSION_SECRET must be set. */
+/** The embedded database needs no configuration; the session secret is SESSION_SECRET or a key file beside the database. */
 export async function openNodeRuntime(env: NodeJS.ProcessEnv = process.env): Promise<{ db: Db; config: Config }> {
   const port = env.PORT ?? '8787';
   const url = env.LIBSQL_URL?.trim() || DEFAULT_DB_URL;
@@ -25,7 +23,7 @@ export async function openNodeRuntime(env: NodeJS.ProcessEnv = process.env): Pro
   parseConfig(probe);
   const db = await openNodeDb(url, env.LIBSQL_AUTH_TOKEN);
   await migrateDb(db);
-  const secret = env.SESSION_SECRET || (await storedSessionSecret(db));
+  const secret = await nodeSessionSecret(db, url, env);
   const config = parseConfig({ ...probe, SESSION_SECRET: secret });
   return { db, config };
 }
@@ -45,13 +43,4 @@ export function nodeDeps(db: Db, config: Config, env: NodeJS.ProcessEnv = proces
     fetch: (input, init) => fetch(input, init),
     resolveHost: async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address),
   };
-}
-
-/** A random secret kept in the database, so `npm start` works with nothing set and sessions survive restarts. */
-async function storedSessionSecret(db: Db): Promise<string> {
-  const row = await db.query.meta.findFirst({ where: eq(meta.key, 'session_secret') });
-  if (row) return row.value;
-  const value = randomToken(32);
-  await db.insert(meta).values({ key: 'session_secret', value, updatedAt: Date.now() }).onConflictDoNothing();
-  return (await db.query.meta.findFirst({ where: eq(meta.key, 'session_secret') }))!.value;
 }

@@ -242,9 +242,18 @@ export function unitCadreRoutes(deps: Deps) {
   app.get('/unit/cadres', anyone, async (c) => {
     const { principal, unit } = await portalScope(deps, c);
     const done = c.req.query('done');
-    const n = c.req.query('n');
+    // Only counts come from the link, never its text.
+    const count = (name: string) => (/^\d{1,6}$/.test(c.req.query(name) ?? '') ? c.req.query(name) : '0');
     const notice =
-      done === 'added' ? '已添加。' : done === 'updated' ? '已保存。' : done === 'imported' ? `导入成功：${n ?? ''}。` : done === 'active' ? '状态已更改。' : undefined;
+      done === 'added'
+        ? '已添加。'
+        : done === 'updated'
+          ? '已保存。'
+          : done === 'imported'
+            ? `导入成功：新增 ${count('added')} 人，更新 ${count('updated')} 人。`
+            : done === 'active'
+              ? '状态已更改。'
+              : undefined;
     return c.html(await rosterPage(c, principal, unit, { notice }));
   });
 
@@ -270,8 +279,7 @@ export function unitCadreRoutes(deps: Deps) {
     }
     const result = await importRoster(deps, unit, new Uint8Array(await file.arrayBuffer()), { encoding: encodingOf(form.encoding), now: deps.now() });
     if (!result.ok) return c.html(await rosterPage(c, principal, unit, { importErrors: result.errors }), 422);
-    const n = encodeURIComponent(`新增 ${result.added} 人，更新 ${result.updated} 人`);
-    return c.redirect(`/unit/cadres?done=imported&n=${n}${unitQuery(principal, unit.code, '&')}`, 303);
+    return c.redirect(`/unit/cadres?done=imported&added=${result.added}&updated=${result.updated}${unitQuery(principal, unit.code, '&')}`, 303);
   });
 
   // A template that opens in Excel as it should (BOM), with one example row in the unit's first village.

@@ -3,14 +3,21 @@
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { serializeSigned } from 'hono/utils/cookie';
-import { hazards, submissions } from '../../../src/db/schema.ts';
+import { hazards, sessions, submissions } from '../../../src/db/schema.ts';
 import { revokeAccessCode, issueAccessCode } from '../../../src/auth/codes.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { createChannel } from '../../../src/notifications/channels.ts';
+import { SESSION_MAX_AGE_MS } from '../../../src/auth/sessions.ts';
+import { randomToken, sha256Hex } from '../../../src/lib/crypto.ts';
+import { SAME_ORIGIN } from '../../helpers/unit-portal.ts';
 
 /** The session cookie /signin sets for a code, started at `at` (src/auth/middleware.ts startSession). */
 async function sessionCookie(t: TestContext, codeId: number, at: Date, secret = t.deps.config.SESSION_SECRET): Promise<string> {
-  return (await serializeSigned('pingan_session', `${codeId}.${at.getTime().toString(36)}_testtesttest`, secret)).split(';')[0]!;
+  // A row as createSession writes it, dated `at` (createSession itself would forget sessions older than `at`).
+  const id = randomToken(32);
+  const start = at.getTime();
+  await t.db.insert(sessions).values({ idHash: await sha256Hex(id), codeId, createdAt: start, lastSeenAt: start, expiresAt: start + SESSION_MAX_AGE_MS });
+  return (await serializeSigned('pingan_session', id, secret)).split(';')[0]!;
 }
 
 /** A signed-in code without the sign-in round trip: the same cookie /signin sets. */
@@ -29,7 +36,7 @@ async function session(t: TestContext, unitCode: string, opts: { leader?: boolea
     code: issued.code,
     codeId: issued.id,
     cookie,
-    page: async (path, init = {}) => t.app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } }),
+    page: async (path, init = {}) => t.app.request(path, { ...init, headers: { ...SAME_ORIGIN, ...(init.headers as Record<string, string>), cookie } }),
     api: async (path, init = {}) =>
       t.app.request(path, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
@@ -277,6 +284,9 @@ function fill(template: string, f: Fixture, bad?: { param: string; value: string
         return 'hazard-tip.svg';
       case 'key':
         return 'hazard-tip/2014-11-04/AbCdEfGhJk.jpg';
+      case 'hash':
+        // A well-formed session hash that names no session.
+        return 'a'.repeat(64);
       case 'id':
         if (template.includes('/access')) return String(f.ids.spareCode);
         if (template.includes('/channels/')) return String(f.ids.channel);
@@ -305,7 +315,7 @@ function credentials(f: Fixture, who: Auth, path: string): Record<string, string
 }
 
 async function send(f: Fixture, method: string, path: string, headers: Record<string, string>, body?: BodyInit) {
-  return f.t.app.request(path, { method, headers: { 'cf-connecting-ip': freshIp(), ...headers }, body: writes(method) ? body : undefined });
+  return f.t.app.request(path, { method, headers: { 'cf-connecting-ip': freshIp(), ...SAME_ORIGIN, ...headers }, body: writes(method) ? body : undefined });
 }
 
 /** A 4xx with a clear message: structured JSON with a Chinese message for /api, a Chinese alert on a page. */
@@ -476,7 +486,7 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
 
 const urlencoded = (fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': freshIp(), ...headers },
+  headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': freshIp(), ...SAME_ORIGIN, ...headers },
   body: new URLSearchParams(fields).toString(),
 });
 
@@ -698,14 +708,17 @@ describe('forged, revoked and stale credentials', () => {
     expect(await api.json()).toMatchObject({ error: 'UNAUTHORIZED' });
   });
 
-  it('a session cookie stops working two weeks after sign-in, even if the browser keeps it', async () => {
+  it('a session cookie stops working two weeks after sign-in, even if the browser keeps it and is used daily', async () => {
     const f = await fixture();
     const signin = await f.t.app.request('/signin', urlencoded({ code: f.unit.code, next: '/unit' }));
     expect(signin.status).toBe(303);
     const cookie = signin.headers.get('set-cookie')!.split(';')[0]!;
     expect((await f.t.app.request('/unit', { headers: { cookie } })).status).toBe(200);
-    f.t.setNow(new Date(f.t.deps.now().getTime() + 13 * 24 * 3600_000));
-    expect((await f.t.app.request('/unit', { headers: { cookie } })).status).toBe(200);
+    // Used every 11 hours (inside the 12-hour idle limit) for 13 days.
+    for (let i = 0; i < 28; i++) {
+      f.t.setNow(new Date(f.t.deps.now().getTime() + 11 * 3600_000));
+      expect((await f.t.app.request('/unit', { headers: { cookie } })).status).toBe(200);
+    }
     f.t.setNow(new Date(f.t.deps.now().getTime() + 2 * 24 * 3600_000));
     const late = await f.t.app.request('/unit', { headers: { cookie } });
     expect(late.status).toBe(303);
