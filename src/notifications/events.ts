@@ -52,13 +52,13 @@ function safePlace(place: string): string {
 }
 
 /** hazard action → who hears of it, under which event. */
-const HAZARD_FANOUT: Record<string, { event: NotifyEvent; lead?: boolean; co?: boolean; office?: boolean; tipster?: boolean; actor?: boolean }> = {
+const HAZARD_FANOUT: Record<string, { event: NotifyEvent; lead?: boolean; co?: boolean; office?: boolean; tipster?: boolean }> = {
   assign: { event: 'assigned', lead: true, co: true, tipster: true },
   reassign: { event: 'reassigned', lead: true, co: true },
   urge: { event: 'urged', lead: true, co: true },
   remind: { event: 'reminder', lead: true },
   overdue: { event: 'overdue', lead: true, office: true },
-  return: { event: 'returned', office: true, actor: true },
+  return: { event: 'returned', office: true },
   report_fixed: { event: 'fixed_reported', office: true },
   reopen: { event: 'reopened', office: true, lead: true },
   close: { event: 'tipster', tipster: true },
@@ -95,7 +95,6 @@ export const notifyChangeHook: ChangeHook = async function notifyChangeHook(tx, 
     const officeData = (): HazardEventData => ({ ...base, unit: last?.actorUnitCode ?? h.leadUnitCode, path: `/admin/hazards/${h.id}` });
     const targets = new Set<string>();
     if (plan.lead && h.leadUnitCode) targets.add(h.leadUnitCode);
-    if (plan.actor && last?.actorUnitCode) targets.add(last.actorUnitCode);
     if (plan.co) {
       for (const c of await tx.select({ u: hazardCoUnits.unitCode }).from(hazardCoUnits).where(eq(hazardCoUnits.hazardId, h.id))) targets.add(c.u);
     }

@@ -140,7 +140,7 @@ export function notificationRoutes(deps: Deps) {
     return c.html(
       <Layout title="消息通知" heading="区综治办" headingHref="/admin" wide staff>
         <p class="who">
-          <a href="/admin">工作台</a>
+          <a href="/admin">工作台</a> · <a href="/signout">退出</a>
         </p>
         <h1>消息通知</h1>
         {extra.notice ? <div class="ok" role="status">{extra.notice}</div> : null}
