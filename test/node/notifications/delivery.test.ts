@@ -142,6 +142,17 @@ describe('notification delivery', () => {
     expect(t.fake.wecom[0]!.text).toContain('8 条');
   });
 
+  it('a digest of forty stays within 企业微信’s 4096 bytes and says how many more there are', async () => {
+    const t = await setup();
+    await createChannel(t.deps, { role: 'admin' }, { unit: 'police', kind: 'wecom', url: WECOM_URL });
+    for (let i = 0; i < 40; i++) await assign(t, (await tip(t)).id);
+    await tick(t, '2014-11-04T02:01:00Z');
+    expect(t.fake.refused).toEqual([]);
+    expect(t.fake.wecom).toHaveLength(1);
+    expect(t.fake.wecom[0]!.text).toContain('40 条');
+    expect(t.fake.wecom[0]!.text).toMatch(/另有 \d+ 条/);
+  });
+
   it('an SMS at 23:00 Beijing time waits until 07:30, then goes out signed', async () => {
     const t = await setup('2014-11-04T15:00:00Z');
     await createChannel(t.deps, { role: 'admin' }, { unit: 'police', kind: 'sms', phones: ['13800000001', '13800000002'] });
