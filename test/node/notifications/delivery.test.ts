@@ -9,6 +9,7 @@ import { transition } from '../../../src/hazards/service.ts';
 import { runScheduled, EVERY_MINUTE } from '../../../src/core/scheduled.ts';
 import { createChannel } from '../../../src/notifications/channels.ts';
 import { deliverNotifications, smsHeldUntil } from '../../../src/notifications/deliver.ts';
+import { categoryLabel } from '../../../src/hazards/categories.ts';
 import forms from '../../../forms/index.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { createFakeProviders, DINGTALK_SECRETS, SMS_KEY, WEBHOOK_SECRET, type FakeProviders } from '../../fakes/notify/index.ts';
@@ -85,6 +86,7 @@ describe('notification delivery', () => {
     expect(t.fake.wecom[0]!.key).toBe('police-robot-key-0001');
     expect(t.fake.wecom[0]!.text).toContain(h.number);
     expect(t.fake.wecom[0]!.text).toContain('2014-11-10');
+    expect(t.fake.wecom[0]!.text).toContain(categoryLabel('rental-housing'));
     expect(t.fake.wecom[0]!.text).toContain(`https://pingan.example.org/unit/hazards/${h.id}`);
     expect(t.fake.refused).toEqual([]);
   });
