@@ -1,17 +1,18 @@
 // Raw answers as they arrive (urlencoded and multipart strings, JSON values) made regular before the
 // schema types them: full-width digits, control characters, 是/否, phone formats; and which fields the input shows.
 import type { FieldDefinition, FormDefinition } from './types.ts';
+import { stripInvisible } from '../lib/text.ts';
 
 const FULL_WIDTH_DIGITS = /[０-９]/g;
 const halfWidth = (s: string) => s.replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
-// Control characters other than tab and newline have no place in an answer (and can break sheets and logs).
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 function oneString(raw: unknown): unknown {
   if (Array.isArray(raw)) raw = raw.find((x) => x !== undefined && x !== '');
   if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
   if (typeof raw !== 'string') return raw;
-  const s = raw.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+  // Control characters break sheets and logs; format characters (zero-width, bidi overrides) hide or reverse
+  // text, and a required answer of nothing but them is empty.
+  const s = stripInvisible(raw).trim();
   return s === '' ? undefined : s;
 }
 

@@ -1,5 +1,6 @@
 // Hazard records: creation with a readable number, and every move along the state machine in one
 // transaction (hazards + hazard_events), checked against the tables in states.ts.
+import { cleanText } from '../lib/text.ts';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ResultSet } from '@libsql/client';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
@@ -87,11 +88,8 @@ interface CleanInput {
 
 const TEXT_MAX = 1000;
 
-function text(v: unknown): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  const t = v.trim();
-  return t === '' ? undefined : t;
-}
+/** Notes and reasons without invisible format characters: a note of zero-width spaces is no note. */
+const text = cleanText;
 
 function list(v: unknown): string[] {
   const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[,，\s]+/) : [];

@@ -67,23 +67,35 @@ function orientationSegment(o: number): Uint8Array {
   return new Uint8Array([0xff, 0xe1, length >> 8, length & 0xff, ...payload]);
 }
 
+/** Shown when a photo's structure cannot be read: it is refused, never stored with its metadata. */
+export const PHOTO_UNREADABLE_MESSAGE = '无法读取这张照片（文件可能已损坏），请换一张或用相机重新拍摄后再传';
+
 /**
  * JPEG without APP1 (EXIF, XMP), APP13 (IPTC) and comments: EXIF can hold the GPS position, the camera's
  * serial number and the owner's name. Only the orientation survives, in a fresh minimal EXIF segment.
+ * Parsed strictly and failing closed: null for anything not a well-formed marker sequence ending in EOI
+ * (a stray byte once let a file through unchanged, GPS and all); bytes after EOI are dropped.
  */
-export function stripJpegMetadata(b: Uint8Array): Uint8Array {
+export function stripJpegMetadata(b: Uint8Array): Uint8Array | null {
   const out: Uint8Array[] = [b.subarray(0, 2)];
   let i = 2;
   while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return b; // not a marker where one must be: leave the file as it is rather than corrupt it
+    if (b[i] !== 0xff) return null; // not a marker where one must be
     const marker = b[i + 1]!;
     if (marker === 0xff) {
       i++; // fill byte
       continue;
     }
     if (marker === 0xda) {
-      out.push(b.subarray(i)); // start of scan: the rest is image data
-      return concat(out);
+      // Start of scan: image data up to EOI. Inside it every 0xFF is stuffed (FF 00) or a restart/scan marker, so
+      // the first FF D9 ends the image; whatever follows is not part of it.
+      for (let j = i + 2; j + 1 < b.length; j++) {
+        if (b[j] === 0xff && b[j + 1] === 0xd9) {
+          out.push(b.subarray(i, j + 2));
+          return concat(out);
+        }
+      }
+      return null;
     }
     if (marker >= 0xd0 && marker <= 0xd9) {
       out.push(b.subarray(i, i + 2));
@@ -92,7 +104,7 @@ export function stripJpegMetadata(b: Uint8Array): Uint8Array {
     }
     const length = (b[i + 2]! << 8) | b[i + 3]!;
     const end = i + 2 + length;
-    if (length < 2 || end > b.length) return b;
+    if (length < 2 || end > b.length) return null;
     const drop = marker === 0xe1 || marker === 0xed || marker === 0xfe;
     if (!drop) out.push(b.subarray(i, end));
     else if (marker === 0xe1) {
@@ -101,34 +113,34 @@ export function stripJpegMetadata(b: Uint8Array): Uint8Array {
     }
     i = end;
   }
-  return b;
+  return null;
 }
 
-/** PNG without eXIf and text chunks (whole chunks go, so the other chunks' CRCs stay valid). */
-export function stripPngMetadata(b: Uint8Array): Uint8Array {
+/** PNG without eXIf and text chunks (whole chunks go, so the other chunks' CRCs stay valid); null unless it reaches IEND. */
+export function stripPngMetadata(b: Uint8Array): Uint8Array | null {
   const out: Uint8Array[] = [b.subarray(0, 8)];
   let i = 8;
   while (i + 12 <= b.length) {
     const length = ((b[i]! << 24) >>> 0) + (b[i + 1]! << 16) + (b[i + 2]! << 8) + b[i + 3]!;
     const type = ascii(b, i + 4, 4);
     const end = i + 12 + length;
-    if (end > b.length) return b;
+    if (end > b.length || !/^[A-Za-z]{4}$/.test(type)) return null;
     if (!['eXIf', 'tEXt', 'iTXt', 'zTXt', 'tIME'].includes(type)) out.push(b.subarray(i, end));
     i = end;
-    if (type === 'IEND') break;
+    if (type === 'IEND') return concat(out);
   }
-  return concat(out);
+  return null;
 }
 
-/** WebP without EXIF and XMP chunks; the VP8X flags and the RIFF size are updated to match. */
-export function stripWebpMetadata(b: Uint8Array): Uint8Array {
+/** WebP without EXIF and XMP chunks; the VP8X flags and the RIFF size are updated to match; null when the chunks do not add up. */
+export function stripWebpMetadata(b: Uint8Array): Uint8Array | null {
   const out: Uint8Array[] = [];
   let i = 12;
   while (i + 8 <= b.length) {
     const size = b[i + 4]! | (b[i + 5]! << 8) | (b[i + 6]! << 16) | ((b[i + 7]! << 24) >>> 0);
     const type = ascii(b, i, 4);
     const end = i + 8 + size + (size % 2);
-    if (i + 8 + size > b.length) return b;
+    if (i + 8 + size > b.length || !/^[\x20-\x7e]{4}$/.test(type)) return null;
     if (type !== 'EXIF' && type !== 'XMP ') {
       const chunk = b.slice(i, Math.min(end, b.length));
       if (type === 'VP8X' && chunk.length > 8) chunk[8] = chunk[8]! & ~0x0c;
@@ -136,6 +148,7 @@ export function stripWebpMetadata(b: Uint8Array): Uint8Array {
     }
     i = end;
   }
+  if (i < b.length || out.length === 0) return null;
   const body = concat(out);
   const result = new Uint8Array(12 + body.length);
   result.set(b.subarray(0, 12));
@@ -148,7 +161,8 @@ export function stripWebpMetadata(b: Uint8Array): Uint8Array {
   return result;
 }
 
-export function stripPhotoMetadata(b: Uint8Array, type: PhotoType): Uint8Array {
+/** The photo without its metadata, or null when it cannot be parsed: the caller refuses it (fail closed). */
+export function stripPhotoMetadata(b: Uint8Array, type: PhotoType): Uint8Array | null {
   switch (type) {
     case 'image/jpeg':
       return stripJpegMetadata(b);

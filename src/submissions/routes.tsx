@@ -18,7 +18,7 @@ import { shanghaiDay } from '../lib/time.ts';
 import { honeypotFilled } from './abuse/honeypot.ts';
 import { turnstileEnabled, verifyTurnstile } from './abuse/turnstile.ts';
 import { limitBody, MAX_ANSWERS_BYTES, MAX_MULTIPART_BYTES, MAX_PHOTO_BYTES } from '../lib/body-limit.ts';
-import { newPhotoKey, sniffPhotoType, stripPhotoMetadata, type PhotoStore, type PhotoType } from './photos.ts';
+import { newPhotoKey, PHOTO_UNREADABLE_MESSAGE, sniffPhotoType, stripPhotoMetadata, type PhotoStore, type PhotoType } from './photos.ts';
 import { storeSubmission } from './store.ts';
 import { checkFormToken, issueFormToken } from './tokens.ts';
 import { FormPage, TOKEN_FIELD, TURNSTILE_FIELD } from '../web/form-page.tsx';
@@ -80,9 +80,15 @@ async function takePhotos(deps: Deps, form: FormDefinition, body: Record<string,
       errors.push({ field: f.name, message: PHOTO_TYPE_MESSAGE });
       continue;
     }
+    // Fail closed: a photo whose structure cannot be read might keep its GPS position, so it is refused.
+    const stripped = stripPhotoMetadata(bytes, type);
+    if (!stripped) {
+      errors.push({ field: f.name, message: PHOTO_UNREADABLE_MESSAGE });
+      continue;
+    }
     const key = newPhotoKey(form.id, shanghaiDay(deps.now()), type);
     input[f.name] = key;
-    pending.push({ key, bytes: stripPhotoMetadata(bytes, type), type });
+    pending.push({ key, bytes: stripped, type });
   }
   return { pending, errors };
 }

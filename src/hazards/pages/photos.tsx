@@ -8,7 +8,7 @@ import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { notFound, validationFailed } from '../../lib/errors.ts';
 import { limitBody } from '../../lib/body-limit.ts';
 import { shanghaiDay } from '../../lib/time.ts';
-import { newPhotoKey, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../../submissions/photos.ts';
+import { newPhotoKey, PHOTO_UNREADABLE_MESSAGE, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../../submissions/photos.ts';
 import { findVisibleHazard } from '../queries.ts';
 
 export const MAX_HAZARD_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -35,8 +35,10 @@ export async function takeHazardPhoto(deps: Deps, form: Record<string, unknown>)
   const bytes = new Uint8Array(await file.arrayBuffer());
   const type = sniffPhotoType(bytes);
   if (!type) throw invalid('只能上传 JPEG、PNG 或 WebP 照片');
+  const stripped = stripPhotoMetadata(bytes, type);
+  if (!stripped) throw invalid(PHOTO_UNREADABLE_MESSAGE);
   const key = newPhotoKey('hazard-evidence', shanghaiDay(deps.now()), type);
-  await hazardPhotoStore(deps).put(key, stripPhotoMetadata(bytes, type), type);
+  await hazardPhotoStore(deps).put(key, stripped, type);
   return key;
 }
 

@@ -1,4 +1,5 @@
 // Importing a roster from the CSV an office keeps in Excel: every bad line reported, nothing stored unless all are good.
+import { cleanText } from '../../lib/text.ts';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { cadres } from '../../db/schema.ts';
@@ -50,7 +51,7 @@ export function checkRosterCsv(text: string, unit: UnitInfo, places: readonly Pl
   const out: CadreInput[] = [];
   const seen = new Map<string, number>();
   for (const row of rows.slice(1)) {
-    const cell = (name: (typeof ROSTER_COLUMNS)[number]) => (row.cells[col[name]] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+    const cell = (name: (typeof ROSTER_COLUMNS)[number]) => cleanText((row.cells[col[name]] ?? '').replace(/\n/g, '')) ?? '';
     const problems: string[] = [];
     const name = cell('姓名');
     const post = cell('职务');

@@ -1,4 +1,5 @@
 // A unit's cadre roster (R1): who visits households, with which quota, in which village or community.
+import { cleanText } from '../../lib/text.ts';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { cadres, CADRE_ROLES, units, type CadreRole } from '../../db/schema.ts';
@@ -110,7 +111,7 @@ export function checkCadre(
 ): { ok: true; value: CadreInput } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   // Control characters (pasted from other systems) would break the CSV and sheet a name ends up in.
-  const clean = (v: unknown) => (typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, '').trim() : '');
+  const clean = (v: unknown) => cleanText(typeof v === 'string' ? v.replace(/\n/g, '') : v) ?? '';
   const name = clean(input.name);
   const post = clean(input.post);
   const role = typeof input.role === 'string' ? parseRole(input.role) : null;

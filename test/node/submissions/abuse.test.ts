@@ -276,7 +276,7 @@ describe('photos on hazard tips', () => {
       ...new TextEncoder().encode('GPSLatitude34.36N'),
     ];
     const jpeg = new Uint8Array([0xff, 0xd8, ...segment(0xe1, exif), 0xff, 0xda, 0, 4, 1, 2, 9, 9, 0xff, 0xd9]);
-    const out = stripJpegMetadata(jpeg);
+    const out = stripJpegMetadata(jpeg)!;
     const text = new TextDecoder('latin1').decode(out);
     expect(text).not.toContain('GPS');
     expect(text).not.toContain('ABC');
@@ -286,7 +286,7 @@ describe('photos on hazard tips', () => {
     expect(exifOrientation(out.subarray(6, 4 + length))).toBe(6);
     expect([...out.slice(-10)]).toEqual([0xff, 0xda, 0, 4, 1, 2, 9, 9, 0xff, 0xd9]);
     // Without an orientation, nothing of the EXIF remains.
-    expect(new TextDecoder('latin1').decode(stripJpegMetadata(JPEG_WITH_EXIF))).not.toContain('Exif');
+    expect(new TextDecoder('latin1').decode(stripJpegMetadata(JPEG_WITH_EXIF)!)).not.toContain('Exif');
   });
 
   it('sniffs types by magic bytes', () => {
@@ -298,14 +298,14 @@ describe('photos on hazard tips', () => {
   });
 
   it('strips PNG text chunks and WebP EXIF/XMP, keeping the image valid', () => {
-    const png = stripPngMetadata(PNG);
+    const png = stripPngMetadata(PNG)!;
     expect(new TextDecoder('latin1').decode(png)).not.toContain('GPS');
     expect(new TextDecoder('latin1').decode(png)).toContain('IDAT');
     expect(png.length).toBe(PNG.length - (12 + 10));
 
     const vp8x = [0x0c, 0, 0, 0, 1, 0, 0, 1, 0, 0];
     const w = webp([riffChunk('VP8X', vp8x), riffChunk('VP8 ', [1, 2, 3, 4]), riffChunk('EXIF', [...new TextEncoder().encode('GPS34')]), riffChunk('XMP ', [1, 2])]);
-    const out = stripWebpMetadata(w);
+    const out = stripWebpMetadata(w)!;
     const text = new TextDecoder('latin1').decode(out);
     expect(text).not.toContain('GPS');
     expect(text).not.toContain('XMP ');
@@ -313,8 +313,25 @@ describe('photos on hazard tips', () => {
     const riffSize = out[4]! | (out[5]! << 8) | (out[6]! << 16) | (out[7]! << 24);
     expect(riffSize).toBe(out.length - 8);
 
-    // A JPEG whose structure cannot be followed is left untouched rather than corrupted.
-    const odd = new Uint8Array([0xff, 0xd8, 0x00, 0x01, 0x02, 0x03]);
-    expect(stripJpegMetadata(odd)).toBe(odd);
+    // A file whose structure cannot be followed is refused (null), never passed on as it came (issue 16, finding 7).
+    expect(stripJpegMetadata(new Uint8Array([0xff, 0xd8, 0x00, 0x01, 0x02, 0x03]))).toBeNull();
+    expect(stripPngMetadata(PNG.subarray(0, PNG.length - 12))).toBeNull(); // no IEND
+    expect(stripWebpMetadata(new Uint8Array([...w, 1, 2, 3]))).toBeNull(); // bytes after the last chunk
+  });
+
+  it('refuses a JPEG with a stray byte after its EXIF segment, with a Chinese field error, and stores nothing', async () => {
+    const exifEnd = JPEG_WITH_EXIF.findIndex((x, i) => x === 0xff && JPEG_WITH_EXIF[i + 1] === 0xfe); // the comment after APP1
+    const stray = new Uint8Array([...JPEG_WITH_EXIF.subarray(0, exifEnd), 0x00, ...JPEG_WITH_EXIF.subarray(exifEnd)]);
+    expect(stripJpegMetadata(stray)).toBeNull();
+    const photos = memoryPhotoStore();
+    const t = await makeTestApp({ deps: { photos } });
+    const res = await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'] }, { files: { photo: new Blob([stray], { type: 'image/jpeg' }) } });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('无法读取这张照片');
+    expect(photos.keys()).toEqual([]);
+    expect(await t.db.select().from(submissions)).toHaveLength(0);
+    // Trailing bytes after EOI are not kept either.
+    const tail = stripJpegMetadata(new Uint8Array([...JPEG_WITH_EXIF, ...new TextEncoder().encode('GPS34.36N')]))!;
+    expect(new TextDecoder('latin1').decode(tail)).not.toContain('GPS');
   });
 });
