@@ -104,6 +104,11 @@ export function adminHomeRoutes(deps: Deps) {
             ) : null}
             {isAdmin ? (
               <li>
+                <a href="/admin/forms">表单</a>：增加或修改问题和选项，预览后发布新版本；导入导出 JSON 和 Excel，查看历史版本
+              </li>
+            ) : null}
+            {isAdmin ? (
+              <li>
                 <a href="/admin/notifications">消息通知</a>：各单位、综治办和领导群的企业微信、钉钉机器人、Webhook 和短信，发送记录
               </li>
             ) : null}

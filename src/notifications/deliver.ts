@@ -7,6 +7,7 @@ import { notifyChannels, notifyDeliveries, notifyEvents, submissionPersonal } fr
 import { sendAliyunSms, sendDingtalk, sendWebhook, sendWecom, type SendOutcome } from './clients.ts';
 import { digest, message, smsContent, webhookPayload, type OutboxEvent } from './messages.ts';
 import { queueScheduledEvents } from './events.ts';
+import { addressProblem } from './channels.ts';
 
 export const DIGEST_ABOVE = 5;
 export const ROBOT_PER_MINUTE = 20;
@@ -65,8 +66,12 @@ async function sendTo(deps: Deps, channel: Channel, events: OutboxEvent[], now: 
       return sendWecom(fetcher, deps.config, channel.url!, m);
     case 'dingtalk':
       return sendDingtalk(fetcher, deps.config, channel.url!, channel.secret, m, now.getTime());
-    case 'webhook':
+    case 'webhook': {
+      // Checked again at sending: a name that resolved to a public address when saved may point inside now.
+      const problem = await addressProblem(deps, 'webhook', channel.url!);
+      if (problem) return { ok: false, retry: false, error: problem };
       return sendWebhook(fetcher, channel.url!, channel.secret, webhookPayload(base, events));
+    }
     case 'sms':
       return sendAliyunSms(fetcher, deps.config, JSON.parse(channel.phones ?? '[]') as string[], deps.config.SMS_TEMPLATE_CODE, { content: smsContent(events) }, now);
   }

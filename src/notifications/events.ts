@@ -9,6 +9,7 @@ import type { SubmissionHook, Tx } from '../submissions/hooks.ts';
 import { hazardCoUnits, hazardEvents, hazards, notifyEvents, rankingSnapshots, submissions, units } from '../db/schema.ts';
 import { maskDigits } from '../forms/personal.ts';
 import { stateLabel } from '../hazards/states.ts';
+import { categoryLabel } from '../hazards/categories.ts';
 import { addDays, shanghaiDay } from '../lib/time.ts';
 import { currentCampaign } from '../campaign/store.ts';
 
@@ -90,7 +91,7 @@ export const notifyChangeHook: ChangeHook = async function notifyChangeHook(tx, 
       .where(and(eq(hazardEvents.hazardId, h.id), eq(hazardEvents.action, change.action)))
       .orderBy(desc(hazardEvents.id))
       .limit(1);
-    const base = { hazardId: h.id, number: h.number, category: h.category, place: safePlace(h.place), deadline: h.deadline, state: stateLabel(h.state) };
+    const base = { hazardId: h.id, number: h.number, category: categoryLabel(h.category), place: safePlace(h.place), deadline: h.deadline, state: stateLabel(h.state) };
     const unitData = (): HazardEventData => ({ ...base, unit: last?.actorUnitCode ?? null, path: `/unit/hazards/${h.id}` });
     const officeData = (): HazardEventData => ({ ...base, unit: last?.actorUnitCode ?? h.leadUnitCode, path: `/admin/hazards/${h.id}` });
     const targets = new Set<string>();
@@ -117,7 +118,7 @@ export const notifySubmissionHook: SubmissionHook = async function notifySubmiss
   if (ctx.form.id === 'hazard-tip') {
     const [h] = await tx.select().from(hazards).where(eq(hazards.submissionId, ctx.submission.id));
     if (!h) return;
-    const data: HazardEventData = { hazardId: h.id, number: h.number, category: h.category, place: safePlace(h.place), deadline: null, state: stateLabel(h.state), path: `/admin/hazards/${h.id}` };
+    const data: HazardEventData = { hazardId: h.id, number: h.number, category: categoryLabel(h.category), place: safePlace(h.place), deadline: null, state: stateLabel(h.state), path: `/admin/hazards/${h.id}` };
     await tx.insert(notifyEvents).values({ event: 'new_tip', target: 'office', data: JSON.stringify(data), createdAt: at });
   } else if (ctx.form.id === 'deputy-suggestion') {
     await tx.insert(notifyEvents).values({ event: 'new_suggestion', target: 'office', data: JSON.stringify({ receipt: ctx.submission.receipt, path: '/admin/suggestions' }), createdAt: at });

@@ -49,10 +49,22 @@ export function message(base: string, e: OutboxEvent): Message {
   return { title: label(e.event), text: `${summary(e)}\n\n[查看详情](${link(base, e)})` };
 }
 
-/** More than five for one channel: one message listing them all. */
+/** 企业微信 takes at most 4096 bytes of markdown; a digest stays well inside it, the title and the "more" line included. */
+const DIGEST_BYTES = 3600;
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/** More than five for one channel: one message listing as many as fit, and how many more there are. */
 export function digest(base: string, events: readonly OutboxEvent[]): Message {
-  const lines = events.slice(0, 30).map((e) => `- ${summary(e)} [查看](${link(base, e)})`);
-  const more = events.length > 30 ? `\n- 另有 ${events.length - 30} 条，请登录查看` : '';
+  const lines: string[] = [];
+  let used = 0;
+  for (const e of events) {
+    const line = `- ${summary(e)} [查看](${link(base, e)})`;
+    if (used + bytes(line) + 1 > DIGEST_BYTES) break;
+    lines.push(line);
+    used += bytes(line) + 1;
+  }
+  const rest = events.length - lines.length;
+  const more = rest > 0 ? `\n- 另有 ${rest} 条，请登录 ${base}/ 查看` : '';
   return { title: `平安建设通知 ${events.length} 条`, text: `${lines.join('\n')}${more}` };
 }
 

@@ -123,4 +123,10 @@ form.settings legend{font-weight:700;padding:0 4px}
 @media (max-width:600px){.rows .row,.rows .task{grid-template-columns:1fr}}
 .rows label{font-size:13px;color:#59636e;margin:0}
 input.num{max-width:8em}
+.form-editor .grid .wide{grid-column:1/-1}
+.form-editor .hint{margin:2px 0}
+.form-editor .checks label{display:inline-flex;gap:6px;align-items:center;margin-right:16px}
+.preview-frame{border:2px dashed #d0d7de;border-radius:10px;padding:8px 12px;background:#fff;max-width:640px}
+textarea.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;width:100%}
+.json-edit{margin:16px 0}
 `;

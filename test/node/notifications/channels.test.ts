@@ -2,7 +2,10 @@
 // secrets masked after saving, a unit's own robots, and the office's page with its log and test button.
 import { describe, expect, it } from 'vitest';
 import { issueAccessCode } from '../../../src/auth/codes.ts';
-import { isPrivateAddress } from '../../../src/notifications/channels.ts';
+import { createChannel, isPrivateAddress } from '../../../src/notifications/channels.ts';
+import { queueTestMessage } from '../../../src/notifications/service.ts';
+import { deliverNotifications } from '../../../src/notifications/deliver.ts';
+import { createFakeProviders } from '../../fakes/notify/index.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { TEST_BASE_URL } from '../../helpers/app.ts';
 
@@ -108,5 +111,20 @@ describe('notification channels', () => {
     ['8.8.8.8', false], ['203.0.113.10', false], ['2400:3200::1', false],
   ])('isPrivateAddress(%s) is %s', (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);
+  });
+});
+
+describe('a webhook whose name later resolves inside', () => {
+  it('is checked again when sending and refused, not called', async () => {
+    const fake = createFakeProviders();
+    const answers: Record<string, string[]> = { 'grid.example.cn': ['203.0.113.10'] };
+    const t = await makeTestApp({ deps: { fetch: fake.fetch, resolveHost: async (h) => answers[h] ?? [] } });
+    const { id } = await createChannel(t.deps, { role: 'admin' }, { unit: 'office', kind: 'webhook', url: 'https://grid.example.cn/hook/1' });
+    answers['grid.example.cn'] = ['10.0.0.8'];
+    await queueTestMessage(t.deps, id);
+    const r = await deliverNotifications(t.deps, t.deps.now());
+    expect(r).toMatchObject({ sent: 0, failed: 1 });
+    expect(fake.webhook).toHaveLength(0);
+    expect(fake.refused).toHaveLength(0);
   });
 });

@@ -9,6 +9,7 @@ import { transition } from '../../../src/hazards/service.ts';
 import { runScheduled, EVERY_MINUTE } from '../../../src/core/scheduled.ts';
 import { createChannel } from '../../../src/notifications/channels.ts';
 import { deliverNotifications, smsHeldUntil } from '../../../src/notifications/deliver.ts';
+import { categoryLabel } from '../../../src/hazards/categories.ts';
 import forms from '../../../forms/index.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { createFakeProviders, DINGTALK_SECRETS, SMS_KEY, WEBHOOK_SECRET, type FakeProviders } from '../../fakes/notify/index.ts';
@@ -85,6 +86,7 @@ describe('notification delivery', () => {
     expect(t.fake.wecom[0]!.key).toBe('police-robot-key-0001');
     expect(t.fake.wecom[0]!.text).toContain(h.number);
     expect(t.fake.wecom[0]!.text).toContain('2014-11-10');
+    expect(t.fake.wecom[0]!.text).toContain(categoryLabel('rental-housing'));
     expect(t.fake.wecom[0]!.text).toContain(`https://pingan.example.org/unit/hazards/${h.id}`);
     expect(t.fake.refused).toEqual([]);
   });
@@ -140,6 +142,17 @@ describe('notification delivery', () => {
     expect(t.fake.wecom).toHaveLength(1);
     for (const n of numbers) expect(t.fake.wecom[0]!.text).toContain(n);
     expect(t.fake.wecom[0]!.text).toContain('8 条');
+  });
+
+  it('a digest of forty stays within 企业微信’s 4096 bytes and says how many more there are', async () => {
+    const t = await setup();
+    await createChannel(t.deps, { role: 'admin' }, { unit: 'police', kind: 'wecom', url: WECOM_URL });
+    for (let i = 0; i < 40; i++) await assign(t, (await tip(t)).id);
+    await tick(t, '2014-11-04T02:01:00Z');
+    expect(t.fake.refused).toEqual([]);
+    expect(t.fake.wecom).toHaveLength(1);
+    expect(t.fake.wecom[0]!.text).toContain('40 条');
+    expect(t.fake.wecom[0]!.text).toMatch(/另有 \d+ 条/);
   });
 
   it('an SMS at 23:00 Beijing time waits until 07:30, then goes out signed', async () => {
