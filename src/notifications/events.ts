@@ -121,7 +121,7 @@ export const notifySubmissionHook: SubmissionHook = async function notifySubmiss
     const data: HazardEventData = { hazardId: h.id, number: h.number, category: categoryLabel(h.category), place: safePlace(h.place), deadline: null, state: stateLabel(h.state), path: `/admin/hazards/${h.id}` };
     await tx.insert(notifyEvents).values({ event: 'new_tip', target: 'office', data: JSON.stringify(data), createdAt: at });
   } else if (ctx.form.id === 'deputy-suggestion') {
-    await tx.insert(notifyEvents).values({ event: 'new_suggestion', target: 'office', data: JSON.stringify({ receipt: ctx.submission.receipt, path: '/admin/suggestions' }), createdAt: at });
+    await tx.insert(notifyEvents).values({ event: 'new_suggestion', target: 'office', data: JSON.stringify({ path: '/admin/suggestions' }), createdAt: at });
   }
 };
 
