@@ -6,7 +6,8 @@ import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { Layout } from '../web/layout.tsx';
-import { PUBLIC_FORMS } from './routes.tsx';
+import { publicForms } from './routes.tsx';
+import { TEMPLATE_FORMS } from '../forms/store.ts';
 import { pageCampaign } from '../campaign/context.ts';
 
 const UNIT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -37,7 +38,8 @@ export function qrRoutes(deps: Deps) {
 
   app.get('/qr/:file', (c) => {
     const file = c.req.param('file');
-    const form = file.endsWith('.svg') ? PUBLIC_FORMS.find((f) => `${f.id}.svg` === file) : undefined;
+    // Form ids and audiences never change across versions, so the template knows which codes exist without a database read.
+    const form = file.endsWith('.svg') ? TEMPLATE_FORMS.find((f) => f.audience === 'public' && `${f.id}.svg` === file) : undefined;
     if (!form) throw notFound('找不到这个表单的二维码');
     const u = c.req.query('u');
     if (u !== undefined && u !== '' && !UNIT_CODE.test(u)) throw new AppError(400, 'BAD_UNIT_CODE', '单位代码只能包含小写字母、数字和连字符');
@@ -53,6 +55,7 @@ export function qrRoutes(deps: Deps) {
     if (!unit) throw notFound('找不到这个单位，请检查单位代码');
     const choice = c.req.query('slogan');
     const slogan = posterSlogan(unit.code, choice === undefined ? undefined : Number(choice));
+    const list = await publicForms(deps);
     return c.html(
       <Layout title={`${unit.name} 平安建设海报`}>
         <div class="poster">
@@ -60,7 +63,7 @@ export function qrRoutes(deps: Deps) {
           <h1>{unit.name}</h1>
           <p class="slogan">{slogan}</p>
           <div class="qrs">
-            {PUBLIC_FORMS.map((f) => (
+            {list.map((f) => (
               <div class="qr">
                 <img src={`/qr/${f.id}.svg?u=${encodeURIComponent(unit.code)}`} alt={`${f.title}二维码`} width={200} height={200} />
                 <h2>{f.title}</h2>

@@ -7,20 +7,19 @@ import { notFound } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { findReceipt, type Receipt } from './receipts.ts';
 import { Layout } from '../web/layout.tsx';
-import forms from '../../forms/index.ts';
+import { formById } from '../forms/store.ts';
 import { hazardReceiptExtra } from '../hazards/pages/feedback.tsx';
 import { limitByAddress } from './abuse/address-limit.ts';
 
 /** `extra`: what a form's own module adds below the steps (the hazard tipster's feedback form). */
-function ReceiptPage(props: { r: Receipt; extra?: Child }) {
+function ReceiptPage(props: { r: Receipt; thanks?: string; extra?: Child }) {
   const { r } = props;
-  const form = forms.find((f) => f.id === r.form);
   return (
     <Layout title="已收到您的提交">
       <div class="ok" role="status">
         <p>
           <strong>已收到您的提交。</strong>
-          {form?.thanks ?? '感谢您的参与！'}
+          {props.thanks ?? '感谢您的参与！'}
         </p>
       </div>
       <div class="card">
@@ -97,7 +96,8 @@ export function receiptRoutes(deps: Deps) {
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
     const extra = await hazardReceiptExtra(deps, r.receipt, c.req.query('feedback'));
-    return c.html(<ReceiptPage r={r} extra={extra} />);
+    const form = await formById(deps.db, r.form);
+    return c.html(<ReceiptPage r={r} thanks={form?.thanks} extra={extra} />);
   });
 
   app.get('/api/v1/receipts/:receipt', async (c) => {

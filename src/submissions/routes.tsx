@@ -23,10 +23,11 @@ import { storeSubmission } from './store.ts';
 import { checkFormToken, issueFormToken } from './tokens.ts';
 import { FormPage, TOKEN_FIELD, TURNSTILE_FIELD } from '../web/form-page.tsx';
 import { Layout } from '../web/layout.tsx';
-import forms from '../../forms/index.ts';
+import { formsOf } from '../forms/store.ts';
 
-export const PUBLIC_FORMS: readonly FormDefinition[] = forms.filter((f) => f.audience === 'public');
-const publicForm = (id: string) => PUBLIC_FORMS.find((f) => f.id === id);
+/** The public forms as the office last published them. */
+export const publicForms = async (deps: Pick<Deps, 'db'>) => (await formsOf(deps.db)).filter((f) => f.audience === 'public');
+const publicForm = async (deps: Pick<Deps, 'db'>, id: string) => (await publicForms(deps)).find((f) => f.id === id);
 
 export const RATE_LIMITED_MESSAGE = '提交太频繁了，请稍等一分钟再试';
 export const TURNSTILE_MESSAGE = '请完成页面上的人机验证后再提交';
@@ -167,7 +168,7 @@ export function publicFormRoutes(deps: Deps) {
   };
 
   app.get('/f/:formId', async (c) => {
-    const form = publicForm(c.req.param('formId'));
+    const form = await publicForm(deps, c.req.param('formId'));
     if (!form) throw notFound('找不到这个表单，请检查链接或二维码是否完整。');
     return renderForm(c, form, {});
   });
@@ -178,13 +179,13 @@ export function publicFormRoutes(deps: Deps) {
   app.post(
     '/f/:formId',
     async (c, next) => {
-      const form = publicForm(c.req.param('formId'));
+      const form = await publicForm(deps, c.req.param('formId'));
       if (!form) throw notFound('找不到这个表单，请检查链接或二维码是否完整。');
       if (await limited(c, form.id)) return c.html(<RateLimitedPage />, 429);
       return (form.fields.some((f) => f.type === 'photo') ? photoBody : smallBody)(c, next);
     },
     async (c) => {
-      const form = publicForm(c.req.param('formId'))!;
+      const form = (await publicForm(deps, c.req.param('formId')))!;
       let body: Record<string, unknown>;
       try {
         body = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
@@ -258,7 +259,7 @@ export function publicFormRoutes(deps: Deps) {
 
   app.get('/api/v1/forms', async (c) => {
     const list = await Promise.all(
-      forms.map(async (f) => ({
+      (await formsOf(deps.db)).map(async (f) => ({
         id: f.id,
         version: f.version,
         title: f.title,
@@ -272,9 +273,9 @@ export function publicFormRoutes(deps: Deps) {
   app.post(
     '/api/v1/forms/:formId/submissions',
     async (c, next) => {
-      const form = publicForm(c.req.param('formId'));
+      const form = await publicForm(deps, c.req.param('formId'));
       if (!form) {
-        const unitForm = forms.some((f) => f.id === c.req.param('formId'));
+        const unitForm = (await formsOf(deps.db)).some((f) => f.id === c.req.param('formId'));
         throw notFound(unitForm ? '这是单位填报表单，请使用 /api/v1/unit/forms/:formId/submissions 并携带访问码' : '找不到这个表单');
       }
       const retryAfter = await limited(c, form.id);
@@ -284,7 +285,7 @@ export function publicFormRoutes(deps: Deps) {
     // The answers are checked against the form's own schema below, once the caller has passed the abuse checks.
     vJson(JSON_OBJECT),
     async (c) => {
-      const form = publicForm(c.req.param('formId'))!;
+      const form = (await publicForm(deps, c.req.param('formId')))!;
       const body = c.req.valid('json');
       const key = c.req.header('idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 须为 1–255 个可见 ASCII 字符');

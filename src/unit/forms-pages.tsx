@@ -3,7 +3,7 @@
 import type { Principal } from '../auth/codes.ts';
 import type { FormContext } from '../forms/context.ts';
 import { shownAnswer } from '../forms/personal.ts';
-import type { FormDefinition } from '../forms/types.ts';
+import type { FieldDefinition, FormDefinition } from '../forms/types.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { FormView } from '../web/form-page.tsx';
 import type { UnitInfo } from './roster/roster.ts';
@@ -26,7 +26,7 @@ function editFormFor(form: FormDefinition): FormDefinition {
 /** Fields worth a column in the list under the form (long texts stay out). */
 const listFields = (form: FormDefinition) => form.fields.filter((f) => f.type !== 'textarea' && f.type !== 'photo' && f.type !== 'multichoice');
 
-function EntriesTable(props: { form: FormDefinition; records: UnitRecord[]; ctx: FormContext; principal: Principal; q: string; canWrite: boolean; hazardNumbers: Map<number, string> }) {
+function EntriesTable(props: { form: FormDefinition; versions: Map<number, FormDefinition>; records: UnitRecord[]; ctx: FormContext; principal: Principal; q: string; canWrite: boolean; hazardNumbers: Map<number, string> }) {
   const fields = listFields(props.form);
   const unmasked = props.principal.role === 'admin';
   const isPatrol = props.form.id === PATROL_FORM_ID;
@@ -45,12 +45,15 @@ function EntriesTable(props: { form: FormDefinition; records: UnitRecord[]; ctx:
       <tbody>
         {props.records.map((r) => {
           const all = { ...r.answers, ...r.personal };
+          // An answer shows with the labels and options of the version it was answered under.
+          const own = props.versions.get(r.formVersion);
+          const fieldOf = (f: FieldDefinition) => own?.fields.find((g) => g.name === f.name) ?? f;
           const flag = isPatrol ? patrolFlagText(r.answers) : '';
           return (
             <tr data-record={r.id}>
               <td>{formatShanghai(r.createdAt).slice(11)}</td>
               {fields.map((f) => (
-                <td>{shownAnswer(f, all[f.name], props.ctx, unmasked)}</td>
+                <td>{shownAnswer(fieldOf(f), all[f.name], props.ctx, unmasked)}</td>
               ))}
               {isPatrol ? <td class={flag ? 'flag' : undefined}>{flag || '符合'}</td> : null}
               {props.canWrite && props.hazardNumbers.has(r.id) ? (
@@ -84,6 +87,8 @@ export interface EntryPageProps {
   values: Record<string, unknown>;
   errors: { field: string; message: string }[];
   records: UnitRecord[];
+  /** Earlier versions of the form that records were answered under, by version. */
+  versions?: Map<number, FormDefinition>;
   hazardNumbers?: Map<number, string>;
   day: string;
   today: string;
@@ -154,7 +159,7 @@ export function EntryPage(props: EntryPageProps) {
       ) : (
         // A form's columns are wider than a phone: the list scrolls inside its box, not the whole page.
         <div class="table-wrap">
-          <EntriesTable form={form} records={props.records} ctx={props.ctx} principal={props.principal} q={q} canWrite={canWrite} hazardNumbers={props.hazardNumbers ?? new Map()} />
+          <EntriesTable form={form} versions={props.versions ?? new Map()} records={props.records} ctx={props.ctx} principal={props.principal} q={q} canWrite={canWrite} hazardNumbers={props.hazardNumbers ?? new Map()} />
         </div>
       )}
     </PortalLayout>
