@@ -21,6 +21,7 @@ export const AUDIT_KINDS: Record<string, string> = {
   code_revoked: '停用访问码',
   sign_in: '登录',
   settings_saved: '修改活动设置',
+  form_published: '发布表单新版本',
   purge: '按保留期删除个人信息',
   contact_deleted: '应本人要求删除联系方式',
   backup: '备份',
@@ -92,6 +93,8 @@ export async function readAudit(deps: Pick<Deps, 'db'>, f: AuditFilter): Promise
         FROM sessions s JOIN access_codes c ON c.id = s.code_id
       UNION ALL
       SELECT saved_at, saved_by, 'settings_saved', 'office', '活动 #' || campaign_id || ' 第 ' || version || ' 版', NULL, NULL, NULL FROM campaign_versions
+      UNION ALL
+      SELECT saved_at, saved_by, 'form_published', 'office', form_id || ' 第 ' || version || ' 版', NULL, NULL, note FROM form_versions
       UNION ALL
       SELECT at, actor, kind, unit_code, subject, NULL, NULL, detail FROM audit_events
     )

@@ -31,9 +31,15 @@ describe('the audit trail', () => {
     const issued = await json(await office.api('/api/v1/admin/access-codes', { body: { unit: 'xiguan', label: '西关联络员' } }));
     expect((await office.api(`/api/v1/admin/access-codes/${issued.id}/revoke`, { method: 'POST' })).status).toBe(200);
 
+    const published = await office.api('/api/v1/admin/forms/mass-feedback', { method: 'PUT', body: { definition: await json(await t.app.request('/api/v1/forms/mass-feedback')).then((f) => f.definition), note: '措辞调整' } });
+    expect(published.status).toBe(200);
+
     const rows = await json(await office.api('/api/v1/admin/audit'));
     const kinds = rows.map((r: { kind: string }) => r.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['record_update', 'record_delete', 'hazard_assign', 'code_issued', 'code_revoked', 'sign_in']));
+    expect(kinds).toEqual(expect.arrayContaining(['record_update', 'record_delete', 'hazard_assign', 'code_issued', 'code_revoked', 'sign_in', 'form_published']));
+    expect(rows.filter((r: { kind: string }) => r.kind === 'form_published')).toContainEqual(
+      expect.objectContaining({ subject: 'mass-feedback 第 2 版', change: '措辞调整', actor: expect.stringContaining('office') }),
+    );
     const edit = rows.find((r: { kind: string }) => r.kind === 'record_update');
     expect(edit).toMatchObject({ actor: `unit:chencang#${town.codeId}`, unit: 'chencang' });
     expect(edit.change).toContain('satisfaction：satisfied → dissatisfied');
