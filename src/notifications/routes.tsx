@@ -14,6 +14,7 @@ import { DataTable, SubmitButton } from '../web/components.tsx';
 import { PortalLayout, portalScope } from '../unit/layout.tsx';
 import { CHANNEL_KIND_LABELS, SPECIAL_TARGETS, createChannel, deleteChannel, listChannels, type ChannelAuthor, type ChannelView } from './channels.ts';
 import { listDeliveries, pendingCount, queueTestMessage, type DeliveryView } from './service.ts';
+import { SignOutButton } from '../auth/routes.tsx';
 
 const STATUS_LABELS: Record<DeliveryView['status'], string> = { pending: '待发送', retrying: '重试中', sent: '已送达', failed: '失败' };
 
@@ -140,7 +141,7 @@ export function notificationRoutes(deps: Deps) {
     return c.html(
       <Layout title="消息通知" heading="区综治办" headingHref="/admin" wide staff>
         <p class="who">
-          <a href="/admin">工作台</a> · <a href="/signout">退出</a>
+          <a href="/admin">工作台</a> · <SignOutButton />
         </p>
         <h1>消息通知</h1>
         {extra.notice ? <div class="ok" role="status">{extra.notice}</div> : null}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { makeTestApp, TEST_BASE_URL, type TestContext } from '../../helpers/app.ts';
 import { postJson, VALID } from '../../helpers/public-forms.ts';
-import { signIn } from '../../helpers/unit-portal.ts';
+import { SAME_ORIGIN, signIn } from '../../helpers/unit-portal.ts';
 import { computeSnapshot } from '../../../src/rankings/index.ts';
 import { hazards } from '../../../src/db/schema.ts';
 import { memoryPhotoStore } from '../../../src/submissions/photos.ts';
@@ -212,7 +212,8 @@ async function crawl(t: TestContext, role: string, start: string[], cookie?: str
     if (res.status >= 400) continue;
     // Staff pages: a way to sign out, and a way home (the office home serves leaders too: it links their ranking).
     if (cookie && /^\/(unit|admin|leader)(\/|$)/.test(pathname) && !pathname.endsWith('/circular')) {
-      if (!/href="\/signout"/.test(html)) problems.push({ role, page: path, from, problem: 'no link to sign out' });
+      // Sign-out is a POST: a button for the layout's form.
+      if (!/form="signout-form"/.test(html) || !/<form id="signout-form" method="post" action="\/signout"/.test(html)) problems.push({ role, page: path, from, problem: 'no button to sign out' });
       const homes = role.startsWith('unit') ? ['/unit'] : ['/admin', start[0]];
       if (!homes.includes(pathname) && !homes.some((h) => html.includes(`href="${h}"`))) problems.push({ role, page: path, from, problem: `no link back to ${homes.join(' or ')}` });
     }
@@ -345,7 +346,7 @@ describe('crawling the app as each of its users', () => {
           }
           const button = /<button\b[^>]*\sname="[^"]*"[^>]*>/i.exec(m[2]!)?.[0];
           if (button) body.append(attr(button, 'name')!, attr(button, 'value') ?? '');
-          const res = await t.app.request(action, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) } });
+          const res = await t.app.request(action, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN, ...(cookie ? { cookie } : {}) } });
           const where = `POST ${action}`;
           posted.push(`${res.status} ${role} ${where}`);
           if (res.status >= 500) problems.push({ role, page: where, from: page, problem: `answers ${res.status}` });

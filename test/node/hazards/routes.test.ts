@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forms from '../../../forms/index.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
+import { SAME_ORIGIN } from '../../helpers/unit-portal.ts';
 
 const hazardTip = forms.find((f) => f.id === 'hazard-tip')!;
 
@@ -372,7 +373,7 @@ describe('pages', () => {
   const form = (cookie: string, fields: Record<string, string | string[]>) => {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);
-    return { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() };
+    return { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN }, body: body.toString() };
   };
 
   it('the office triages, sees duplicates, merges, assigns by form; the unit signs for it from its list', async () => {
@@ -444,7 +445,7 @@ describe('pages', () => {
       body.append('action', 'report_fixed');
       body.append('note', note);
       body.append('photoFile', new File([new Uint8Array(bytes)], 'x.jpg', { type: 'image/jpeg' }));
-      return t.app.request(`/unit/hazards/${hazard.id}/transitions`, { method: 'POST', headers: { cookie: police }, body });
+      return t.app.request(`/unit/hazards/${hazard.id}/transitions`, { method: 'POST', headers: { cookie: police, ...SAME_ORIGIN }, body });
     };
     let res = await upload([0x3c, 0x73, 0x63, 0x72, 0x69, 0x70, 0x74], '已清理');
     expect(res.status).toBe(422);

@@ -7,6 +7,7 @@ import { rankingSnapshots } from '../../../src/db/schema.ts';
 import { computeSnapshot } from '../../../src/rankings/index.ts';
 import tasks from '../../../forms/tasks.ts';
 import { insertActivity, insertOrg, insertSubmission, noon } from './fixtures.ts';
+import { SAME_ORIGIN } from '../../helpers/unit-portal.ts';
 
 async function setup(opts: { snapshots?: boolean } = {}) {
   const t = await makeTestApp({ seed: false, now: '2014-11-07T02:00:00Z' });
@@ -229,7 +230,7 @@ describe('with a signed-in session instead of a Bearer code', () => {
     expect(await page.text()).toContain('action="/admin/rankings/recompute"');
     const res = await t.app.request('/admin/rankings/recompute', {
       method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN },
       body: 'date=2014-11-04',
     });
     expect(res.status).toBe(303);

@@ -57,7 +57,7 @@ describe('fast entry of household visits', () => {
     // Only the unit's own cadres and villages are offered.
     expect(blank).not.toContain('谭小龙');
     expect(blank).not.toContain('蟠龙示范村');
-    expect(blank).toContain('document.getElementById("f-cadre")?.focus()');
+    expect(blank).toContain('data-focus="f-cadre"');
     expect(blank).toContain('这一天还没有记录');
 
     const saved = await postVisit(s, cadre.id, { place: 'chencang-v3' });
@@ -72,7 +72,7 @@ describe('fast entry of household visits', () => {
     expect(next).toContain('已保存');
     expect(next).toMatch(new RegExp(`<option value="${cadre.id}" selected`));
     expect(next).toMatch(/<option value="chencang-v3" selected/);
-    expect(next).toContain('document.getElementById("f-householdHead")?.focus()');
+    expect(next).toContain('data-focus="f-householdHead"');
     // The list beneath: masked for a unit.
     expect(next).toContain('今天 登记的记录（1 条）');
     expect(next).toContain('李**');
@@ -431,6 +431,6 @@ describe('starting from the dashboard', () => {
     const entry = await (await s.page(`/unit/forms/household-visit?cadre=${cadre.id}`)).text();
     expect(entry).toMatch(new RegExp(`<option value="${cadre.id}" selected`));
     expect(entry).toMatch(/<option value="chencang-v3" selected/);
-    expect(entry).toContain('document.getElementById("f-householdHead")?.focus()');
+    expect(entry).toContain('data-focus="f-householdHead"');
   });
 });

@@ -42,7 +42,8 @@ describe('roster import', () => {
     const before = (await rosterOf(t, 'chencang')).length;
     const res = await upload(s, new TextEncoder().encode('\uFEFF' + GOOD_CSV));
     expect(res.status).toBe(303);
-    expect(decodeURIComponent(res.headers.get('location')!)).toContain('新增 3 人');
+    expect(res.headers.get('location')).toContain('done=imported&added=3&updated=0');
+    expect(await (await s.page(res.headers.get('location')!)).text()).toContain('导入成功：新增 3 人，更新 0 人。');
     const rows = await rosterOf(t, 'chencang');
     expect(rows).toHaveLength(before + 3);
     expect(rows.slice(-3).map((r) => [r.name, r.post, r.role, r.assignedCode])).toEqual([
