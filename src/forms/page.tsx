@@ -99,8 +99,12 @@ export function FormEditorPage(props: EditorPageProps) {
       <h1>{current.title}</h1>
       <p class="muted">
         {`${AUDIENCE[current.audience]}填写 · 当前第 ${current.version} 版 · `}
-        <a href={`/f/${current.id}`}>{current.audience === 'public' ? '打开填写页' : ''}</a>
-        {current.audience === 'public' ? ' · ' : ''}
+        {current.audience === 'public' ? (
+          <>
+            <a href={`/f/${current.id}`}>打开填写页</a>
+            {' · '}
+          </>
+        ) : null}
         <a href={`/admin/forms/${current.id}/versions`}>历史版本</a>
       </p>
       {props.notice ? <div class="ok" role="status">{props.notice}</div> : null}
