@@ -1,6 +1,7 @@
 // The office's form pages: the list (/admin/forms), one form's editor with its preview (/admin/forms/:id)
 // and its history with a diff in words (/admin/forms/:id/versions). Server-rendered forms, no client framework.
 import type { FieldError } from '../lib/errors.ts';
+import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
 import { FormView } from '../web/form-page.tsx';
 import { SignOutButton } from '../auth/routes.tsx';
@@ -260,7 +261,7 @@ export function FormVersionsPage(props: { form: FormDefinition; versions: FormVe
           {versions.map((r) => (
             <tr>
               <td>{`第 ${r.version} 版`}</td>
-              <td>{r.savedAt ? r.savedAt.slice(0, 16).replace('T', ' ') + ' UTC' : '—'}</td>
+              <td>{r.savedAt ? formatShanghai(Date.parse(r.savedAt)) : '—'}</td>
               <td>{r.savedBy}</td>
               <td>{r.note}</td>
               <td>
