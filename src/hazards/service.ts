@@ -9,8 +9,9 @@ import type * as schema from '../db/schema.ts';
 import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
 import type { Principal } from '../auth/codes.ts';
 import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
-import { isValidDay, shanghaiDay } from '../lib/time.ts';
+import { addDays, isValidDay, shanghaiDay } from '../lib/time.ts';
 import { hazardDeadlineDefaults } from '../campaign/store.ts';
+import { templateSettings } from '../campaign/settings.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
 import { recordChange } from '../core/changes.ts';
 import {
@@ -88,6 +89,18 @@ interface CleanInput {
 
 const TEXT_MAX = 1000;
 
+/** Days after the campaign's end (or today, if later) a deadline may reach: 9999-12-31 would never be overdue. */
+export const DEADLINE_GRACE_DAYS = 365;
+
+/** The latest deadline the office may set, read in the transaction: a year after the later of the campaign's end and today. */
+async function latestDeadline(tx: DbOrTx, today: string): Promise<string> {
+  const [row] = await tx.all<{ d: string | null }>(sql`SELECT end_date AS d FROM campaigns WHERE current = 1`);
+  // Nothing stored yet: the template from forms/ is in force, as in currentCampaign.
+  const campaignEnd = row?.d ?? templateSettings().endDate;
+  const end = isValidDay(campaignEnd) && campaignEnd > today ? campaignEnd : today;
+  return addDays(end, DEADLINE_GRACE_DAYS);
+}
+
 /** Notes and reasons without invisible format characters: a note of zero-width spaces is no note. */
 const text = cleanText;
 
@@ -121,6 +134,7 @@ async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInpu
   }
 
   if (wanted.has('deadline')) {
+    const latest = await latestDeadline(tx, today);
     const date = text(raw.deadline);
     const daysText = typeof raw.days === 'number' ? String(raw.days) : text(raw.days);
     const kindText = text(raw.deadlineKind) ?? (await hazardDeadlineDefaults(tx)).kind;
@@ -129,6 +143,7 @@ async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInpu
     if (date) {
       if (!isValidDay(date)) errors.push({ field: 'deadline', message: '整改期限日期无效，格式为 YYYY-MM-DD' });
       else if (date < today) errors.push({ field: 'deadline', message: '整改期限不能早于今天' });
+      else if (date > latest) errors.push({ field: 'deadline', message: `整改期限不能晚于 ${latest}（本期活动结束后一年）` });
       else {
         out.deadline = date;
         out.deadlineKind = kind ?? 'calendar';
@@ -136,6 +151,7 @@ async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInpu
     } else if (daysText) {
       const n = Number(daysText);
       if (!Number.isInteger(n) || n < 1 || n > 365) errors.push({ field: 'days', message: '整改天数应为 1 到 365 的整数' });
+      else if (kind && deadlineAfter(today, n, kind) > latest) errors.push({ field: 'days', message: `整改期限不能晚于 ${latest}（本期活动结束后一年）` });
       else if (kind) {
         out.deadline = deadlineAfter(today, n, kind);
         out.deadlineKind = kind;

@@ -2,11 +2,11 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, validationFailed } from '../lib/errors.ts';
 import { isValidDay } from '../lib/time.ts';
 import { computeSnapshot, dayJustEnded, latestSnapshotDay, readRanking, RANKING_GROUPS, type RankingGroup } from './index.ts';
 import { CircularPage, LeaderPage } from './pages.tsx';
-import { campaignFromQuery } from '../campaign/store.ts';
+import { campaignFromQuery, currentCampaign } from '../campaign/store.ts';
 
 function parseDate(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -89,6 +89,13 @@ export function rankingsRoutes(deps: Deps) {
     if (!date) throw new AppError(400, 'BAD_DATE', '请选择要重新计算的日期');
     const lastEnded = dayJustEnded(deps.now());
     if (date > lastEnded) throw new AppError(400, 'DAY_NOT_OVER', `${date} 还没有结束，只能计算 ${lastEnded} 及以前的日期`);
+    // Only the current campaign's days: 0001-01-01 would write a snapshot no page can reach and cost a full recompute.
+    const { startDate, endDate } = (await currentCampaign(deps.db)).settings;
+    const last = endDate < lastEnded ? endDate : lastEnded;
+    if (date < startDate || date > last) {
+      const message = `只能重新计算本期活动 ${startDate} 至 ${last} 之间的排名`;
+      throw validationFailed([{ field: 'date', message }], message);
+    }
     await computeSnapshot(deps, date);
     deps.log.info('rankings: recomputed by the office', { day: date, codeId: c.get('principal').codeId });
     return c.redirect(`/leader?date=${date}&recomputed=1`, 303);
