@@ -9,7 +9,7 @@ import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { AppError } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
 import { actorsFor, transition } from '../service.ts';
-import { duplicateCandidates, findHazard, findVisibleHazard, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../queries.ts';
+import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../queries.ts';
 import { allowedActions, awaitsOffice, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
@@ -60,13 +60,15 @@ async function renderDetail(
   const principal = c.get('principal');
   const row = await findHazard(deps, id);
   const today = shanghaiDay(deps.now());
-  const [view, history, names, unitOptions] = await Promise.all([
+  const [shownView, shownHistory, names, unitOptions] = await Promise.all([
     getHazardView(deps.db, row.id, today),
     hazardHistory(deps.db, row.id),
     unitNames(deps.db),
     leadUnitOptions(deps),
   ]);
-  const duplicates = awaitsOffice(row.state) ? await duplicateCandidates(deps.db, row, today) : [];
+  const view = forReader(principal, shownView!);
+  const history = shownHistory.map((e) => forReader(principal, e));
+  const duplicates = (awaitsOffice(row.state) ? await duplicateCandidates(deps.db, row, today) : []).map((d) => forReader(principal, d));
   const allowed: HazardAction[] = principal.role === 'admin' ? allowedActions(row.state, actorsFor(principal, row)) : [];
   const post = `${HOME}/${row.id}/transitions`;
   return c.html(
@@ -134,7 +136,7 @@ export function hazardAdminPages(deps: Deps) {
     const raw = c.req.query('status') || 'triage';
     const status: StatusFilter = isStatusFilter(raw) ? raw : 'triage';
     const today = shanghaiDay(deps.now());
-    const items = await listHazards(deps.db, { status, today, limit: 500 });
+    const items = (await listHazards(deps.db, { status, today, limit: 500 })).map((h) => forReader(c.get('principal'), h));
     const tabLabel = TABS.find((t) => t.status === status)?.label ?? STATUS_FILTERS[status as keyof typeof STATUS_FILTERS]?.label ?? status;
     return c.html(
       <HazardLayout title="隐患督办" heading="隐患督办" home={HOME} who={<Who principal={c.get('principal')} />}>

@@ -9,7 +9,7 @@ import { shanghaiDay } from '../../lib/time.ts';
 import { eq } from 'drizzle-orm';
 import { hazards } from '../../db/schema.ts';
 import { actorsFor, canSee, transition } from '../service.ts';
-import { findHazard, findVisibleHazard, getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
+import { findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
 import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
@@ -43,7 +43,9 @@ async function renderDetail(
   const principal = c.get('principal');
   const row = await findVisibleHazard(deps, principal, id);
   const today = shanghaiDay(deps.now());
-  const [view, history, names] = await Promise.all([getHazardView(deps.db, row.id, today), hazardHistory(deps.db, row.id), unitNames(deps.db)]);
+  const [shownView, shownHistory, names] = await Promise.all([getHazardView(deps.db, row.id, today), hazardHistory(deps.db, row.id), unitNames(deps.db)]);
+  const view = forReader(principal, shownView!);
+  const history = shownHistory.map((e) => forReader(principal, e));
   const allowed = allowedActions(row.state, actorsFor(principal, row));
   const role = row.leadUnitCode === principal.unitCode ? '牵头单位' : '配合单位';
   return c.html(
@@ -82,7 +84,8 @@ export function hazardUnitPages(deps: Deps) {
     const principal = c.get('principal');
     const today = shanghaiDay(deps.now());
     const showClosed = c.req.query('closed') === '1';
-    const [items, names] = await Promise.all([listUnitHazards(deps.db, principal.unitCode, { today, includeClosed: showClosed }), unitNames(deps.db)]);
+    const [all, names] = await Promise.all([listUnitHazards(deps.db, principal.unitCode, { today, includeClosed: showClosed }), unitNames(deps.db)]);
+    const items = all.map((h) => forReader(principal, h));
     const lead = items.filter((h) => h.leadUnit === principal.unitCode);
     const helping = items.filter((h) => h.leadUnit !== principal.unitCode);
     const overdue = lead.filter((h) => h.overdue).length;
