@@ -273,4 +273,36 @@ describe('in Chromium at 375×667', () => {
     expect(rows.some((r) => r.includes('/ 80'))).toBe(false);
     await shot('d-03-dashboard-quota');
   }, 40_000);
+
+  it('(e) the office adds a question to the residents\' form, previews and publishes it, and a resident answers it', async () => {
+    const office = await issueAccessCode(db, { unitCode: 'office', label: '综治办' });
+    await signIn(office.code, '/admin/forms');
+    await Promise.all([page.waitForURL(`${base}/admin/forms/mass-feedback`), page.click('a:has-text("平安建设群众满意度调查")')]);
+    // The blank row after the six questions is the new one.
+    await page.fill('#e-fields-6--label', '您家安装烟感报警器了吗？');
+    await page.fill('#e-fields-6--name', 'smokeAlarm');
+    await page.selectOption('#e-fields-6--type', 'choice');
+    await page.fill('#e-fields-6--order', '4');
+    await page.fill('#e-fields-6--options', 'yes|已安装\nno|没有');
+    await page.fill('#e-note', '增加烟感报警器');
+    await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('button:has-text("预览")')]);
+    expect(await textOf('.preview')).toContain('您家安装烟感报警器了吗？');
+    await shot('e-01-form-preview');
+    await Promise.all([page.waitForURL(/published=1/), page.click('button:has-text("发布新版本")')]);
+    expect(await textOf('[role=status]')).toContain('已发布第 2 版');
+    await page.goto(`${base}/admin/forms/mass-feedback/versions`);
+    expect(await textOf('#changes')).toContain('新增问题“您家安装烟感报警器了吗？”');
+
+    await context.clearCookies();
+    await page.goto(`${base}/f/mass-feedback?u=${VILLAGE}`);
+    await page.check('#f-satisfaction');
+    await page.check('#f-aware');
+    await page.check('#f-participated-1');
+    await page.check('#f-smokeAlarm');
+    await shot('e-02-resident-answers');
+    await Promise.all([page.waitForURL(/\/r\/[A-Z0-9]+$/), page.click('button[type=submit]:has-text("提交意见")')]);
+    const [row] = await db.select().from(submissions).where(eq(submissions.formId, 'mass-feedback'));
+    expect(row!.formVersion).toBe(2);
+    expect(JSON.parse(row!.payload)).toMatchObject({ smokeAlarm: 'yes' });
+  }, 40_000);
 });
