@@ -7,7 +7,7 @@ import { units } from '../db/schema.ts';
 import type { Principal } from '../auth/codes.ts';
 import { assertCanWrite, requireRole, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
 import type { FormContext } from '../forms/context.ts';
-import { maskPersonal } from '../forms/personal.ts';
+import { maskPersonal, shownAnswers } from '../forms/personal.ts';
 import { validateAnswers } from '../forms/schema.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../lib/errors.ts';
@@ -190,7 +190,8 @@ export function unitFormRoutes(deps: Deps) {
   const recordJson = (form: FormDefinition, r: UnitRecord, unmasked: boolean) => {
     const personal: Record<string, unknown> = {};
     for (const f of form.fields) if (f.personal && r.personal[f.name] !== undefined) personal[f.name] = unmasked ? r.personal[f.name] : maskPersonal(f.type, r.personal[f.name]);
-    return { id: r.id, receipt: r.receipt, unit: r.unitCode, day: r.day, createdAt: new Date(r.createdAt).toISOString(), updatedAt: r.updatedAt ? new Date(r.updatedAt).toISOString() : null, answers: r.answers, personal };
+    // No receipt: a unit's record is not a resident's, and its receipt would open the tipster's feedback to whoever reads it.
+    return { id: r.id, unit: r.unitCode, day: r.day, createdAt: new Date(r.createdAt).toISOString(), updatedAt: r.updatedAt ? new Date(r.updatedAt).toISOString() : null, answers: shownAnswers(form, r.answers, unmasked), personal };
   };
 
   app.post('/api/v1/unit/forms/:formId/submissions', writers, limit, vJson(JSON_OBJECT), async (c) => {
@@ -209,7 +210,7 @@ export function unitFormRoutes(deps: Deps) {
       // Keys are per unit: two units choosing the same key do not see each other's submission.
       idempotencyKey: key ? `unit:${base.unit.code}:${key}` : undefined,
     });
-    return c.json({ id: stored.id, receipt: stored.receipt }, 201);
+    return c.json({ id: stored.id }, 201);
   });
 
   app.get('/api/v1/unit/forms/:formId/submissions', readers, async (c) => {
