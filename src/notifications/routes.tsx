@@ -24,7 +24,7 @@ function id(c: Context): number {
   return n;
 }
 
-function ChannelTable(props: { channels: ChannelView[]; names: Map<string, string>; action: string; query?: string }) {
+function ChannelTable(props: { channels: ChannelView[]; names: Map<string, string>; action: string; query?: string; readOnly?: boolean }) {
   if (!props.channels.length) return <p class="muted">还没有设置通知渠道。</p>;
   return (
     <DataTable head={['单位', '类型', '地址或号码', '状态', '']}>
@@ -41,6 +41,8 @@ function ChannelTable(props: { channels: ChannelView[]; names: Map<string, strin
             {ch.lastError ? <div class="muted">{ch.lastError}</div> : null}
           </td>
           <td>
+            {props.readOnly ? null : (
+              <>
             <form method="post" action={`${props.action}/${ch.id}/test${props.query ?? ''}`}>
               <SubmitButton secondary>发送测试消息</SubmitButton>
             </form>
@@ -49,6 +51,8 @@ function ChannelTable(props: { channels: ChannelView[]; names: Map<string, strin
                 删除
               </button>
             </form>
+              </>
+            )}
           </td>
         </tr>
       ))}
@@ -118,8 +122,10 @@ export function notificationRoutes(deps: Deps) {
   app.use('/api/v1/admin/notifications', admin);
   app.use('/admin/notifications', admin);
   app.use('/admin/notifications/*', admin);
-  app.use('/unit/notifications', requireRole(deps, ['admin', 'unit', 'leader']));
-  app.use('/unit/notifications/*', requireRole(deps, ['admin', 'unit']));
+  // Leaders read a unit's settings; every write goes through portalScope({write: true}), which refuses them.
+  const portal = requireRole(deps, ['admin', 'unit', 'leader']);
+  app.use('/unit/notifications', portal);
+  app.use('/unit/notifications/*', portal);
 
   app.post('/api/v1/admin/channels', vJson(JSON_OBJECT), async (c) => c.json(await createChannel(deps, { role: 'admin' }, c.req.valid('json')), 201));
   app.get('/api/v1/admin/channels', async (c) => c.json(await listChannels(deps)));
@@ -192,7 +198,7 @@ export function notificationRoutes(deps: Deps) {
         {extra.notice ? <div class="ok" role="status">{extra.notice}</div> : null}
         {extra.errors?.length ? <div class="alert" role="alert">{extra.errors.map((e) => e.message).join('；')}</div> : null}
         <p class="muted">交办、催办、期限提醒、超期和报送节点提醒会发到这里设置的企业微信群、钉钉群或手机。</p>
-        <ChannelTable channels={channels} names={names} action="/unit/notifications/channels" query={q} />
+        <ChannelTable channels={channels} names={names} action="/unit/notifications/channels" query={q} readOnly={principal.role === 'leader'} />
         {principal.role === 'leader' ? null : <ChannelForm action={`/unit/notifications/channels${q}`} webhook={false} errors={extra.errors} />}
         <h2>发送记录</h2>
         <DeliveryLog log={log} names={names} />

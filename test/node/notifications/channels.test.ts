@@ -128,3 +128,20 @@ describe('a webhook whose name later resolves inside', () => {
     expect(fake.refused).toHaveLength(0);
   });
 });
+
+describe('a leader on a unit’s notification page', () => {
+  it('reads it and cannot change it', async () => {
+    const t = await makeTestApp();
+    const { code } = await issueAccessCode(t.db, { unitCode: 'office', leader: true });
+    const headers = { authorization: `Bearer ${code}`, origin: TEST_BASE_URL };
+    const page = await t.app.request('/unit/notifications?unit=chencang', { headers });
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain('添加通知渠道');
+    const write = await t.app.request('/unit/notifications/channels?unit=chencang', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'kind=sms&phones=13800000001',
+    });
+    expect(write.status).toBe(403);
+  });
+});
