@@ -5,6 +5,8 @@ import { hazards, notifyEvents } from '../../../src/db/schema.ts';
 import { storeSubmission } from '../../../src/submissions/store.ts';
 import { transition, type HazardActor } from '../../../src/hazards/service.ts';
 import { runHazardSupervision } from '../../../src/hazards/overdue.ts';
+import { tipsterFeedback } from '../../../src/hazards/receipt.ts';
+import { submissions } from '../../../src/db/schema.ts';
 import forms from '../../../forms/index.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 
@@ -53,5 +55,12 @@ describe('notification events', () => {
     mark = await lastId(t);
     await transition(t.deps, { hazardId: h3.id, actor: police, action: 'report_fixed', input: { note: '已清理' } });
     expect(await eventsSince(t, mark)).toEqual(['fixed_reported→office']);
+
+    // Closed out, then the tipster says it is not fixed: the office and the unit that led it hear of it.
+    await transition(t.deps, { hazardId: h3.id, actor: office, action: 'close' });
+    const [sub] = await t.db.select({ receipt: submissions.receipt }).from(submissions).where(eq(submissions.id, h3.submissionId!));
+    mark = await lastId(t);
+    await tipsterFeedback(t.deps, sub!.receipt, false);
+    expect(await eventsSince(t, mark)).toEqual(['reopened→police', 'reopened→office']);
   });
 });
