@@ -23,15 +23,15 @@ import { assertNotHazard, deleteRecord, hazardNumbersOf, keepStoredPersonal, own
 import { unitQuery } from './layout.tsx';
 import { EntryPage, type EntryPageProps } from './forms-pages.tsx';
 import { currentCampaign } from '../campaign/store.ts';
-import forms from '../../forms/index.ts';
+import { formById, formVersionsFor } from '../forms/store.ts';
 
 const MAX_BODY = 64 * 1024;
 /** Field types whose answer usually stays the same from one entry to the next (a night of one cadre's visits). */
 const STICKY_TYPES = new Set(['cadre', 'place', 'date', 'task']);
 
 /** The unit form with this id: 404 unknown, 403 for a public form (those go through /f/). */
-export function unitForm(formId: string): FormDefinition {
-  const form = forms.find((f) => f.id === formId);
+export async function unitForm(db: Deps['db'], formId: string): Promise<FormDefinition> {
+  const form = await formById(db, formId);
   if (!form) throw notFound('找不到该表单');
   if (form.audience !== 'unit') throw forbidden('这是群众表单，请通过公开链接填写');
   return form;
@@ -73,7 +73,7 @@ export function unitFormRoutes(deps: Deps) {
   async function scope(c: Context<AuthEnv>, write: boolean) {
     const principal = c.get('principal');
     if (write) assertCanWrite(principal);
-    const form = unitForm(c.req.param('formId')!);
+    const form = await unitForm(deps.db, c.req.param('formId')!);
     const unit = await getUnit(deps.db, scopeUnit(principal, c.req.query('unit')));
     if (!unit) throw notFound('找不到该单位');
     return { principal, form, unit };
@@ -102,10 +102,13 @@ export function unitFormRoutes(deps: Deps) {
       recordsOfDay(deps.db, base.form.id, base.unit.code, day),
       extra.editing ? Promise.resolve(undefined) : issueFormToken(deps),
     ]);
-    const hazardNumbers = await hazardNumbersOf(deps.db, records.map((r) => r.id));
+    const [hazardNumbers, versions] = await Promise.all([
+      hazardNumbersOf(deps.db, records.map((r) => r.id)),
+      formVersionsFor(deps.db, base.form, records.map((r) => r.formVersion)),
+    ]);
     const { status, ...rest } = extra;
     return c.html(
-      <EntryPage {...base} ctx={ctx} values={{}} errors={[]} records={records} hazardNumbers={hazardNumbers} day={day} today={today} token={token} {...rest} />,
+      <EntryPage {...base} ctx={ctx} values={{}} errors={[]} records={records} versions={versions} hazardNumbers={hazardNumbers} day={day} today={today} token={token} {...rest} />,
       (status ?? 200) as 200,
     );
   };

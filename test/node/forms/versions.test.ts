@@ -75,6 +75,8 @@ describe('publishing a form version', () => {
     expect((await office.api('/api/v1/admin/forms/household-visit', { method: 'PUT', body: { definition: renamed } })).status).toBe(200);
     const page = await (await unit.page('/unit/forms/household-visit?day=2014-11-04')).text();
     expect(page).toContain('<td>不了解</td>');
+    // The entry form itself is version 2: new records choose from the renamed option.
+    expect(page).toMatch(/<form[\s\S]*说不清[\s\S]*<\/form>/);
     const csv = await (await unit.page('/unit/export.csv?form=household-visit')).text();
     expect(csv).toContain('不了解');
     expect(csv).not.toContain('说不清');
