@@ -17,6 +17,7 @@ const PUBLIC_MAX_BYTES = 30 * 1024;
 /** Downloads are checked for status and type only; the crawler never parses them. */
 const DOWNLOADS: [RegExp, RegExp][] = [
   [/\.csv$/, /^text\/csv/],
+  [/\/export\.json$/, /^application\/json/],
   [/\.xlsx$/, /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/],
   [/\.png$/, /^image\/png/],
   [/\.jpe?g$/, /^image\/jpeg/],
