@@ -25,7 +25,8 @@ export function sameOriginWrites(publicBaseUrl: string): MiddlewareHandler {
     const origin = c.req.header('origin');
     const fetchSite = c.req.header('sec-fetch-site');
     let ok: boolean;
-    if (origin !== undefined) ok = origin === publicOrigin || origin === new URL(c.req.url).origin;
+    // `Origin: null` comes from a page with no-referrer or a sandbox: let Sec-Fetch-Site decide, else treat it as missing.
+    if (origin !== undefined && origin !== 'null') ok = origin === publicOrigin || origin === new URL(c.req.url).origin;
     else if (fetchSite !== undefined) ok = SAME_SITE_FETCH.has(fetchSite);
     else ok = !hasCookie;
     if (ok && fetchSite !== undefined && !SAME_SITE_FETCH.has(fetchSite)) ok = false;

@@ -1,4 +1,4 @@
-// One set of response headers for every route: a CSP with no inline script, no framing, no sniffing, no referrer, no caching of personal pages.
+// One set of response headers for every route: a CSP with no inline script, no framing, no sniffing, no referrer to other sites, no caching of personal pages.
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -7,6 +7,8 @@ const TURNSTILE = 'https://challenges.cloudflare.com';
 
 /** Paths whose answers are personal or a staff member's, whoever asks: receipts, the portals, their APIs. */
 const PERSONAL_PATH = /^\/(r(\/|$)|unit(\/|$)|admin(\/|$)|leader(\/|$)|hazards(\/|$)|api\/v1\/(unit|admin|leader|receipts|hazards)(\/|$))/;
+
+const RECEIPT_PATH = /^\/(r|api\/v1\/receipts)(\/|$)/;
 
 function isPersonal(c: Context): boolean {
   if (c.req.header('authorization') || /(^|;\s*)pingan_session=/.test(c.req.header('cookie') ?? '')) return true;
@@ -29,13 +31,18 @@ export function securityHeaders(): MiddlewareHandler {
       objectSrc: ["'none'"],
     },
     xFrameOptions: 'DENY',
-    // Receipt links are the tipster's key: no page sends its address anywhere, ours included.
-    referrerPolicy: 'no-referrer',
+    // No address leaves the site. Not no-referrer everywhere: Chromium then sends `Origin: null` on our own
+    // form posts, which the CSRF check cannot tell from a sandboxed attacker. Receipt pages set no-referrer themselves.
+    referrerPolicy: 'same-origin',
     crossOriginEmbedderPolicy: false,
+    // A route's own choice stands.
+    overwrite: false,
   });
   return async function securityHeadersMiddleware(c, next) {
     await headers(c, next);
     // Staff and tipster answers must not stay in a shared phone's cache or a proxy.
     if (isPersonal(c)) c.res.headers.set('Cache-Control', 'no-store');
+    // A receipt code in the address is the tipster's key, found or mistyped: no Referer carries it, even to us.
+    if (RECEIPT_PATH.test(c.req.path)) c.res.headers.set('Referrer-Policy', 'no-referrer');
   };
 }

@@ -69,7 +69,7 @@ describe('security in workerd', () => {
     expect(home.headers.get('content-security-policy')).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(home.headers.get('x-content-type-options')).toBe('nosniff');
     expect(home.headers.get('x-frame-options')).toBe('DENY');
-    expect(home.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(home.headers.get('referrer-policy')).toBe('same-origin');
     expect(home.headers.get('cache-control')).not.toBe('no-store');
     await home.arrayBuffer();
     const admin = await SELF.fetch(`${BASE}/admin`, { headers: { cookie } });

@@ -197,6 +197,11 @@ describe('in Chromium at 375×667', () => {
     expect(visits).toHaveLength(1);
     expect(visits[0]).toMatchObject({ unitCode: TOWN, source: 'unit', day: TODAY, cadreId: Number(cadre), aware: true, participated: false, satisfaction: 'satisfied' });
     expect(visits[0]!.payload).not.toContain('李建国');
+
+    // Signing out is a POST from the page's button (the CSP and the origin check let it through); the session is gone.
+    await Promise.all([page.waitForURL(/\/signin$/), page.click('button[form=signout-form]')]);
+    await page.goto(`${base}/unit`);
+    expect(new URL(page.url()).pathname).toBe('/signin');
   }, 40_000);
 
   it('(c) the office assigns the hazard with a deadline, the town reports it fixed, the office closes it out', async () => {

@@ -67,7 +67,7 @@ describe('3: cross-site writes are refused', () => {
   it('refuses the office cookie from another origin, a cross-site fetch, and a write with the cookie but neither header', async () => {
     const t = await makeTestApp();
     const office = await signIn(t, 'office');
-    const attempts: Record<string, string>[] = [{ origin: EVIL }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }, {}, { origin: new URL(TEST_BASE_URL).origin, 'sec-fetch-site': 'cross-site' }];
+    const attempts: Record<string, string>[] = [{ origin: EVIL }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }, { origin: 'null', 'sec-fetch-site': 'cross-site' }, {}, { origin: new URL(TEST_BASE_URL).origin, 'sec-fetch-site': 'cross-site' }];
     for (const headers of attempts) {
       const res = await issueAdminCode(t, office.cookie, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
@@ -81,6 +81,7 @@ describe('3: cross-site writes are refused', () => {
     // The office's own page still works, as does a same-origin fetch.
     expect((await issueAdminCode(t, office.cookie, SAME_ORIGIN)).status).toBe(201);
     expect((await issueAdminCode(t, office.cookie, { 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+    expect((await issueAdminCode(t, office.cookie, { origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(201);
   });
 
   it('refuses a sign-in posted from another site (login CSRF), and signs out only by POST', async () => {
@@ -124,8 +125,10 @@ describe('8: security headers on every answer', () => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
-      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
     }
+    // A receipt's address is its key: not even our own pages get it.
+    expect((await t.app.request('/r/ABCDEFGHJK')).headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('pages carry no inline script or handler, so the CSP does not break them', async () => {
