@@ -7,6 +7,7 @@ import { issueAccessCode } from '../../auth/codes.ts';
 import { nodeDeps, openNodeRuntime } from './setup.ts';
 import { seedOrganisation } from '../../core/seed.ts';
 import { ensureCampaign } from '../../campaign/store.ts';
+import { ensureForms } from '../../forms/store.ts';
 import { templateSettings } from '../../campaign/settings.ts';
 import { computeSnapshot, dayJustEnded } from '../../rankings/index.ts';
 import { isValidDay } from '../../lib/time.ts';
@@ -27,12 +28,14 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   seed: {
-    summary: 'load the demo organisation of forms/organisation.ts (existing units are kept) and the campaign of forms/ if none is stored',
+    summary: 'load the demo organisation of forms/organisation.ts (existing units are kept) and the campaign and forms of forms/ if none are stored',
     usage: 'pingan seed',
     async run(deps) {
       const r = await seedOrganisation(deps.db, organisation);
       // The campaign of forms/ with the plan's own dates, unless one is already stored; the office edits it at /admin/campaign.
       const id = await ensureCampaign(deps.db, templateSettings(), deps.now().getTime(), 'cli');
+      // The forms of forms/ as version 1 of each, unless the office has published its own; it edits them at /admin/forms.
+      await ensureForms(deps.db, deps.now().getTime(), 'cli');
       console.log(`Seeded ${r.units} units and ${r.cadres} cadres; the current campaign is #${id}.`);
     },
   },
