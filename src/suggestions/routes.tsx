@@ -9,7 +9,7 @@ import { JSON_OBJECT, vJson } from '../lib/validation.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
 import { DataTable, SubmitButton } from '../web/components.tsx';
-import { maskName, maskPhone } from '../forms/personal.ts';
+import { maskDigits, maskName, maskPhone } from '../forms/personal.ts';
 import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail } from './service.ts';
 import { SignOutButton } from '../auth/routes.tsx';
 
@@ -37,11 +37,13 @@ async function renderDetail(
   status = 200,
 ) {
   const principal = c.get('principal');
-  const s = await suggestionDetail(deps, id);
+  const detail = await suggestionDetail(deps, id);
   const err = (field: string) => extra.errors?.find((e) => e.field === field)?.message;
-  const answered = s.status === 'answered';
+  const answered = detail.status === 'answered';
   // Personal data is the office's alone: leaders read the suggestion but see the deputy's contact masked.
   const isOffice = principal.role === 'admin';
+  // Leaders read the suggestion with any phone or ID number typed into it masked, and without the deputy's receipt.
+  const s = isOffice ? detail : { ...detail, subject: maskDigits(detail.subject), suggestion: maskDigits(detail.suggestion), receipt: '（仅区综治办可见）' };
   const name = isOffice ? s.name : maskName(s.name);
   const phone = isOffice ? s.phone : maskPhone(s.phone);
   const chosen = extra.values?.status ?? (answered ? 'answered' : s.status === 'received' ? 'in_progress' : 'answered');
@@ -181,7 +183,7 @@ export function suggestionRoutes(deps: Deps) {
                 <td>{i.identity}</td>
                 <td>{i.delegation}</td>
                 <td>
-                  <a href={`${HOME}/${i.id}`}>{i.subject}</a>
+                  <a href={`${HOME}/${i.id}`}>{c.get('principal').role === 'admin' ? i.subject : maskDigits(i.subject)}</a>
                 </td>
                 <td>{i.department}</td>
                 <td>
