@@ -1,5 +1,6 @@
 // What a unit's dashboard shows: visits per cadre against quota, tasks against targets, patrol teams
 // against R5, the hazards it leads, and the campaign deadlines — all computed in SQL where the rows are.
+import { maskDigits } from '../forms/personal.ts';
 import { and, asc, count, eq, inArray, isNull, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { hazards, submissions, units } from '../db/schema.ts';
@@ -130,9 +131,9 @@ export interface UnitHazard {
   overdue: boolean;
 }
 
-/** The hazards the unit leads (R12), open ones with the nearest deadline first. */
+/** The hazards the unit leads (R12), open ones with the nearest deadline first; a tipster's phone number in the place masked. */
 export async function unitHazards(db: Db, unitCode: string): Promise<UnitHazard[]> {
-  return db
+  const rows = await db
     .select({
       id: hazards.id,
       number: hazards.number,
@@ -146,6 +147,7 @@ export async function unitHazards(db: Db, unitCode: string): Promise<UnitHazard[
     .where(eq(hazards.leadUnitCode, unitCode))
     .orderBy(sql`${hazards.closedAt} is not null`, sql`${hazards.deadline} is null`, asc(hazards.deadline), asc(hazards.id))
     .limit(200);
+  return rows.map((h) => ({ ...h, place: maskDigits(h.place) }));
 }
 
 export interface DeadlineRow {
