@@ -12,6 +12,7 @@ import { maskDigits, maskPersonal, neutraliseFormula } from '../forms/personal.t
 import { Layout } from '../web/layout.tsx';
 import { DataTable, SubmitButton } from '../web/components.tsx';
 import { toCsv } from '../unit/export/csv.ts';
+import { SignOutButton } from '../auth/routes.tsx';
 
 export const AUDIT_KINDS: Record<string, string> = {
   record_update: '修改记录',
@@ -173,7 +174,7 @@ export function auditRoutes(deps: Deps) {
     const qs = new URLSearchParams(Object.entries({ from: filter.from, to: filter.to, kind: filter.kind, unit: filter.unit, actor: filter.actor }).filter((e): e is [string, string] => Boolean(e[1]))).toString();
     return c.html(
       <Layout title="操作记录" heading="操作记录" headingHref="/admin/audit" wide staff>
-        <p class="who"><a href="/admin">工作台</a></p>
+        <p class="who"><a href="/admin">工作台</a> · <SignOutButton /></p>
         <h1>操作记录</h1>
         <p class="muted">记录的修改和删除、隐患流转、访问码发放和停用、登录、活动设置、个人信息删除、备份与恢复。个人信息在这里也只显示脱敏后的内容。</p>
         {errors.length ? <div class="alert" role="alert"><ul>{errors.map((e) => <li>{e.message}</li>)}</ul></div> : null}

@@ -8,6 +8,7 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { submissions, units } from '../db/schema.ts';
 import { badRequest } from '../lib/errors.ts';
 import { Layout } from '../web/layout.tsx';
+import { SignOutButton } from '../auth/routes.tsx';
 import { RANKED_PER_ADDRESS } from './store.ts';
 
 export interface FlaggedBurst {
@@ -61,7 +62,7 @@ export function flaggedRoutes(deps: Deps) {
     return c.html(
       <Layout title="待确认的集中填报" heading="区综治办" wide staff>
         <p class="muted">
-          <a href="/admin">返回首页</a>
+          <a href="/admin">返回首页</a> · <SignOutButton />
         </p>
         <h1>待确认的集中填报</h1>
         <p>
