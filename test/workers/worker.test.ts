@@ -53,9 +53,11 @@ describe('the Worker entry in workerd', () => {
     }
 
     const daily = await run('5 16 * * *');
-    expect(daily.jobs.map((j) => j.name)).toEqual(['rankings', 'form-tokens']);
+    expect(daily.jobs.map((j) => j.name)).toEqual(['rankings', 'form-tokens', 'retention']);
     // 00:05 on 5 November in Beijing: the snapshot of 4 November, the day that just ended, is (re)written.
     expect(daily.jobs[0]).toMatchObject({ ok: true, result: expect.arrayContaining(['2014-11-04']) });
     expect(daily.jobs[1]).toEqual({ name: 'form-tokens', ok: true, result: expect.any(Number) });
+    // The 2014 campaign is stored by no one here: nothing is past its retention, nothing is purged.
+    expect(daily.jobs[2]).toEqual({ name: 'retention', ok: true, result: { campaigns: 0, personal: 0, photos: 0 } });
   });
 });

@@ -194,6 +194,8 @@ const BODY_IGNORED = new Set([
   'POST /admin/notifications/channels/:id/test',
   'POST /unit/notifications/channels/:id/delete',
   'POST /unit/notifications/channels/:id/test',
+  'DELETE /api/v1/admin/records/:id/contact',
+  'POST /admin/records/:id/forget-contact',
 ]);
 
 /**
@@ -294,6 +296,7 @@ function fill(template: string, f: Fixture, bad?: { param: string; value: string
         if (template.includes('suggestions')) return String(f.ids.suggestion);
         if (template.includes('cadres')) return String(f.ids.cadre);
         if (template.includes('/forms/')) return String(f.ids.record);
+        if (template.includes('/records/')) return String(f.ids.record);
         throw new Error(`no real id for :id in ${template}: add it to fill()`);
       default:
         throw new Error(`no real value for :${name} in ${template}: add it to fill()`);

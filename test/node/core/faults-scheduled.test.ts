@@ -52,6 +52,7 @@ describe('the nightly rankings dying halfway', () => {
     expect((await runScheduled(t.deps, DAILY_AT_0005_SHANGHAI, t.deps.now())).jobs).toMatchObject([
       { name: 'rankings', ok: true },
       { name: 'form-tokens', ok: true },
+      { name: 'retention', ok: true },
     ]);
     const first = await snapshotDays(t.db);
     expect(first.map((d) => d.day)).toEqual(['2014-10-29', '2014-10-30', '2014-10-31', '2014-11-01', '2014-11-02', '2014-11-03']);

@@ -182,6 +182,7 @@ describe('the nightly job', () => {
     expect(result.jobs).toMatchObject([
       { name: 'rankings', ok: true },
       { name: 'form-tokens', ok: true },
+      { name: 'retention', ok: true },
     ]);
     expect(await snapshotDays(t)).toEqual(['2014-10-29:6', '2014-10-30:6', '2014-10-31:6', '2014-11-01:6']);
   });
