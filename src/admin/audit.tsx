@@ -1,6 +1,6 @@
 // The office's audit trail: one list of who did what, read from the tables that keep their own history
-// (record edits and deletions, hazard transitions, access codes, sign-ins, settings) and audit_events
-// (purges, backups, restores, contacts deleted on request). Personal values are masked even here.
+// (record edits and deletions, hazard transitions, access codes, settings, form versions) and audit_events
+// (sign-ins and sign-outs, purges, backups, restores, contacts deleted on request). Personal values are masked even here.
 import { Hono } from 'hono';
 import { eq, sql } from 'drizzle-orm';
 import { auditEvents, submissionPersonal, submissions } from '../db/schema.ts';
@@ -21,6 +21,7 @@ export const AUDIT_KINDS: Record<string, string> = {
   code_issued: '发放访问码',
   code_revoked: '停用访问码',
   sign_in: '登录',
+  sign_out: '退出',
   settings_saved: '修改活动设置',
   form_published: '发布表单新版本',
   purge: '按保留期删除个人信息',
@@ -89,9 +90,7 @@ export async function readAudit(deps: Pick<Deps, 'db'>, f: AuditFilter): Promise
       SELECT created_at, 'office', 'code_issued', unit_code, '#' || id || ' ' || role, NULL, NULL, label FROM access_codes
       UNION ALL
       SELECT revoked_at, 'office', 'code_revoked', unit_code, '#' || id || ' ' || role, NULL, NULL, label FROM access_codes WHERE revoked_at IS NOT NULL
-      UNION ALL
-      SELECT s.created_at, c.role || ':' || c.unit_code || '#' || c.id, 'sign_in', c.unit_code, NULL, NULL, NULL, NULL
-        FROM sessions s JOIN access_codes c ON c.id = s.code_id
+
       UNION ALL
       SELECT saved_at, saved_by, 'settings_saved', 'office', '活动 #' || campaign_id || ' 第 ' || version || ' 版', NULL, NULL, NULL FROM campaign_versions
       UNION ALL

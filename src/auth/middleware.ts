@@ -49,7 +49,7 @@ export async function startSession(deps: Deps, c: Context, principal: Principal)
 /** Signs out: the session row goes, so a copy of the cookie stops working too. */
 export async function endSession(deps: Deps, c: Context): Promise<void> {
   const id = await getSignedCookie(c, deps.config.SESSION_SECRET, SESSION_COOKIE);
-  if (id) await deleteSession(deps.db, id);
+  if (id) await deleteSession(deps.db, id, deps.now());
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: deps.config.PUBLIC_BASE_URL.startsWith('https://') });
 }
 

@@ -1,5 +1,5 @@
 // Server-side sessions: the cookie carries a random id, the table its hash; deleting the row ends the session.
-import { and, desc, eq, gt, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { accessCodes, sessions, units, type AccessRole } from '../db/schema.ts';
 import { randomToken, sha256Hex } from '../lib/crypto.ts';
@@ -16,9 +16,13 @@ const TOUCH_EVERY_MS = 60_000;
 export async function createSession(db: Db, codeId: number, now: Date): Promise<string> {
   const id = randomToken(32);
   const at = now.getTime();
-  // Sign-ins are rare: the moment to forget sessions that ended by themselves.
-  await db.delete(sessions).where(or(lt(sessions.expiresAt, at), lt(sessions.lastSeenAt, at - SESSION_IDLE_MS)));
-  await db.insert(sessions).values({ idHash: await sha256Hex(id), codeId, createdAt: at, lastSeenAt: at, expiresAt: at + SESSION_MAX_AGE_MS });
+  // One batch: sign-ins are rare, the moment to forget sessions that ended by themselves; the audit trail
+  // keeps the sign-in after the session row is gone.
+  await db.batch([
+    db.delete(sessions).where(or(lt(sessions.expiresAt, at), lt(sessions.lastSeenAt, at - SESSION_IDLE_MS))),
+    db.insert(sessions).values({ idHash: await sha256Hex(id), codeId, createdAt: at, lastSeenAt: at, expiresAt: at + SESSION_MAX_AGE_MS }),
+    auditSession(db, 'sign_in', codeId, at),
+  ]);
   return id;
 }
 
@@ -46,8 +50,18 @@ export async function sessionOwner(db: Db, id: string, now: Date): Promise<Princ
   return { codeId: row.codeId, role: row.role, unitCode: row.unitCode };
 }
 
-export async function deleteSession(db: Db, id: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.idHash, await sha256Hex(id)));
+export async function deleteSession(db: Db, id: string, now = new Date()): Promise<void> {
+  const idHash = await sha256Hex(id);
+  await db.batch([
+    auditSession(db, 'sign_out', sql`(SELECT code_id FROM sessions WHERE id_hash = ${idHash})`, now.getTime()),
+    db.delete(sessions).where(eq(sessions.idHash, idHash)),
+  ]);
+}
+
+/** An audit row naming the code's holder (role:unit#id), as the other audit entries do. */
+function auditSession(db: Db, kind: 'sign_in' | 'sign_out', codeId: number | SQL, at: number) {
+  return db.run(sql`INSERT INTO audit_events (at, actor, kind, unit_code)
+    SELECT ${at}, role || ':' || unit_code || '#' || id, ${kind}, unit_code FROM access_codes WHERE id = ${codeId}`);
 }
 
 export interface SessionRow {

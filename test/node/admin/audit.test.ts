@@ -34,9 +34,12 @@ describe('the audit trail', () => {
     const published = await office.api('/api/v1/admin/forms/mass-feedback', { method: 'PUT', body: { definition: await json(await t.app.request('/api/v1/forms/mass-feedback')).then((f) => f.definition), note: '措辞调整' } });
     expect(published.status).toBe(200);
 
+    expect((await town.post('/signout', {})).status).toBe(303);
+
     const rows = await json(await office.api('/api/v1/admin/audit'));
     const kinds = rows.map((r: { kind: string }) => r.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['record_update', 'record_delete', 'hazard_assign', 'code_issued', 'code_revoked', 'sign_in', 'form_published']));
+    expect(kinds).toEqual(expect.arrayContaining(['record_update', 'record_delete', 'hazard_assign', 'code_issued', 'code_revoked', 'sign_in', 'sign_out', 'form_published']));
+    expect(rows.find((r: { kind: string }) => r.kind === 'sign_out')).toMatchObject({ actor: `unit:chencang#${town.codeId}`, unit: 'chencang' });
     expect(rows.filter((r: { kind: string }) => r.kind === 'form_published')).toContainEqual(
       expect.objectContaining({ subject: 'mass-feedback 第 2 版', change: '措辞调整', actor: expect.stringContaining('office') }),
     );
