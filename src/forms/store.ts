@@ -63,6 +63,17 @@ export function lastKnownForms(db: Db): readonly FormDefinition[] {
 }
 
 /**
+ * Version `version` of a form when this isolate already holds it, without a statement: a form post names the
+ * version its page showed, so the write keeps its statements to itself (an outage fails it as a whole and the
+ * page comes back with every answer) and the answers are checked against the questions the person saw.
+ */
+export function heldForm(db: Db, id: string, version: number): FormDefinition | undefined {
+  const current = cache.get(db)?.forms.find((f) => f.id === id);
+  if (current?.version === version) return current;
+  return earlier.get(db)?.get(`${id}@${version}`);
+}
+
+/**
  * One form: the current version, or `version` — the one a submission was answered under. Null when the form
  * or that version does not exist.
  */

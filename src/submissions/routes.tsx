@@ -23,7 +23,10 @@ import { storeSubmission } from './store.ts';
 import { checkFormToken, issueFormToken } from './tokens.ts';
 import { FormPage, TOKEN_FIELD, TURNSTILE_FIELD } from '../web/form-page.tsx';
 import { Layout } from '../web/layout.tsx';
-import { formsOf } from '../forms/store.ts';
+import { formById, formsOf, heldForm, lastKnownForms } from '../forms/store.ts';
+
+/** The hidden field a form page carries: the version it showed, which its post is checked against. */
+const VERSION_FIELD = '_version';
 
 /** The public forms as the office last published them. */
 export const publicForms = async (deps: Pick<Deps, 'db'>) => (await formsOf(deps.db)).filter((f) => f.audience === 'public');
@@ -160,6 +163,7 @@ export function publicFormRoutes(deps: Deps) {
         ctx={await publicContext(deps, form)}
         action={action}
         token={opts.token ?? (await issueFormToken(deps))}
+        hiddenFields={{ [VERSION_FIELD]: String(form.version) }}
         turnstileSiteKey={siteKey}
         notice={unit ? <p class="muted">{`本次填写将计入：${unit.name}`}</p> : undefined}
       />,
@@ -179,13 +183,14 @@ export function publicFormRoutes(deps: Deps) {
   app.post(
     '/f/:formId',
     async (c, next) => {
-      const form = await publicForm(deps, c.req.param('formId'));
-      if (!form) throw notFound('找不到这个表单，请检查链接或二维码是否完整。');
-      if (await limited(c, form.id)) return c.html(<RateLimitedPage />, 429);
-      return (form.fields.some((f) => f.type === 'photo') ? photoBody : smallBody)(c, next);
+      // Ids and audiences never change across versions: the forms this isolate holds say which exist, with no statement.
+      const known = lastKnownForms(deps.db).find((f) => f.id === c.req.param('formId') && f.audience === 'public');
+      if (!known) throw notFound('找不到这个表单，请检查链接或二维码是否完整。');
+      if (await limited(c, known.id)) return c.html(<RateLimitedPage />, 429);
+      return (known.fields.some((f) => f.type === 'photo') ? photoBody : smallBody)(c, next);
     },
     async (c) => {
-      const form = (await publicForm(deps, c.req.param('formId')))!;
+      const id = c.req.param('formId');
       let body: Record<string, unknown>;
       try {
         body = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
@@ -193,6 +198,17 @@ export function publicFormRoutes(deps: Deps) {
         if (err instanceof AppError) throw err;
         throw new AppError(400, 'BAD_REQUEST', '提交的内容无法读取，请刷新页面后重新填写');
       }
+      // The version the page showed: answers are checked against the questions the person saw.
+      const shown = typeof body[VERSION_FIELD] === 'string' && /^\d{1,9}$/.test(body[VERSION_FIELD]) ? Number(body[VERSION_FIELD]) : undefined;
+      // A post without it (a script, an old page) takes the version this isolate holds, or reads the current one.
+      const held = shown ?? lastKnownForms(deps.db).find((f) => f.id === id)?.version ?? 0;
+      // With the database gone, the forms this isolate holds (the template at worst) still give the person's answers back.
+      const current = () =>
+        publicForm(deps, id).catch((err: unknown) => {
+          if (!isDatabaseUnavailable(err)) throw err;
+          return lastKnownForms(deps.db).find((f) => f.id === id);
+        });
+      const form = heldForm(deps.db, id, held) ?? (shown !== undefined ? await formById(deps.db, id, shown).catch(() => null) : null) ?? (await current())!;
       if (honeypotFilled(body)) {
         deps.log.warn('honeypot filled; nothing stored', { form: form.id });
         return c.html(<ThanksWithoutReceipt form={form} />);

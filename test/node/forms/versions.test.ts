@@ -3,7 +3,7 @@
 // change nothing, and a form travels as JSON or XLSX and comes back the same.
 import { describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
-import { formVersions } from '../../../src/db/schema.ts';
+import { formVersions, submissions } from '../../../src/db/schema.ts';
 import { formById, formsOf, TEMPLATE_FORMS } from '../../../src/forms/store.ts';
 import { editProblems } from '../../../src/forms/edits.ts';
 import { describeChanges } from '../../../src/forms/diff.ts';
@@ -136,6 +136,25 @@ describe('publishing a form version', () => {
     const first = await formsOf(t.db);
     expect(first.find((f) => f.id === 'mass-feedback')!.version).toBe(2);
     expect(await formsOf(t.db)).toBe(first);
+  });
+
+  it('checks a page posted after a publish against the version the resident saw', async () => {
+    const t = await makeTestApp();
+    const office = await signIn(t, 'office');
+    const html = await (await t.app.request('/f/mass-feedback')).text();
+    expect(html).toContain('name="_version" value="1"');
+    const token = /name="_token" value="([^"]+)"/.exec(html)![1]!;
+    const required = withSmokeAlarm(template('mass-feedback'));
+    const strict = { ...required, fields: required.fields.map((f) => (f.name === 'smokeAlarm' ? { ...f, required: true } : f)) };
+    expect((await office.api('/api/v1/admin/forms/mass-feedback', { method: 'PUT', body: { definition: strict } })).status).toBe(200);
+    const res = await t.app.request('/f/mass-feedback', {
+      method: 'POST',
+      headers: { origin: 'https://pingan.example.org' },
+      body: new URLSearchParams({ satisfaction: 'satisfied', aware: 'yes', participated: 'no', _token: token, _version: '1' }),
+    });
+    expect(res.status, await res.clone().text()).toBe(303);
+    const [row] = await t.db.select().from(submissions);
+    expect(row!.formVersion).toBe(1);
   });
 
   it('refuses a publish based on an overtaken version with 409', async () => {
