@@ -21,6 +21,8 @@ export const units = sqliteTable(
     kind: text('kind', { enum: UNIT_KINDS }).notNull(),
     parentCode: text('parent_code'),
     population: integer('population'),
+    /** An inactive unit keeps its records but leaves pickers, rankings, posters and sign-in: units are never deleted. */
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [index('units_parent_idx').on(t.parentCode), index('units_kind_idx').on(t.kind)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE `units` ADD `active` integer DEFAULT true NOT NULL;
