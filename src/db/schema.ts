@@ -79,6 +79,13 @@ export const submissions = sqliteTable(
     addressKey: text('address_key'),
     /** Beyond the daily allowance from one address for one unit: kept, flagged for the office, left out of rankings until accepted. */
     unranked: integer('unranked', { mode: 'boolean' }).notNull().default(false),
+    /** A visit's household (HMAC of campaign, village, normalised head's name and address): repeats count once (src/visits/). */
+    householdKey: text('household_key'),
+    /** Set at insert: the household was visited before in the campaign; the visit outside the cadre's 包抓 village. */
+    repeatVisit: integer('repeat_visit', { mode: 'boolean' }).notNull().default(false),
+    outsideAssignment: integer('outside_assignment', { mode: 'boolean' }).notNull().default(false),
+    /** The office looked at the visit's flags and cleared them; a cleared repeat counts again. */
+    flagsClearedAt: integer('flags_cleared_at', { mode: 'number' }),
   },
   (t) => [
     uniqueIndex('submissions_receipt_idx').on(t.receipt),
@@ -87,6 +94,7 @@ export const submissions = sqliteTable(
     index('submissions_form_unit_day_idx').on(t.formId, t.unitCode, t.day),
     index('submissions_form_rollup_day_idx').on(t.formId, t.rollupCode, t.day),
     index('submissions_cadre_day_idx').on(t.cadreId, t.day),
+    index('submissions_household_idx').on(t.householdKey),
   ],
 );
 
@@ -294,3 +302,5 @@ export const meta = sqliteTable('meta', {
 
 export * from './schema/settings.ts';
 export * from './schema/notifications.ts';
+export * from './schema/handins.ts';
+export * from './schema/workflow.ts';
