@@ -12,6 +12,7 @@ import { vJson } from '../lib/validation.ts';
 import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionResult } from './service.ts';
 import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
 import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
+import { allowedNow, partsOf } from './parts.ts';
 import { tipsterFeedback } from './receipt.ts';
 import { hazardAdminPages } from './pages/admin.tsx';
 import { hazardUnitPages } from './pages/unit.tsx';
@@ -38,13 +39,16 @@ export function transitionJson(r: TransitionResult) {
 
 async function detailJson(deps: Deps, principal: Principal, row: HazardRow) {
   const today = shanghaiDay(deps.now());
-  const [view, history, duplicates] = await Promise.all([
+  const [view, history, duplicates, parts] = await Promise.all([
     getHazardView(deps.db, row.id, today),
     hazardHistory(deps.db, row.id),
     principal.role !== 'unit' && awaitsOffice(row.state) ? duplicateCandidates(deps.db, row, today) : Promise.resolve([]),
+    partsOf(deps.db, row.id),
   ]);
   const shown = <T extends object>(x: T) => forReader(principal, x);
-  return { ...shown(view!), allowed: allowedActions(row.state, actorsFor(principal, row)), history: history.map(shown), duplicates: duplicates.map(shown) };
+  const actors = actorsFor(principal, row, view!.coUnits);
+  const allowed = await allowedNow(deps.db, row, actors, principal.role === 'unit' ? principal.unitCode : undefined);
+  return { ...shown(view!), allowed, parts: parts.map(shown), history: history.map(shown), duplicates: duplicates.map(shown) };
 }
 
 export function hazardsRoutes(deps: Deps) {

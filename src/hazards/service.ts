@@ -14,6 +14,7 @@ import { hazardDeadlineDefaults } from '../campaign/store.ts';
 import { templateSettings } from '../campaign/settings.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
 import { recordChange } from '../core/changes.ts';
+import { partAllows, partStatus } from './parts.ts';
 import {
   ACTIONS,
   allowedActions,
@@ -37,13 +38,14 @@ export type HazardRow = typeof hazards.$inferSelect;
 /** Who moves a hazard: a signed-in unit or office, the tipster holding the receipt, or the scheduler. */
 export type HazardActor = Principal | { role: 'tipster' } | { role: 'system' };
 
-/** The roles an actor plays for one hazard. A co-unit plays none: it helps, the lead unit moves it. */
-export function actorsFor(actor: HazardActor, hazard: Pick<HazardRow, 'leadUnitCode'>): Actor[] {
+/** The roles an actor plays for one hazard: a co-unit acts on its own part only (parts.ts); the lead unit moves the hazard. */
+export function actorsFor(actor: HazardActor, hazard: Pick<HazardRow, 'leadUnitCode'>, coUnits: readonly string[] = []): Actor[] {
   switch (actor.role) {
     case 'admin':
       return ['admin'];
     case 'unit':
-      return hazard.leadUnitCode && actor.unitCode === hazard.leadUnitCode ? ['lead'] : [];
+      if (hazard.leadUnitCode && actor.unitCode === hazard.leadUnitCode) return ['lead'];
+      return coUnits.includes(actor.unitCode) ? ['co'] : [];
     case 'tipster':
       return ['tipster'];
     case 'system':
@@ -239,12 +241,16 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
     const [{ seen } = { seen: 0 }] = await tx.all<{ seen: number }>(sql`SELECT ${lastEvent} AS seen`);
     await req.check?.(tx, hazard);
     const actor = req.actor;
+    // A unit that sees a hazard it does not lead is one of its co-units.
+    let co: string[] = [];
     if ('codeId' in actor) {
       if (!(await canSee(tx, actor, hazard))) throw notFound('找不到该隐患');
       if (actor.role === 'leader') throw forbidden('领导查看码只能查看，不能操作');
+      if (actor.role === 'unit' && actor.unitCode !== hazard.leadUnitCode) co = [actor.unitCode];
     }
-    const actors = actorsFor(actor, hazard);
-    const allowed = allowedActions(hazard.state, actors);
+    const actors = actorsFor(actor, hazard, co);
+    const part = co.length && actors.includes('co') ? await partStatus(tx, hazard.id, co[0]!) : null;
+    const allowed = allowedActions(hazard.state, actors).filter((a) => !part || partAllows(part, a));
     if (!isHazardAction(req.action)) throw illegal(hazard.state, allowed, req.action);
     const action = req.action;
     const to = nextState(hazard.state, action);
@@ -253,6 +259,8 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
     if (!def.by.some((b) => actors.includes(b))) {
       throw forbidden('该操作应由其他单位进行', { state: hazard.state, allowed });
     }
+    // A co-unit signs for its part once, then reports on it.
+    if (part && !partAllows(part, action)) throw illegal(hazard.state, allowed, action);
     const input = await cleanInput(tx, def, req.input ?? {}, today, hazard);
 
     const patch: Partial<typeof hazards.$inferInsert> = { state: to, updatedAt: at };
@@ -349,7 +357,9 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
     });
     await recordChange(tx, deps, { kind: 'hazards', hazardIds: input.duplicateOf ? [hazard.id, input.duplicateOf] : [hazard.id], action, at });
     const after = { ...hazard, ...patch } as HazardRow;
-    return { id: hazard.id, number: hazard.number, from: hazard.state as HazardState, state: to, action, allowed: allowedActions(to, actorsFor(actor, after)) };
+    const partAfter = part && (action === 'accept_part' ? 'accepted' : action === 'report_part_fixed' ? 'fixed' : part);
+    const allowedAfter = allowedActions(to, actorsFor(actor, after, co)).filter((a) => !partAfter || partAllows(partAfter, a));
+    return { id: hazard.id, number: hazard.number, from: hazard.state as HazardState, state: to, action, allowed: allowedAfter };
   });
 }
 

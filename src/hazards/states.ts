@@ -31,8 +31,8 @@ export const STATES = {
 export type HazardState = keyof typeof STATES;
 export const STATE_IDS = Object.keys(STATES) as HazardState[];
 
-/** Who performs an action: the district office, the hazard's lead unit, the tipster on the receipt, or the system. */
-export type Actor = 'admin' | 'lead' | 'tipster' | 'system';
+/** Who performs an action: the district office, the hazard's lead unit, a co-unit (配合单位), the tipster on the receipt, or the system. */
+export type Actor = 'admin' | 'lead' | 'co' | 'tipster' | 'system';
 
 /** Inputs an action may take. `deadline` is satisfied by a date or by a number of days with their kind. */
 export type ActionField = 'leadUnit' | 'coUnits' | 'deadline' | 'note' | 'reason' | 'photo' | 'duplicateOf';
@@ -149,7 +149,23 @@ export const ACTIONS = {
   progress: {
     label: '报告整改进展',
     from: ['rectifying'],
-    by: ['lead'],
+    // A co-unit reports on its own part (parts.ts: after signing for it); the state stays.
+    by: ['lead', 'co'],
+    requires: ['note'],
+    optional: ['photo'],
+  },
+  accept_part: {
+    label: '配合单位签收',
+    // A co-unit may sign for its part before the lead unit signs for the whole.
+    from: ['assigned', 'rectifying'],
+    by: ['co'],
+    requires: [],
+    optional: ['note'],
+  },
+  report_part_fixed: {
+    label: '配合单位报告完成',
+    from: ['rectifying'],
+    by: ['co'],
     requires: ['note'],
     optional: ['photo'],
   },

@@ -9,6 +9,8 @@ import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { AppError } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
 import { actorsFor, transition } from '../service.ts';
+import { partsOf } from '../parts.ts';
+import { PartsTable } from './parts.tsx';
 import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../queries.ts';
 import { allowedActions, awaitsOffice, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
@@ -86,6 +88,7 @@ async function renderDetail(
       ) : null}
       <FieldErrors message={extra.error} errors={extra.errors} />
       <HazardSummary h={view!} today={today} names={names} />
+      <PartsTable parts={(await partsOf(deps.db, row.id)).map((p) => forReader(principal, p))} names={names} />
       {duplicates.length ? (
         <div class="card">
           <h2>可能重复的反映（同一地点、同一类别，前后 7 天内）</h2>

@@ -12,6 +12,8 @@ import { actorsFor, canSee, transition } from '../service.ts';
 import { findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
 import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
+import { allowedNow, partsOf } from '../parts.ts';
+import { PartsTable } from './parts.tsx';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable } from './views.tsx';
 import { SubmitButton } from '../../web/components.tsx';
@@ -43,10 +45,15 @@ async function renderDetail(
   const principal = c.get('principal');
   const row = await findVisibleHazard(deps, principal, id);
   const today = shanghaiDay(deps.now());
-  const [shownView, shownHistory, names] = await Promise.all([getHazardView(deps.db, row.id, today), hazardHistory(deps.db, row.id), unitNames(deps.db)]);
+  const [shownView, shownHistory, names, parts] = await Promise.all([
+    getHazardView(deps.db, row.id, today),
+    hazardHistory(deps.db, row.id),
+    unitNames(deps.db),
+    partsOf(deps.db, row.id),
+  ]);
   const view = forReader(principal, shownView!);
   const history = shownHistory.map((e) => forReader(principal, e));
-  const allowed = allowedActions(row.state, actorsFor(principal, row));
+  const allowed = await allowedNow(deps.db, row, actorsFor(principal, row, view!.coUnits), principal.unitCode);
   const role = row.leadUnitCode === principal.unitCode ? '牵头单位' : '配合单位';
   return c.html(
     <HazardLayout title={`隐患 ${row.number}`} heading="本单位隐患" home={HOME} who={<Who principal={principal} names={names} />}>
@@ -64,9 +71,10 @@ async function renderDetail(
       ) : null}
       <FieldErrors message={extra.error} />
       <HazardSummary h={view!} today={today} names={names} />
+      <PartsTable parts={parts.map((p) => forReader(principal, p))} names={names} />
       <div class="card">
         <h2>办理</h2>
-        {role === '配合单位' ? <p class="muted">配合单位请与牵头单位共同整改，由牵头单位签收、报告整改情况。</p> : null}
+        {role === '配合单位' ? <p class="muted">配合单位签收本单位承担的部分，报告进展和完成情况；隐患的签收、整改完成由牵头单位报告。</p> : null}
         <ActionForms actions={allowed} postTo={`${HOME}/${row.id}/transitions`} units={[]} current={view!} today={today} values={extra.values} failed={extra.failed} />
       </div>
       <h2>办理记录</h2>

@@ -113,6 +113,8 @@ const VALID_INPUT: Record<HazardAction, (keeperId: number) => TransitionInput> =
   not_a_hazard: () => ({ reason: '经核实为正常施工' }),
   urge: () => ({ note: '请于本周内整改到位' }),
   progress: () => ({ note: '已约谈房东' }),
+  accept_part: () => ({}),
+  report_part_fixed: () => ({ note: '已加装消防器材' }),
   reopen: () => ({}),
   confirm_fixed: () => ({}),
 };
@@ -121,10 +123,10 @@ describe('every state × action × actor', () => {
   it('moves only along the table; every other move is refused and changes nothing', async () => {
     const { db, deps } = await makeTestApp({ now: NOW });
     const keeper = await tip(db, Date.parse(NOW), '别处');
-    const actors: { name: string; actor: HazardActor; plays: ('admin' | 'lead' | 'tipster')[]; sees: boolean }[] = [
+    const actors: { name: string; actor: HazardActor; plays: ('admin' | 'lead' | 'co' | 'tipster')[]; sees: boolean }[] = [
       { name: 'office', actor: ADMIN, plays: ['admin'], sees: true },
       { name: 'lead unit', actor: POLICE, plays: ['lead'], sees: true },
-      { name: 'co-unit', actor: FIRE, plays: [], sees: true },
+      { name: 'co-unit', actor: FIRE, plays: ['co'], sees: true },
       { name: 'another unit', actor: OTHER, plays: [], sees: false },
       { name: 'leader', actor: LEADER, plays: [], sees: true },
       { name: 'tipster', actor: { role: 'tipster' }, plays: ['tipster'], sees: true },
@@ -140,7 +142,9 @@ describe('every state × action × actor', () => {
           const known = (ACTION_IDS as string[]).includes(action);
           const to = known ? nextState(state, action as HazardAction) : null;
           const byOk = known && (ACTIONS[action as HazardAction].by as readonly string[]).some((b) => a.plays.includes(b as 'admin'));
-          const expected = !a.sees ? 404 : a.actor.role === 'leader' ? 403 : !to ? 409 : !byOk ? 403 : 200;
+          // A co-unit that has not signed for its part may only sign for it (parts.ts).
+          const partOk = !a.plays.includes('co') || action === 'accept_part';
+          const expected = !a.sees ? 404 : a.actor.role === 'leader' ? 403 : !to ? 409 : !byOk ? 403 : !partOk ? 409 : 200;
           const status = await statusOf(
             transition(deps, { hazardId: h.id, actor: a.actor, action, input: known ? VALID_INPUT[action as HazardAction](keeper.id) : {} }),
           );

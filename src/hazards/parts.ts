@@ -1,0 +1,84 @@
+// Co-units' parts of a hazard (R12): each co-unit signs for its part, reports progress and reports its part
+// done, as hazard events that leave the main state alone. A part's status is read from those events since
+// the hazard was last assigned, so the history is the one record of who did what.
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { hazardCoUnits, hazardEvents } from '../db/schema.ts';
+import type { DbOrTx } from './service.ts';
+import { allowedActions, type Actor, type HazardAction } from './states.ts';
+
+export type PartStatus = 'assigned' | 'accepted' | 'fixed';
+
+export const PART_LABELS: Record<PartStatus, string> = { assigned: '待签收', accepted: '已签收，配合整改中', fixed: '已报告完成' };
+
+/** The co-unit actions a part in this status allows (the table in states.ts decides the hazard's states). */
+const PART_ACTIONS: Record<PartStatus, readonly HazardAction[]> = {
+  assigned: ['accept_part'],
+  accepted: ['progress', 'report_part_fixed'],
+  fixed: ['progress'],
+};
+
+export function partAllows(status: PartStatus, action: HazardAction): boolean {
+  return PART_ACTIONS[status].includes(action);
+}
+
+export interface PartView {
+  unit: string;
+  status: PartStatus;
+  statusLabel: string;
+  /** The co-unit's latest progress or completion note and when. */
+  note: string | null;
+  lastAt: string | null;
+}
+
+/** Every co-unit's part of one hazard, in the order they were named. */
+export async function partsOf(db: DbOrTx, hazardId: number): Promise<PartView[]> {
+  const [co, since] = await Promise.all([
+    db.select({ unit: hazardCoUnits.unitCode }).from(hazardCoUnits).where(eq(hazardCoUnits.hazardId, hazardId)),
+    lastAssignment(db, hazardId),
+  ]);
+  if (!co.length) return [];
+  const events = await db
+    .select({ unit: hazardEvents.actorUnitCode, action: hazardEvents.action, note: hazardEvents.note, at: hazardEvents.at })
+    .from(hazardEvents)
+    .where(
+      and(
+        eq(hazardEvents.hazardId, hazardId),
+        gt(hazardEvents.id, since),
+        inArray(hazardEvents.action, ['accept_part', 'progress', 'report_part_fixed']),
+        inArray(hazardEvents.actorUnitCode, co.map((c) => c.unit)),
+      ),
+    )
+    .orderBy(asc(hazardEvents.at), asc(hazardEvents.id));
+  return co.map(({ unit }) => {
+    const own = events.filter((e) => e.unit === unit);
+    const status: PartStatus = own.some((e) => e.action === 'report_part_fixed') ? 'fixed' : own.some((e) => e.action === 'accept_part') ? 'accepted' : 'assigned';
+    const last = [...own].reverse().find((e) => e.note);
+    return { unit, status, statusLabel: PART_LABELS[status], note: last?.note ?? null, lastAt: last ? new Date(last.at).toISOString() : null };
+  });
+}
+
+/** The status of one co-unit's part, read inside the transition's transaction. */
+export async function partStatus(db: DbOrTx, hazardId: number, unit: string): Promise<PartStatus> {
+  const since = await lastAssignment(db, hazardId);
+  const rows = await db
+    .select({ action: hazardEvents.action })
+    .from(hazardEvents)
+    .where(and(eq(hazardEvents.hazardId, hazardId), gt(hazardEvents.id, since), eq(hazardEvents.actorUnitCode, unit), inArray(hazardEvents.action, ['accept_part', 'report_part_fixed'])));
+  return rows.some((r) => r.action === 'report_part_fixed') ? 'fixed' : rows.length ? 'accepted' : 'assigned';
+}
+
+/** Parts start over when the office (re)assigns the hazard: the co-units may have changed. */
+async function lastAssignment(db: DbOrTx, hazardId: number): Promise<number> {
+  const [r] = await db.all<{ id: number | null }>(
+    sql`SELECT max(${hazardEvents.id}) AS id FROM ${hazardEvents} WHERE ${hazardEvents.hazardId} = ${hazardId} AND ${hazardEvents.action} IN ('assign', 'reassign')`,
+  );
+  return r?.id ?? 0;
+}
+
+/** What an actor may do next on a hazard, a co-unit's actions narrowed to its part's status. */
+export async function allowedNow(db: DbOrTx, hazard: { id: number; state: string }, actors: readonly Actor[], unitCode?: string): Promise<HazardAction[]> {
+  const allowed = allowedActions(hazard.state, actors);
+  if (!actors.includes('co') || !unitCode) return allowed;
+  const status = await partStatus(db, hazard.id, unitCode);
+  return allowed.filter((a) => partAllows(status, a));
+}
