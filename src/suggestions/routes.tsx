@@ -12,6 +12,9 @@ import { DataTable, SubmitButton } from '../web/components.tsx';
 import { maskDigits, maskName, maskPhone } from '../forms/personal.ts';
 import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail } from './service.ts';
 import { SignOutButton } from '../auth/routes.tsx';
+import { shanghaiDay } from '../lib/time.ts';
+import { forwardsOf } from './routing.ts';
+import { ForwardsCard, suggestionRoutingRoutes } from './routing-routes.tsx';
 
 const HOME = '/admin/suggestions';
 function Page(props: { title: string; role: string; children?: Child }) {
@@ -46,6 +49,8 @@ async function renderDetail(
   const s = isOffice ? detail : { ...detail, subject: maskDigits(detail.subject), suggestion: maskDigits(detail.suggestion), receipt: '（仅区综治办可见）' };
   const name = isOffice ? s.name : maskName(s.name);
   const phone = isOffice ? s.phone : maskPhone(s.phone);
+  const today = shanghaiDay(deps.now());
+  const forwards = await forwardsOf(deps, detail.id, today);
   const chosen = extra.values?.status ?? (answered ? 'answered' : s.status === 'received' ? 'in_progress' : 'answered');
   return c.html(
     <Page title={`建议：${s.subject}`} role={principal.role}>
@@ -97,6 +102,7 @@ async function renderDetail(
           {isOffice ? '姓名和联系电话只在本页显示，不会出现在回执、汇总表或导出中。' : '姓名和联系电话已隐去，完整联系方式仅区综治办可见。'}
         </p>
       </div>
+      <ForwardsCard id={s.id} forwards={isOffice ? forwards : forwards.map((f) => ({ ...f, draft: f.draft && maskDigits(f.draft) }))} office={isOffice} today={today} />
       <h2>办理记录</h2>
       <DataTable head={['时间', '状态', '答复（代表委员可见）', '答复单位']}>
         <tr>
@@ -225,6 +231,8 @@ export function suggestionRoutes(deps: Deps) {
     const reply = await replyToSuggestion(deps, { submissionId: Number(id), principal: c.get('principal'), status: b.status, note: b.note });
     return c.json({ id: reply.id, submissionId: reply.submissionId, status: reply.status, statusLabel: STATUS_LABELS[reply.status], note: reply.note, at: new Date(reply.at).toISOString() }, 201);
   });
+
+  app.route('/', suggestionRoutingRoutes(deps));
 
   return app;
 }
