@@ -89,6 +89,16 @@ export function adminHomeRoutes(deps: Deps) {
             ) : null}
             {isAdmin ? (
               <li>
+                <a href="/admin/hand-ins">报送情况</a>：各镇街、部门按时间节点报送的隐患台账和走访汇总，谁已报、谁未报、谁逾期
+              </li>
+            ) : null}
+            {isAdmin ? (
+              <li>
+                <a href="/admin/visit-flags">待核实的入户走访</a>：重复登记同一户、走访非包抓村（社区）的记录
+              </li>
+            ) : null}
+            {isAdmin ? (
+              <li>
                 <a href="/admin/access">访问码管理</a>：为镇街、部门和领导发放、停用访问码
               </li>
             ) : null}

@@ -2,11 +2,12 @@
 // submission hook), plus the events a clock brings (hand-in deadlines, the morning ranking). Events carry no
 // personal data: a hazard's number, category, place as triaged, deadline and a path; a tipster's SMS carries only
 // the submission id, and its number is read when it is sent.
-import { and, desc, eq, inArray, like } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { ChangeHook } from '../core/changes.ts';
 import type { SubmissionHook, Tx } from '../submissions/hooks.ts';
-import { hazardCoUnits, hazardEvents, hazards, notifyEvents, rankingSnapshots, submissions, units } from '../db/schema.ts';
+import { handIns, hazardCoUnits, hazardEvents, hazards, notifyEvents, rankingSnapshots, submissions, units } from '../db/schema.ts';
+import { HAND_IN_KINDS } from '../handins/kinds.ts';
 import { maskDigits } from '../forms/personal.ts';
 import { stateLabel } from '../hazards/states.ts';
 import { categoryLabel } from '../hazards/categories.ts';
@@ -142,8 +143,17 @@ export async function queueScheduledEvents(deps: Pick<Deps, 'db'>, at: Date): Pr
       const prefix = `handin:${campaignId}:${d.id}:${d.date}:${lead}:`;
       const [done] = await deps.db.select({ id: notifyEvents.id }).from(notifyEvents).where(like(notifyEvents.dedupeKey, `${prefix}%`)).limit(1);
       if (done) continue;
-      // Until hand-ins are tracked, every town and department hears of it.
-      const targets = await deps.db.select({ code: units.code }).from(units).where(inArray(units.kind, ['town', 'subdistrict', 'department']));
+      // A hand-in step reminds only the units that owe it and have not handed in; any other deadline, every town and department.
+      const kind = HAND_IN_KINDS[d.rule];
+      const targets = await deps.db
+        .select({ code: units.code })
+        .from(units)
+        .where(
+          and(
+            inArray(units.kind, kind ? [...kind.unitKinds] : ['town', 'subdistrict', 'department']),
+            kind ? sql`NOT EXISTS (SELECT 1 FROM ${handIns} WHERE ${handIns.campaignId} = ${campaignId} AND ${handIns.deadlineId} = ${d.id} AND ${handIns.unitCode} = ${units.code})` : undefined,
+          ),
+        );
       for (const t of targets) {
         out.push({ dedupeKey: `${prefix}${t.code}`, event: 'handin_due', target: t.code, data: JSON.stringify({ label: d.label, date: d.date, days: lead, path: '/unit' }), createdAt: ms });
       }

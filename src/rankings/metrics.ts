@@ -4,6 +4,7 @@ import type { Db } from '../db/index.ts';
 import type { CadreRole } from '../db/schema.ts';
 import { awaitsOffice, CLOSED_STATES, isFixed, isOpen, STATE_IDS } from '../hazards/states.ts';
 import { SATISFIED_VALUES } from '../../forms/options.ts';
+import { countedVisit } from '../visits/checks.ts';
 
 /**
  * Hazard states closed without a fix (a duplicate, or not a hazard after all): such hazards are not
@@ -41,9 +42,10 @@ export async function visitAggregates(db: Db, r: DayRange, quotas: Readonly<Reco
            sum(${quota}) AS quota
     FROM cadres c
     LEFT JOIN (
-      SELECT cadre_id, count(*) AS n FROM submissions
-      WHERE form_id = ${VISIT_FORM} AND cadre_id IS NOT NULL AND day BETWEEN ${r.from} AND ${r.to} AND deleted_at IS NULL
-      GROUP BY cadre_id
+      SELECT s.cadre_id, count(*) AS n FROM submissions s
+      WHERE s.form_id = ${VISIT_FORM} AND s.cadre_id IS NOT NULL AND s.day BETWEEN ${r.from} AND ${r.to} AND s.deleted_at IS NULL
+        AND ${countedVisit('s')}
+      GROUP BY s.cadre_id
     ) v ON v.cadre_id = c.id
     WHERE c.active = 1
     GROUP BY c.unit_code`);

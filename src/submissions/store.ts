@@ -11,6 +11,8 @@ import { hmacSha256, randomCode, toHex } from '../lib/crypto.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import type { StoredSubmission, Tx } from './hooks.ts';
 import { recordChange } from '../core/changes.ts';
+import { currentCampaign } from '../campaign/store.ts';
+import { VISIT_FORM, visitColumns } from '../visits/checks.ts';
 
 /** 25 characters ^ 10 ≈ 10^14: unguessable at any rate the limiter lets through, and short enough to write down. */
 export const RECEIPT_LENGTH = 10;
@@ -123,6 +125,8 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
     addrKey && attribution
       ? sql`(SELECT count(*) >= ${RANKED_PER_ADDRESS} FROM ${submissions} WHERE ${submissions.addressKey} = ${addrKey} AND ${submissions.unitCode} = ${attribution.unitCode} AND ${submissions.day} = ${day})`
       : false;
+  // A household visit carries its household key and flags, computed by the insert (src/visits/checks.ts).
+  const visit = form.id === VISIT_FORM ? await visitColumns(deps.config.SESSION_SECRET, (await currentCampaign(db)).id, answers, personal) : {};
 
   for (let attempt = 0; ; attempt++) {
     const receipt = randomCode(RECEIPT_LENGTH);
@@ -145,6 +149,7 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
             ...metrics,
             addressKey: addrKey,
             unranked,
+            ...visit,
           })
           .returning({ id: submissions.id });
         const id = row!.id;

@@ -1,7 +1,8 @@
 // What a unit's dashboard shows: visits per cadre against quota, tasks against targets, patrol teams
 // against R5, the hazards it leads, and the campaign deadlines — all computed in SQL where the rows are.
 import { maskDigits } from '../forms/personal.ts';
-import { and, asc, count, eq, inArray, isNull, sql, sum } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, or, sql, sum } from 'drizzle-orm';
+import { countedVisit } from '../visits/checks.ts';
 import type { Db } from '../db/index.ts';
 import { hazards, submissions, units } from '../db/schema.ts';
 import { daysBetween, shanghaiDay } from '../lib/time.ts';
@@ -14,8 +15,9 @@ export const VISIT_FORM = 'household-visit';
 export const TASK_FORM = 'task-report';
 export const PATROL_FORM = 'patrol-team';
 
+/** A unit's own entries and, for a town or sub-district, those its villages and communities entered (rollupCode). */
 const live = (formId: string, unitCode: string) =>
-  and(eq(submissions.formId, formId), eq(submissions.unitCode, unitCode), isNull(submissions.deletedAt));
+  and(eq(submissions.formId, formId), or(eq(submissions.unitCode, unitCode), eq(submissions.rollupCode, unitCode)), isNull(submissions.deletedAt));
 
 /** Entries recorded during the campaign: an earlier campaign's entries stay stored but count no more. */
 const inWindow = (c: Pick<CampaignSettings, 'startDate' | 'endDate'>) => sql`${submissions.day} BETWEEN ${c.startDate} AND ${c.endDate}`;
@@ -34,7 +36,7 @@ export async function visitProgress(db: Db, unitCode: string, campaign: Campaign
     db
       .select({ cadreId: submissions.cadreId, n: count() })
       .from(submissions)
-      .where(and(live(VISIT_FORM, unitCode), inWindow(campaign)))
+      .where(and(live(VISIT_FORM, unitCode), inWindow(campaign), countedVisit('submissions')))
       .groupBy(submissions.cadreId),
   ]);
   const byCadre = new Map(counts.map((r) => [r.cadreId, r.n]));

@@ -37,6 +37,7 @@ export function PortalLayout(props: PortalProps) {
     ['/unit/forms/dispute-mediation', '矛盾纠纷'],
     ['/unit/forms/task-report', '任务进度'],
     ['/unit/export', '导出'],
+    ['/unit/hand-ins', '报送'],
     ['/unit/notifications', '消息通知'],
   ];
   // Hazards the unit leads are worked on in the supervision pages (src/routes/hazards-*.tsx).

@@ -1,6 +1,6 @@
 // A unit's own records of its forms: find one it may touch, list a day's, change or delete them with
 // an audit trail (who, when, before/after) written in the same transaction as the change.
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { hazards, submissionAudit, submissionPersonal, submissions } from '../db/schema.ts';
 import { metricValues } from '../forms/projections.ts';
@@ -39,7 +39,8 @@ export async function ownRecord(db: Db, principal: Principal, form: FormDefiniti
     ? await db.query.submissions.findFirst({ where: and(eq(submissions.id, id), eq(submissions.formId, form.id), isNull(submissions.deletedAt)) })
     : undefined;
   if (!row) throw notFound('找不到这条记录，可能已被删除');
-  if (principal.role === 'unit' && row.unitCode !== principal.unitCode) throw forbidden('只能查看和修改本单位的记录');
+  // A town corrects what its villages and communities entered (their rollupCode is the town).
+  if (principal.role === 'unit' && row.unitCode !== principal.unitCode && row.rollupCode !== principal.unitCode) throw forbidden('只能查看和修改本单位的记录');
   return {
     id: row.id,
     formId: row.formId,
@@ -60,7 +61,7 @@ export async function recordsOfDay(db: Db, formId: string, unitCode: string, day
     .select({ s: submissions, personal: submissionPersonal.data })
     .from(submissions)
     .leftJoin(submissionPersonal, eq(submissionPersonal.submissionId, submissions.id))
-    .where(and(eq(submissions.formId, formId), eq(submissions.unitCode, unitCode), eq(submissions.day, day), isNull(submissions.deletedAt)))
+    .where(and(eq(submissions.formId, formId), or(eq(submissions.unitCode, unitCode), eq(submissions.rollupCode, unitCode)), eq(submissions.day, day), isNull(submissions.deletedAt)))
     .orderBy(desc(submissions.id))
     .limit(500);
   return rows.map(({ s, personal }) => ({

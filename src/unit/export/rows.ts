@@ -1,6 +1,6 @@
 // A unit's records of one form as a table for export: people's words (labels, names), personal data
 // masked unless the reader is the office, and text a spreadsheet would run as a formula neutralised.
-import { and, asc, eq, isNull, between } from 'drizzle-orm';
+import { and, asc, eq, isNull, between, or } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { submissionPersonal, submissions } from '../../db/schema.ts';
 import type { FormContext } from '../../forms/context.ts';
@@ -56,7 +56,7 @@ export async function exportTable(
       .where(
         and(
           eq(submissions.formId, form.id),
-          eq(submissions.unitCode, unit.code),
+          or(eq(submissions.unitCode, unit.code), eq(submissions.rollupCode, unit.code)),
           isNull(submissions.deletedAt),
           between(submissions.day, window.startDate, window.endDate),
         ),

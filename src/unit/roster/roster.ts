@@ -57,10 +57,12 @@ export async function getUnit(db: Db, code: string): Promise<UnitInfo | undefine
  */
 export async function placesFor(db: Db, unit: UnitInfo): Promise<Place[]> {
   const own = unit.kind === 'town' || unit.kind === 'subdistrict';
+  // A village or community signed in with its own code enters its own records only.
+  const itself = unit.kind === 'village' || unit.kind === 'community';
   const rows = await db
     .select({ code: units.code, name: units.name, kind: units.kind, population: units.population, parentCode: units.parentCode })
     .from(units)
-    .where(own ? eq(units.parentCode, unit.code) : or(eq(units.kind, 'village'), eq(units.kind, 'community')))
+    .where(itself ? eq(units.code, unit.code) : own ? eq(units.parentCode, unit.code) : or(eq(units.kind, 'village'), eq(units.kind, 'community')))
     .orderBy(asc(units.parentCode), asc(units.code));
   return rows.filter((r): r is Place => r.kind === 'village' || r.kind === 'community');
 }
