@@ -62,6 +62,7 @@ export async function listVisitFlags(db: Db): Promise<VisitFlag[]> {
 
 /** The office has checked the visit: its flags no longer show and a repeat counts again. */
 export async function clearVisitFlags(db: Db, id: number, at: number): Promise<boolean> {
+  if (!Number.isSafeInteger(id)) return false;
   const rows = await db
     .update(submissions)
     .set({ flagsClearedAt: at })
