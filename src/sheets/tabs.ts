@@ -11,6 +11,7 @@ import { formatShanghai, shanghaiDay } from '../lib/time.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import type { CurrentCampaign } from '../campaign/settings.ts';
 import { HAZARD_CATEGORY_OPTIONS, SATISFIED_VALUES } from '../../forms/options.ts';
+import { countedVisit } from '../visits/checks.ts';
 import { cell, freeTextCell, numberCell, percentCell, textCell, type CellValue } from './cells.ts';
 
 export const TAB_TITLES = {
@@ -235,7 +236,7 @@ async function buildVisits({ db, campaign: current }: Ctx): Promise<BuiltTab> {
   const visits = await db
     .select({ cadreId: submissions.cadreId, n: count() })
     .from(submissions)
-    .where(and(eq(submissions.formId, HOUSEHOLD_VISIT_FORM), notDeleted, isNotNull(submissions.cadreId), inWindow(current)))
+    .where(and(eq(submissions.formId, HOUSEHOLD_VISIT_FORM), notDeleted, isNotNull(submissions.cadreId), inWindow(current), countedVisit('submissions')))
     .groupBy(submissions.cadreId);
   const visitsOf = new Map(visits.map((v) => [v.cadreId, v.n]));
   const rows: CellValue[][] = [['单位', '干部', '职务', '包抓村（社区）', '应访户数', '已访户数', '完成率（%）']];

@@ -87,7 +87,7 @@ async function campaignData(t: TestContext) {
   await submit(
     t,
     'household-visit',
-    { cadre: han, visitDate: '2014-11-04', place: 'chencang-v3', householdHead: '李建国', address: '陈仓镇示范村三组15号', almanac: true, aware: true, participated: true, satisfaction: 'satisfied' },
+    { cadre: han, visitDate: '2014-11-04', place: 'chencang-v3', householdHead: '王秀英', address: '陈仓镇示范村三组16号', almanac: true, aware: true, participated: true, satisfaction: 'satisfied' },
     'chencang',
   );
   await submit(t, 'hazard-tip', { category: 'rental-housing', place: '十里铺某出租屋', description: '消防通道被杂物堵住', contactName: '赵六', contactPhone: '13600001111' }, 'shilipu-c1');
