@@ -28,6 +28,7 @@ export const AUDIT_KINDS: Record<string, string> = {
   contact_deleted: '应本人要求删除联系方式',
   backup: '备份',
   restore: '恢复备份',
+  hand_in: '报送',
 };
 
 export interface AuditFilter {
@@ -97,6 +98,9 @@ export async function readAudit(deps: Pick<Deps, 'db'>, f: AuditFilter): Promise
       SELECT saved_at, saved_by, 'form_published', 'office', form_id || ' 第 ' || version || ' 版', NULL, NULL, note FROM form_versions
       UNION ALL
       SELECT at, actor, kind, unit_code, subject, NULL, NULL, detail FROM audit_events
+      UNION ALL
+      SELECT at, 'unit:' || unit_code || '#' || coalesce(code_id, ''), 'hand_in', unit_code, deadline_id || ' ' || row_count || ' 条', NULL, NULL,
+             CASE WHEN late THEN '逾期报送' ELSE NULL END FROM hand_ins
     )
     WHERE at >= ${from} AND at < ${to}
       AND (${f.unit ?? null} IS NULL OR unit = ${f.unit ?? null})

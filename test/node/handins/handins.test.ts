@@ -74,6 +74,8 @@ describe('hand-ins', () => {
     expect(page).toContain('逾期报送');
     expect(page).toContain('尚未报送');
     expect((await town.api('/api/v1/admin/hand-ins')).status).toBe(403);
+    const audit = await (await office.api('/api/v1/admin/audit?kind=hand_in&from=2014-11-15&to=2014-11-16')).text();
+    expect(audit).toContain('逾期报送');
   });
 
   it('reminds only the units that have not handed in', async () => {
