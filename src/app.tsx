@@ -25,6 +25,9 @@ import { campaignRoutes } from './campaign/routes.tsx';
 import { auditRoutes } from './admin/audit.tsx';
 import { formRoutes } from './forms/routes.tsx';
 import { notificationRoutes } from './notifications/routes.tsx';
+import { handInRoutes } from './handins/routes.tsx';
+import { visitFlagRoutes } from './visits/routes.tsx';
+import { organisationRoutes } from './organisation/routes.tsx';
 import { campaignContext } from './campaign/context.ts';
 import { contextStorage } from 'hono/context-storage';
 import { securityHeaders } from './web/security-headers.ts';
@@ -81,6 +84,9 @@ export function createApp(deps: Deps) {
   app.route('/', auditRoutes(deps));
   app.route('/', formRoutes(deps));
   app.route('/', notificationRoutes(deps));
+  app.route('/', handInRoutes(deps));
+  app.route('/', visitFlagRoutes(deps));
+  app.route('/', organisationRoutes(deps));
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: 'NOT_FOUND', message: '找不到该地址' }, 404);

@@ -153,6 +153,7 @@ export function adminAccessRoutes(deps: Deps) {
     deps.db
       .select({ code: units.code, name: units.name, kind: units.kind })
       .from(units)
+      .where(eq(units.active, true))
       .orderBy(asc(units.kind), asc(units.code));
 
   const render = async (extra: { issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) => {

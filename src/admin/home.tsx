@@ -13,6 +13,7 @@ import { countUnanswered } from '../suggestions/service.ts';
 import { countFlagged } from '../submissions/flagged.tsx';
 import { SignOutButton } from '../auth/routes.tsx';
 import { DataCareCard, dataCareStatus } from './data-care.tsx';
+import { ChecklistCard, setupChecklist } from './checklist.tsx';
 
 const OPEN_STATES = STATE_IDS.filter(isOpen);
 const TRIAGE_STATES = STATE_IDS.filter(awaitsOffice);
@@ -42,11 +43,13 @@ export function adminHomeRoutes(deps: Deps) {
     const flagged = await countFlagged(deps.db);
     const care = await dataCareStatus(deps);
     const isAdmin = principal.role === 'admin';
+    const checklist = isAdmin ? await setupChecklist(deps) : [];
     return c.html(
       <Layout title="区综治办" heading="区综治办" wide staff>
         <p class="muted">
           {isAdmin ? '区综治办' : '领导（只读）'} · <SignOutButton />
         </p>
+        <ChecklistCard steps={checklist} />
         <h1>今日概况（{today}）</h1>
         <div class="figs">
           <a class={`fig${triage > 0 ? ' hot' : ''}`} href="/admin/hazards">

@@ -52,13 +52,17 @@ export interface Principal {
   unitCode: string;
 }
 
-/** Looks a presented code up; revoked or unknown codes give null. */
+/** Looks a presented code up; revoked or unknown codes, and codes of an inactive unit, give null. */
 export async function verifyAccessCode(db: Db, presented: string): Promise<Principal | null> {
   const normalised = normaliseAccessCode(presented);
   if (!/^[A-Z0-9]{8,64}$/.test(normalised)) return null;
-  const row = await db.query.accessCodes.findFirst({
-    where: and(eq(accessCodes.codeHash, await sha256Hex(normalised)), isNull(accessCodes.revokedAt)),
-  });
+  // A deactivated unit's codes stop working with it (the codes and the unit's records are kept).
+  const [row] = await db
+    .select({ id: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode })
+    .from(accessCodes)
+    .innerJoin(units, and(eq(units.code, accessCodes.unitCode), eq(units.active, true)))
+    .where(and(eq(accessCodes.codeHash, await sha256Hex(normalised)), isNull(accessCodes.revokedAt)))
+    .limit(1);
   return row ? { codeId: row.id, role: row.role, unitCode: row.unitCode } : null;
 }
 

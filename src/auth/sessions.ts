@@ -34,6 +34,7 @@ export async function sessionOwner(db: Db, id: string, now: Date): Promise<Princ
     .select({ codeId: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(accessCodes, eq(sessions.codeId, accessCodes.id))
+    .innerJoin(units, and(eq(units.code, accessCodes.unitCode), eq(units.active, true)))
     .where(
       and(
         eq(sessions.idHash, idHash),

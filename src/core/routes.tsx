@@ -1,6 +1,6 @@
 // Health, the organisation API and the landing page.
 import { Hono } from 'hono';
-import { asc, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { Layout } from '../web/layout.tsx';
@@ -27,6 +27,7 @@ export function coreRoutes(deps: Deps) {
     const rows = await deps.db
       .select({ code: units.code, name: units.name, kind: units.kind, parent: units.parentCode })
       .from(units)
+      .where(eq(units.active, true))
       .orderBy(asc(units.kind), asc(units.code));
     return c.json(rows);
   });

@@ -33,6 +33,39 @@ const FORM_BLURBS: Record<string, string> = {
   'deputy-suggestion': '代表委员意见建议',
 };
 
+/** One unit's A4 poster: its name, a slogan and the QR codes of the public forms (also printed many to a set). */
+export function Poster(props: { deps: Deps; unit: { code: string; name: string }; slogan: string; forms: { id: string; title: string }[]; printButton?: boolean }) {
+  const { deps, unit, slogan } = props;
+  const list = props.forms;
+  return (
+    <div class="poster">
+      <p class="muted">{pageCampaign().district} · {pageCampaign().name}</p>
+      <h1>{unit.name}</h1>
+      <p class="slogan">{slogan}</p>
+      <div class="qrs">
+        {list.map((f) => (
+          <div class="qr">
+            <img src={`/qr/${f.id}.svg?u=${encodeURIComponent(unit.code)}`} alt={`${f.title}二维码`} width={200} height={200} />
+            <h2>{f.title}</h2>
+            <p>{FORM_BLURBS[f.id] ?? ''}</p>
+            <p>{formUrl(deps, f.id, unit.code)}</p>
+          </div>
+        ))}
+      </div>
+      <p class="muted">
+        微信或手机相机扫码即可填写，无需注册，可匿名。{pageCampaign().office}
+      </p>
+      {props.printButton === false ? null : (
+        <p class="noprint">
+          <button type="button" class="btn" data-print>
+            打印海报（A4）
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function qrRoutes(deps: Deps) {
   const app = new Hono();
 
@@ -58,29 +91,7 @@ export function qrRoutes(deps: Deps) {
     const list = await publicForms(deps);
     return c.html(
       <Layout title={`${unit.name} 平安建设海报`}>
-        <div class="poster">
-          <p class="muted">{pageCampaign().district} · {pageCampaign().name}</p>
-          <h1>{unit.name}</h1>
-          <p class="slogan">{slogan}</p>
-          <div class="qrs">
-            {list.map((f) => (
-              <div class="qr">
-                <img src={`/qr/${f.id}.svg?u=${encodeURIComponent(unit.code)}`} alt={`${f.title}二维码`} width={200} height={200} />
-                <h2>{f.title}</h2>
-                <p>{FORM_BLURBS[f.id] ?? ''}</p>
-                <p>{formUrl(deps, f.id, unit.code)}</p>
-              </div>
-            ))}
-          </div>
-          <p class="muted">
-            微信或手机相机扫码即可填写，无需注册，可匿名。{pageCampaign().office}
-          </p>
-          <p class="noprint">
-            <button type="button" class="btn" data-print>
-              打印海报（A4）
-            </button>
-          </p>
-        </div>
+        <Poster deps={deps} unit={unit} slogan={slogan} forms={list} />
       </Layout>,
     );
   });

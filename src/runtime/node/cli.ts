@@ -18,6 +18,7 @@ import { notifyCommand } from '../../notifications/command.ts';
 export type { Command } from './cli-types.ts';
 import type { Command } from './cli-types.ts';
 import { DATA_COMMANDS } from './data-commands.ts';
+import { importOrgCommand } from '../../organisation/command.ts';
 
 export const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -78,6 +79,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   'sheets-sync': sheetsSyncCommand,
   notify: notifyCommand,
+  'import-org': importOrgCommand,
   ...DATA_COMMANDS,
 };
 

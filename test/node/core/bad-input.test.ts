@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { serializeSigned } from 'hono/utils/cookie';
-import { hazards, sessions, submissions } from '../../../src/db/schema.ts';
+import { handIns, hazards, sessions, submissions } from '../../../src/db/schema.ts';
 import { revokeAccessCode, issueAccessCode } from '../../../src/auth/codes.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { createChannel } from '../../../src/notifications/channels.ts';
@@ -196,6 +196,10 @@ const BODY_IGNORED = new Set([
   'POST /unit/notifications/channels/:id/test',
   'DELETE /api/v1/admin/records/:id/contact',
   'POST /admin/records/:id/forget-contact',
+  'POST /api/v1/unit/hand-ins/:deadlineId',
+  'POST /unit/hand-ins/:deadlineId',
+  'POST /api/v1/admin/visit-flags/:id/clear',
+  'POST /admin/visit-flags/:id/clear',
 ]);
 
 /**
@@ -213,7 +217,7 @@ interface Fixture {
   otherUnit: Session;
   revokedCode: string;
   revokedCookie: string;
-  ids: { hazard: number; receipt: string; record: number; cadre: number; spareCode: number; suggestion: number; channel: number };
+  ids: { hazard: number; receipt: string; record: number; cadre: number; spareCode: number; suggestion: number; channel: number; handIn: number };
 }
 
 const VALID_TIP = { category: 'fire', place: '陈仓示范村一村委会旁出租屋', description: '楼道堆放杂物，消防通道被堵', noticedOn: '2014-11-03' };
@@ -259,6 +263,10 @@ async function fixture(): Promise<Fixture> {
   });
   expect(suggestion.status).toBe(201);
   const channel = await createChannel(t.deps, { role: 'admin' }, { unit: 'chencang', kind: 'sms', phones: ['13800000001'] });
+  const [handIn] = await t.db
+    .insert(handIns)
+    .values({ campaignId: 0, deadlineId: 'visit-summary', unitCode: 'chencang', formId: 'hazard-ledger', at: 0, day: '2014-11-04', late: false, rowCount: 0, snapshot: '{"title":"t","headers":[],"rows":[]}' })
+    .returning({ id: handIns.id });
   return {
     t,
     admin,
@@ -267,7 +275,7 @@ async function fixture(): Promise<Fixture> {
     otherUnit,
     revokedCode: revoked.code,
     revokedCookie: revoked.cookie,
-    ids: { hazard: hazard!.id, receipt, record: ((await record.json()) as { id: number }).id, cadre: cadres[0]!.id, spareCode: spare.id, suggestion: ((await suggestion.json()) as { id: number }).id, channel: channel.id },
+    ids: { hazard: hazard!.id, receipt, record: ((await record.json()) as { id: number }).id, cadre: cadres[0]!.id, spareCode: spare.id, suggestion: ((await suggestion.json()) as { id: number }).id, channel: channel.id, handIn: handIn!.id },
   };
 }
 
@@ -282,6 +290,11 @@ function fill(template: string, f: Fixture, bad?: { param: string; value: string
         return f.ids.receipt;
       case 'unitCode':
         return 'chencang-v1';
+      case 'code':
+        // A unit no other route's fixture relies on: the organisation's edit form may rename it.
+        return 'xiashi-v2';
+      case 'deadlineId':
+        return 'hazard-ledger';
       case 'file':
         return 'hazard-tip.svg';
       case 'key':
@@ -291,6 +304,8 @@ function fill(template: string, f: Fixture, bad?: { param: string; value: string
         return 'a'.repeat(64);
       case 'id':
         if (template.includes('/access')) return String(f.ids.spareCode);
+        if (template.includes('/hand-ins/')) return String(f.ids.handIn);
+        if (template.includes('/visit-flags/')) return String(f.ids.record);
         if (template.includes('/channels/')) return String(f.ids.channel);
         if (template.includes('hazards')) return String(f.ids.hazard);
         if (template.includes('suggestions')) return String(f.ids.suggestion);
