@@ -10,6 +10,8 @@ import type { Principal } from '../auth/codes.ts';
 import type { Deps } from '../deps.ts';
 import { recordChange } from '../core/changes.ts';
 import { maskPersonal } from '../forms/personal.ts';
+import { currentCampaign } from '../campaign/store.ts';
+import { VISIT_FORM, visitColumns } from '../visits/checks.ts';
 
 export interface UnitRecord {
   id: number;
@@ -130,7 +132,7 @@ export function keepStoredPersonal<T extends Record<string, unknown>>(form: Form
 
 /** Replaces a record's answers; the extracted ranking columns follow, and the audit keeps before/after. */
 export async function updateRecord(
-  deps: Pick<Deps, 'db' | 'plugins'>,
+  deps: Pick<Deps, 'db' | 'plugins' | 'config'>,
   principal: Principal,
   form: FormDefinition,
   record: UnitRecord,
@@ -139,11 +141,13 @@ export async function updateRecord(
 ): Promise<void> {
   const at = now.getTime();
   next = { ...next, personal: keepStoredPersonal(form, record.personal, next.personal) };
+  // A corrected name, address, village or cadre moves the visit's household key and flags with it.
+  const visit = form.id === VISIT_FORM ? await visitColumns(deps.config.SESSION_SECRET, (await currentCampaign(deps.db)).id, next.answers, next.personal, record.id) : {};
   await deps.db.transaction(async (tx) => {
     await assertNotHazard(tx, record.id);
     const changed = await tx
       .update(submissions)
-      .set({ payload: JSON.stringify(next.answers), ...metricValues(form, next.answers), updatedAt: at })
+      .set({ payload: JSON.stringify(next.answers), ...metricValues(form, next.answers), ...visit, updatedAt: at })
       .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt)))
       .returning({ id: submissions.id });
     // Deleted meanwhile by someone else: nothing to change.

@@ -32,6 +32,8 @@ export async function visitColumns(
   campaignId: number,
   answers: Answers,
   personal: Answers,
+  /** A corrected visit: its own row is not an earlier visit of its household. */
+  self?: number,
 ): Promise<{ householdKey: string | null; repeatVisit: SQL | boolean; outsideAssignment: SQL | boolean }> {
   const village = typeof answers.place === 'string' ? answers.place : '';
   const key = await householdKey(secret, campaignId, village, personal.householdHead, personal.address);
@@ -39,7 +41,7 @@ export async function visitColumns(
   return {
     householdKey: key,
     repeatVisit: key
-      ? sql`EXISTS (SELECT 1 FROM ${submissions} WHERE ${submissions.householdKey} = ${key} AND ${submissions.deletedAt} IS NULL)`
+      ? sql`EXISTS (SELECT 1 FROM ${submissions} WHERE ${submissions.householdKey} = ${key} AND ${submissions.deletedAt} IS NULL AND ${submissions.id} < ${self ?? Number.MAX_SAFE_INTEGER})`
       : false,
     outsideAssignment:
       village && Number.isInteger(cadreId)

@@ -79,4 +79,17 @@ describe('trustworthy visits', () => {
     await t.db.update(submissions).set({ deletedAt: Date.now() }).where(eq(submissions.id, ids[0]!));
     expect((await visitAggregates(t.db, RANGE, templateSettings().visitQuotas)).find((r) => r.unit === 'chencang')!.visits).toBe(1);
   });
+
+  it('moves the key and the flag with a corrected household', async () => {
+    const t = await makeTestApp({ now: '2014-11-04T02:00:00Z' });
+    const [cadre] = await t.db.select().from(cadres).where(and(eq(cadres.unitCode, 'chencang'), eq(cadres.assignedCode, 'chencang-v1')));
+    const s = await signIn(t, 'chencang');
+    const ids: number[] = [];
+    for (let i = 0; i < 2; i++) ids.push(((await (await s.api('/api/v1/unit/forms/household-visit/submissions', { body: visit(cadre!.id) })).json()) as { id: number }).id);
+    const put = await s.api(`/api/v1/unit/forms/household-visit/submissions/${ids[1]}`, { method: 'PUT', body: visit(cadre!.id, { householdHead: '王五', address: '陈仓示范村一4组2号' }) });
+    expect(put.status).toBe(200);
+    const [row] = await t.db.select({ r: submissions.repeatVisit }).from(submissions).where(eq(submissions.id, ids[1]!));
+    expect(row!.r).toBe(false);
+    expect((await visitAggregates(t.db, RANGE, templateSettings().visitQuotas)).find((r) => r.unit === 'chencang')!.visits).toBe(2);
+  });
 });
