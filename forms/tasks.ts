@@ -1,21 +1,22 @@
 // Countable campaign tasks from the seed plan: towns' tasks (二(二), R4–R9, R15) and the department
 // tasks of 二(四) 1–19 (R20.n), with the display, armband, patrol and school rules R15–R19.
 // owner is a department's unit code (forms/organisation.ts) or 'towns' (every town and sub-district).
-// target is the count each owner reports towards during the campaign (G in the daily ranking).
+// target is the count each owner reaches during the campaign (G in the daily ranking); `from` counts it from a
+// register (publicity, dispute mediation) so nothing is typed twice; without it the task-report form is summed.
 import type { CampaignTask } from '../src/forms/types.ts';
 
 const tasks: readonly CampaignTask[] = [
   // 二(二) every town and sub-district
-  { id: 'towns-publicity-boards', owner: 'towns', title: '制作平安建设宣传版面、横幅、喷绘、文化墙（不少于10处）', rule: 'R4', unitLabel: '处', target: 10 },
-  { id: 'towns-wall-slogans', owner: 'towns', title: '村民小组、居民小区醒目位置墙体标语或喷绘（每组、每小区2-3条）', rule: 'R4', unitLabel: '条', target: 30 },
+  { id: 'towns-publicity-boards', owner: 'towns', title: '制作平安建设宣传版面、横幅、喷绘、文化墙（不少于10处）', rule: 'R4', unitLabel: '处', target: 10, from: { form: 'publicity', count: 'sum', fields: ['boards', 'banners', 'cultureWalls'] } },
+  { id: 'towns-wall-slogans', owner: 'towns', title: '村民小组、居民小区醒目位置墙体标语或喷绘（每组、每小区2-3条）', rule: 'R4', unitLabel: '条', target: 30, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['villager-group', 'compound'] } } },
   { id: 'towns-law-lectures', owner: 'towns', title: '“三个一”：包村、社区干警讲平安建设和法制宣传教育课', rule: 'R15', unitLabel: '堂', target: 3 },
-  { id: 'towns-dispute-screenings', owner: 'towns', title: '“三个一”：矛盾纠纷排查调处（小事不出村、大事不出镇街）', rule: 'R15', unitLabel: '次', target: 3 },
+  { id: 'towns-dispute-screenings', owner: 'towns', title: '“三个一”：矛盾纠纷排查调处（小事不出村、大事不出镇街）', rule: 'R15', unitLabel: '次', target: 3, from: { form: 'dispute-mediation', count: 'entries' } },
   { id: 'towns-volunteer-patrols', owner: 'towns', title: '“三个一”：村、社区义务巡逻人员每周一次治安巡逻', rule: 'R15', unitLabel: '次', target: 12 },
   { id: 'towns-deputy-briefings', owner: 'towns', title: '向“两代表一委员”汇报工作（汇报会、登门走访、书面报告）', rule: 'R9', unitLabel: '次', target: 2 },
 
   // 1 金台公安分局
   { id: 'police-venue-checks', owner: 'police', title: '清理排查城中村、中小旅馆、洗浴场所、娱乐会所、电子游戏厅等复杂场所', rule: 'R20.1', unitLabel: '处', target: 100 },
-  { id: 'police-unit-slogans', owner: 'police', title: '内保单位、特行单位宣传标语（每单位至少1-2条）', rule: 'R17', unitLabel: '条', target: 150 },
+  { id: 'police-unit-slogans', owner: 'police', title: '内保单位、特行单位宣传标语（每单位至少1-2条）', rule: 'R17', unitLabel: '条', target: 150, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['enterprise'] } } },
   { id: 'police-gate-armbands', owner: 'police', title: '内保单位、特行单位门卫佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 100 },
   { id: 'police-community-patrols', owner: 'police', title: '派出所对社区校园周边及公共场所重点巡查（每日1次）', rule: 'R16', unitLabel: '次', target: 30 },
   { id: 'police-rural-patrols', owner: 'police', title: '派出所对农村校园周边及公共场所重点巡查（每周2次）', rule: 'R16', unitLabel: '次', target: 8 },
@@ -33,13 +34,13 @@ const tasks: readonly CampaignTask[] = [
   { id: 'patrol-police-patrols', owner: 'patrol-police', title: '按一级巡逻防范要求开展属地责任制巡逻', rule: 'R20.5', unitLabel: '班次', target: 60 },
 
   // 6 金台交警大队
-  { id: 'traffic-police-crossing-slogans', owner: 'traffic-police', title: '主干道十字路口悬挂创建平安金台宣传标语（每路口至少2幅）', rule: 'R17', unitLabel: '幅', target: 40 },
+  { id: 'traffic-police-crossing-slogans', owner: 'traffic-police', title: '主干道十字路口悬挂创建平安金台宣传标语（每路口至少2幅）', rule: 'R17', unitLabel: '幅', target: 40, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['crossing'] } } },
   { id: 'traffic-police-parking-armbands', owner: 'traffic-police', title: '停车收费人员佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 50 },
 
   // 7 区教体局
   { id: 'education-safety-inspections', owner: 'education', title: '中小学校园安全大检查（每校一次）', rule: 'R19', unitLabel: '所', target: 60 },
   { id: 'education-small-hands', owner: 'education', title: '“小手拉大手、共创平安区”主题活动（每校一次）', rule: 'R19', unitLabel: '所', target: 60 },
-  { id: 'education-school-slogans', owner: 'education', title: '学校宣传标语或横幅（每校至少1-2条）', rule: 'R17', unitLabel: '条', target: 90 },
+  { id: 'education-school-slogans', owner: 'education', title: '学校宣传标语或横幅（每校至少1-2条）', rule: 'R17', unitLabel: '条', target: 90, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['school'] } } },
   { id: 'education-gate-armbands', owner: 'education', title: '学校门卫佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 60 },
 
   // 8 区住建局
@@ -48,23 +49,23 @@ const tasks: readonly CampaignTask[] = [
 
   // 9 区文化广电局
   { id: 'culture-cafe-inspections', owner: 'culture', title: '网吧检查（查处容留未成年人，校园周边200米内网吧取缔）', rule: 'R20.9', unitLabel: '家', target: 80 },
-  { id: 'culture-cafe-slogans', owner: 'culture', title: '网吧悬挂平安建设宣传标语（每个网吧至少1幅）', rule: 'R17', unitLabel: '幅', target: 80 },
+  { id: 'culture-cafe-slogans', owner: 'culture', title: '网吧悬挂平安建设宣传标语（每个网吧至少1幅）', rule: 'R17', unitLabel: '幅', target: 80, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['internet-cafe'] } } },
   { id: 'culture-cafe-armbands', owner: 'culture', title: '网吧管理人员佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 80 },
 
   // 10 金台工商分局
-  { id: 'commerce-industry-shop-slogans', owner: 'commerce-industry', title: '沿街门店、个体工商户平安标语（一店一标语）', rule: 'R17', unitLabel: '条', target: 500 },
-  { id: 'commerce-industry-market-slogans', owner: 'commerce-industry', title: '集贸市场平安建设宣传标语、文化墙（每个市场不少于2幅）', rule: 'R17', unitLabel: '幅', target: 30 },
+  { id: 'commerce-industry-shop-slogans', owner: 'commerce-industry', title: '沿街门店、个体工商户平安标语（一店一标语）', rule: 'R17', unitLabel: '条', target: 500, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['shop'] } } },
+  { id: 'commerce-industry-market-slogans', owner: 'commerce-industry', title: '集贸市场平安建设宣传标语、文化墙（每个市场不少于2幅）', rule: 'R17', unitLabel: '幅', target: 30, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['market'] } } },
   { id: 'commerce-industry-market-armbands', owner: 'commerce-industry', title: '市场管理人员佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 30 },
 
   // 11 区卫生局
-  { id: 'health-slogans', owner: 'health', title: '医疗单位门诊楼等醒目位置宣传标语或横幅（每单位1-2幅）', rule: 'R17', unitLabel: '幅', target: 30 },
+  { id: 'health-slogans', owner: 'health', title: '医疗单位门诊楼等醒目位置宣传标语或横幅（每单位1-2幅）', rule: 'R17', unitLabel: '幅', target: 30, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['medical'] } } },
   { id: 'health-gate-armbands', owner: 'health', title: '医疗单位门卫佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 30 },
 
   // 12 区交通运输局
   { id: 'transport-station-slogans', owner: 'transport', title: '乡村公路交通站点、候车亭平安建设和安全防范警示标语', rule: 'R20.12', unitLabel: '处', target: 50 },
 
   // 13 区商务局
-  { id: 'commerce-enterprise-slogans', owner: 'commerce', title: '规模以上商贸企业宣传标语（每单位至少1-2条）', rule: 'R17', unitLabel: '条', target: 40 },
+  { id: 'commerce-enterprise-slogans', owner: 'commerce', title: '规模以上商贸企业宣传标语（每单位至少1-2条）', rule: 'R17', unitLabel: '条', target: 40, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['enterprise'] } } },
   { id: 'commerce-armbands', owner: 'commerce', title: '商贸企业门卫和管理人员佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 40 },
 
   // 14 区民政局

@@ -1,7 +1,7 @@
 // A campaign's editable settings: their shape, the template from forms/, and the checks every save passes
 // (answered in Chinese, field by field, before anything is written).
 import type { CadreRole } from '../db/schema.ts';
-import type { Campaign, CampaignTask, MetricKey } from '../forms/types.ts';
+import type { Campaign, CampaignTask, MetricKey, TaskSource } from '../forms/types.ts';
 import type { FieldError } from '../lib/errors.ts';
 import { addDays, daysBetween, isValidDay } from '../lib/time.ts';
 import templateCampaign from '../../forms/campaign.ts';
@@ -207,6 +207,7 @@ function checkSettings(s: Dict, errors: FieldError[]): CampaignSettings | null {
       rule: typeof t.rule === 'string' ? t.rule.slice(0, 20) : '',
       unitLabel: typeof t.unitLabel === 'string' && t.unitLabel.trim() ? t.unitLabel.trim().slice(0, 6) : '次',
       target,
+      ...(t.from === undefined || t.from === null ? {} : { from: checkTaskSource(errors, `${f}.from`, t.from) }),
     };
   });
 
@@ -215,6 +216,30 @@ function checkSettings(s: Dict, errors: FieldError[]): CampaignSettings | null {
     name, district, brand, office, startDate, endDate, timezone: 'Asia/Shanghai', deadlines, visitQuotas, patrolSizes,
     rankingWeights, rankingThreshold, hazardDeadline, slogans, tasks, retentionDays,
   };
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
+
+/** A task's register: a form id, what to count and the fields; the form's own fields are checked when it is counted. */
+function checkTaskSource(errors: FieldError[], f: string, raw: unknown): TaskSource {
+  const t = isDict(raw) ? raw : {};
+  const form = typeof t.form === 'string' && /^[a-z0-9-]{1,60}$/.test(t.form) ? t.form : '';
+  if (!form) errors.push({ field: `${f}.form`, message: '请填写统计来源的表单编号' });
+  const count = t.count === 'entries' || t.count === 'sum' || t.count === 'distinct' ? t.count : 'entries';
+  if (t.count !== undefined && t.count !== count) errors.push({ field: `${f}.count`, message: '统计方式只能是 entries（条数）、sum（合计）或 distinct（不同对象数）' });
+  const fields = Array.isArray(t.fields) ? t.fields.filter((x): x is string => typeof x === 'string' && NAME.test(x)) : [];
+  if (Array.isArray(t.fields) ? fields.length !== t.fields.length : t.fields !== undefined) errors.push({ field: `${f}.fields`, message: '字段名无效' });
+  if (count === 'sum' && !fields.length) errors.push({ field: `${f}.fields`, message: '合计须指定要相加的字段' });
+  if (count === 'distinct' && fields.length !== 1) errors.push({ field: `${f}.fields`, message: '不同对象数须指定一个填写对象名称的字段' });
+  let where: TaskSource['where'];
+  if (t.where !== undefined) {
+    const w = isDict(t.where) ? t.where : {};
+    const equals = Array.isArray(w.equals) ? w.equals.filter((x): x is string => typeof x === 'string' && x.length <= 60) : [];
+    if (typeof w.field !== 'string' || !NAME.test(w.field) || !equals.length || equals.length !== (w.equals as unknown[]).length) {
+      errors.push({ field: `${f}.where`, message: '筛选条件应为 {field, equals:[…]}' });
+    } else where = { field: w.field, equals };
+  }
+  return { form, count, ...(fields.length ? { fields } : {}), ...(where ? { where } : {}) };
 }
 
 /** The API's view of the tasks: towns' tasks say `unitKind: 'town'`, a department's its `unit` code. */

@@ -109,6 +109,20 @@ export interface CampaignTask {
   /** What is counted, e.g. 条, 次, 人. */
   readonly unitLabel: string;
   readonly target: number;
+  /** Where the figure comes from: a register (one entry counts everywhere); none means typed task reports. */
+  readonly from?: TaskSource;
+}
+
+/**
+ * A task counted from a register: its entries, the sum of number fields, or distinct named objects (schools,
+ * internet cafés) in one text field, optionally only entries whose choice field has one of some values.
+ */
+export interface TaskSource {
+  readonly form: string;
+  readonly count: 'entries' | 'sum' | 'distinct';
+  /** sum: the integer fields added up; distinct: the one text field naming the object. */
+  readonly fields?: readonly string[];
+  readonly where?: { readonly field: string; readonly equals: readonly string[] };
 }
 
 export interface OrganisationUnit {

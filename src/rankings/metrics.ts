@@ -5,6 +5,8 @@ import type { CadreRole } from '../db/schema.ts';
 import { awaitsOffice, CLOSED_STATES, isFixed, isOpen, STATE_IDS } from '../hazards/states.ts';
 import { SATISFIED_VALUES } from '../../forms/options.ts';
 import { countedVisit } from '../visits/checks.ts';
+import type { CampaignTask } from '../forms/types.ts';
+import { registerAggregates } from '../unit/tasks.ts';
 
 /**
  * Hazard states closed without a fix (a duplicate, or not a hazard after all): such hazards are not
@@ -129,11 +131,18 @@ export interface TaskRow {
 }
 
 /** Reported quantities per attributed unit and task. */
-export async function taskAggregates(db: Db, r: DayRange): Promise<TaskRow[]> {
-  return db.all<TaskRow>(sql`
+/** Typed task reports, and the figures of tasks counted from a register (whose typed reports no longer count). */
+export async function taskAggregates(db: Db, r: DayRange, tasks: readonly CampaignTask[] = []): Promise<TaskRow[]> {
+  const sourced = tasks.filter((t) => t.from).map((t) => t.id);
+  const [typed, registers] = await Promise.all([
+    db.all<TaskRow>(sql`
     SELECT coalesce(rollup_code, unit_code) AS unit, task_id AS taskId, coalesce(sum(quantity), 0) AS reported
     FROM submissions
     WHERE form_id = ${TASK_FORM} AND task_id IS NOT NULL AND day BETWEEN ${r.from} AND ${r.to} AND deleted_at IS NULL
+      ${sourced.length ? sql`AND task_id NOT IN (${sql.join(sourced.map((id) => sql`${id}`), sql`, `)})` : sql``}
     GROUP BY 1, 2
-    HAVING unit IS NOT NULL`);
+    HAVING unit IS NOT NULL`),
+    registerAggregates(db, tasks, r),
+  ]);
+  return [...typed, ...registers];
 }

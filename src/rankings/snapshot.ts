@@ -97,7 +97,7 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
     visitAggregates(db, range, rules.quotas),
     hazardAggregates(db, range),
     answerAggregates(db, range),
-    taskAggregates(db, range),
+    taskAggregates(db, range, rules.tasks),
   ]);
   for (const { unit, ...row } of visits) {
     const a = target(unit);

@@ -25,6 +25,7 @@ import { HAZARD_CATEGORY_OPTIONS } from '../../forms/options.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { campaignFor } from '../campaign/context.ts';
 import { PortalLayout, portalScope, unitQuery } from './layout.tsx';
+import { unitTasks } from './tasks.ts';
 import { DataTable, SubmitButton } from '../web/components.tsx';
 
 function Bar(props: { percent: number }) {
@@ -250,6 +251,14 @@ function Dashboard(props: DashboardProps) {
 export function unitDashboardRoutes(deps: Deps) {
   const app = new Hono<AuthEnv>();
   const anyone = requireRole(deps, ['unit', 'admin', 'leader']);
+
+  // A unit's tasks as computed from its registers (src/unit/tasks.ts); the office and leaders name a unit with ?unit=.
+  app.get('/api/v1/unit/tasks', anyone, async (c) => {
+    const { unit } = await portalScope(deps, c);
+    const { settings: campaign } = await campaignFor(c, deps.db);
+    const tasks = await unitTasks(deps.db, unit, campaign);
+    return c.json(tasks.map((t) => ({ id: t.id, label: t.label, target: t.target, done: t.done, source: t.source, unitLabel: t.unitLabel, rule: t.rule })));
+  });
 
   app.get('/unit', anyone, async (c) => {
     const { principal, unit } = await portalScope(deps, c);

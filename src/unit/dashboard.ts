@@ -1,7 +1,7 @@
 // What a unit's dashboard shows: visits per cadre against quota, tasks against targets, patrol teams
 // against R5, the hazards it leads, and the campaign deadlines — all computed in SQL where the rows are.
 import { maskDigits } from '../forms/personal.ts';
-import { and, asc, count, eq, inArray, isNull, or, sql, sum } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { countedVisit } from '../visits/checks.ts';
 import type { Db } from '../db/index.ts';
 import { hazards, submissions, units } from '../db/schema.ts';
@@ -10,6 +10,7 @@ import { listCadres, type CadreRow, type UnitInfo } from './roster/roster.ts';
 import { patrolFlag, patrolRule, type PatrolFlag, type PatrolRule } from './patrol.ts';
 import type { CampaignTask } from '../forms/types.ts';
 import type { CampaignSettings } from '../campaign/settings.ts';
+import { tasksFor } from './tasks.ts';
 
 export const VISIT_FORM = 'household-visit';
 export const TASK_FORM = 'task-report';
@@ -60,14 +61,10 @@ export interface TaskProgress extends CampaignTask {
 export async function taskProgress(db: Db, unit: UnitInfo, campaign: CampaignSettings): Promise<TaskProgress[]> {
   const own = tasksOf(unit, campaign.tasks);
   if (own.length === 0) return [];
-  const rows = await db
-    .select({ taskId: submissions.taskId, total: sum(submissions.quantity) })
-    .from(submissions)
-    .where(and(live(TASK_FORM, unit.code), inWindow(campaign), inArray(submissions.taskId, own.map((t) => t.id))))
-    .groupBy(submissions.taskId);
-  const byTask = new Map(rows.map((r) => [r.taskId, Number(r.total ?? 0)]));
-  return own.map((t) => {
-    const reported = byTask.get(t.id) ?? 0;
+  // From the registers where the task names one, else the typed task reports (src/unit/tasks.ts).
+  const figures = await tasksFor(db, unit.code, own, campaign);
+  return own.map((t, i) => {
+    const reported = figures[i]!.done;
     return { ...t, reported, percent: progressPercent(reported, t.target) };
   });
 }

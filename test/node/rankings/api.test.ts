@@ -19,8 +19,17 @@ async function setup(opts: { snapshots?: boolean } = {}) {
     await insertActivity(t.db);
     await computeSnapshot(t.deps, '2014-11-05');
     // t-d catches up on the 6th with every towns task of forms/tasks.ts reported in full.
+    // A task counted from a register is reached by one register entry carrying the whole target.
     for (const task of tasks.filter((x) => x.owner === 'towns')) {
-      await insertSubmission(t.db, { formId: 'task-report', at: noon('2014-11-06'), unitCode: 't-d', rollupCode: 't-d', taskId: task.id, quantity: task.target });
+      const src = task.from;
+      if (!src) {
+        await insertSubmission(t.db, { formId: 'task-report', at: noon('2014-11-06'), unitCode: 't-d', rollupCode: 't-d', taskId: task.id, quantity: task.target });
+        continue;
+      }
+      const payload = { ...(src.where ? { [src.where.field]: src.where.equals[0] } : {}), ...(src.fields ? { [src.fields[0]!]: task.target } : {}) };
+      for (let i = 0; i < (src.count === 'entries' ? task.target : 1); i++) {
+        await insertSubmission(t.db, { formId: src.form, at: noon('2014-11-06'), unitCode: 't-d', rollupCode: 't-d', payload: JSON.stringify(payload) });
+      }
     }
     await computeSnapshot(t.deps, '2014-11-06');
   }

@@ -179,10 +179,12 @@ describe('the unit forms API', () => {
     expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['cadre', 'place']);
     const task = await s.api('/api/v1/unit/forms/task-report/submissions', { body: { task: 'police-venue-checks', quantity: 3, date: '2014-11-04' } });
     expect(task.status).toBe(422);
-    const own = await s.api('/api/v1/unit/forms/task-report/submissions', { body: { task: 'towns-publicity-boards', quantity: 4, date: '2014-11-04' } });
+    // Boards are counted from the publicity register: no typing them twice.
+    expect((await s.api('/api/v1/unit/forms/task-report/submissions', { body: { task: 'towns-publicity-boards', quantity: 4, date: '2014-11-04' } })).status).toBe(422);
+    const own = await s.api('/api/v1/unit/forms/task-report/submissions', { body: { task: 'towns-volunteer-patrols', quantity: 6, date: '2014-11-04' } });
     expect(own.status).toBe(201);
     const dash = await (await s.page('/unit')).text();
-    expect(/<tr data-task="towns-publicity-boards">[\s\S]*?4 \/ 10 处[\s\S]*?40%/.test(dash)).toBe(true);
+    expect(/<tr data-task="towns-volunteer-patrols">[\s\S]*?6 \/ 12 次[\s\S]*?50%/.test(dash)).toBe(true);
   });
 });
 
