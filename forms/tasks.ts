@@ -20,6 +20,7 @@ const tasks: readonly CampaignTask[] = [
   { id: 'police-gate-armbands', owner: 'police', title: '内保单位、特行单位门卫佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 100 },
   { id: 'police-community-patrols', owner: 'police', title: '派出所对社区校园周边及公共场所重点巡查（每日1次）', rule: 'R16', unitLabel: '次', target: 30 },
   { id: 'police-rural-patrols', owner: 'police', title: '派出所对农村校园周边及公共场所重点巡查（每周2次）', rule: 'R16', unitLabel: '次', target: 8 },
+  { id: 'police-three-officials', owner: 'police', title: '“三官一律”进社区（小区）、村（组）活动（政法各部门）', rule: 'R20', unitLabel: '次', target: 10 },
 
   // 2 区检察院
   { id: 'procuratorate-openness', owner: 'procuratorate', title: '检务公开宣传、政法干警廉洁从政公正执法典型宣传活动', rule: 'R20.2', unitLabel: '次', target: 3 },
@@ -56,10 +57,15 @@ const tasks: readonly CampaignTask[] = [
   { id: 'commerce-industry-shop-slogans', owner: 'commerce-industry', title: '沿街门店、个体工商户平安标语（一店一标语）', rule: 'R17', unitLabel: '条', target: 500, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['shop'] } } },
   { id: 'commerce-industry-market-slogans', owner: 'commerce-industry', title: '集贸市场平安建设宣传标语、文化墙（每个市场不少于2幅）', rule: 'R17', unitLabel: '幅', target: 30, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['market'] } } },
   { id: 'commerce-industry-market-armbands', owner: 'commerce-industry', title: '市场管理人员佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 30 },
+  { id: 'commerce-industry-school-snacks', owner: 'commerce-industry', title: '整治校园及周边非法经营、出售小食品行为', rule: 'R20.10', unitLabel: '次', target: 4 },
+  { id: 'commerce-industry-pyramid-selling', owner: 'commerce-industry', title: '打击传销专项行动', rule: 'R20.10', unitLabel: '次', target: 2 },
 
   // 11 区卫生局
   { id: 'health-slogans', owner: 'health', title: '医疗单位门诊楼等醒目位置宣传标语或横幅（每单位1-2幅）', rule: 'R17', unitLabel: '幅', target: 30, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['medical'] } } },
   { id: 'health-gate-armbands', owner: 'health', title: '医疗单位门卫佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 30 },
+  { id: 'health-warning-signs', owner: 'health', title: '医疗单位复杂场所设置安全提示牌', rule: 'R20.11', unitLabel: '块', target: 30 },
+  { id: 'health-cctv', owner: 'health', title: '重点医疗单位建设视频监控系统', rule: 'R20.11', unitLabel: '个', target: 5 },
+  { id: 'health-patrols', owner: 'health', title: '区属各医疗单位加强治安巡逻防范', rule: 'R20.11', unitLabel: '次', target: 30 },
 
   // 12 区交通运输局
   { id: 'transport-station-slogans', owner: 'transport', title: '乡村公路交通站点、候车亭平安建设和安全防范警示标语', rule: 'R20.12', unitLabel: '处', target: 50 },
@@ -83,6 +89,7 @@ const tasks: readonly CampaignTask[] = [
 
   // 18 团区委
   { id: 'youth-league-publicity', owner: 'youth-league', title: '组织团员青年参与综治及平安建设宣传活动', rule: 'R20.18', unitLabel: '次', target: 4 },
+  { id: 'youth-league-youth-stations', owner: 'youth-league', title: '依托“青春驿站”加强预防青少年违法犯罪工作', rule: 'R20.18', unitLabel: '次', target: 4 },
 
   // 19 金台信用联社
   { id: 'credit-union-branch-displays', owner: 'credit-union', title: '营业网点电子显示屏或标语宣传平安创建和安全防范', rule: 'R20.19', unitLabel: '个', target: 30 },
