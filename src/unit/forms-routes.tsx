@@ -41,7 +41,8 @@ export async function unitForm(db: Deps['db'], formId: string): Promise<FormDefi
 export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormContext> {
   const { settings: campaign } = await currentCampaign(deps.db);
   const [cadres, places, allUnits] = await Promise.all([
-    listCadres(deps.db, unit.code, { activeOnly: true, quotas: campaign.visitQuotas }),
+    // A village entering its visits picks its own cadres and the town's cadres assigned to it.
+    listCadres(deps.db, unit.code, { activeOnly: true, quotas: campaign.visitQuotas, assignedHere: unit.kind === 'village' || unit.kind === 'community' }),
     placesFor(deps.db, unit),
     deps.db
       .select({ code: units.code, name: units.name })

@@ -79,7 +79,11 @@ export interface CadreRow {
   quota: number;
 }
 
-export async function listCadres(db: Db, unitCode: string, opts: { activeOnly?: boolean; quotas?: Readonly<Record<CadreRole, number>> } = {}): Promise<CadreRow[]> {
+export async function listCadres(
+  db: Db,
+  unitCode: string,
+  opts: { activeOnly?: boolean; quotas?: Readonly<Record<CadreRole, number>>; /** Also the cadres of other units assigned (包抓) to this village. */ assignedHere?: boolean } = {},
+): Promise<CadreRow[]> {
   const quotas = opts.quotas ?? (await currentCampaign(db)).settings.visitQuotas;
   const rows = await db
     .select({
@@ -94,7 +98,12 @@ export async function listCadres(db: Db, unitCode: string, opts: { activeOnly?: 
     })
     .from(cadres)
     .leftJoin(units, eq(units.code, cadres.assignedCode))
-    .where(opts.activeOnly ? and(eq(cadres.unitCode, unitCode), eq(cadres.active, true)) : eq(cadres.unitCode, unitCode))
+    .where(
+      and(
+        opts.assignedHere ? or(eq(cadres.unitCode, unitCode), eq(cadres.assignedCode, unitCode)) : eq(cadres.unitCode, unitCode),
+        opts.activeOnly ? eq(cadres.active, true) : undefined,
+      ),
+    )
     .orderBy(asc(cadres.id));
   return rows.map((r) => ({ ...r, quota: quotaOf(r.role, quotas) }));
 }

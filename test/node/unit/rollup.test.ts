@@ -1,6 +1,8 @@
 // Roll-up (issue 15 item 1): a village signs in with its own code and enters its own records; its town sees them
 // on its dashboard, in its export and corrects them; the village sees and picks only itself.
 import { describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { cadres } from '../../../src/db/schema.ts';
 import { makeTestApp } from '../../helpers/app.ts';
 import { signIn } from '../../helpers/unit-portal.ts';
 
@@ -30,5 +32,15 @@ describe('villages roll up to their town', () => {
     // Another town and a sibling village get nothing of it.
     expect((await (await signIn(t, 'chencang')).api(`/api/v1/unit/forms/patrol-team/submissions/${id}`)).status).toBe(403);
     expect((await (await signIn(t, 'panlong-v1')).api(`/api/v1/unit/forms/patrol-team/submissions/${id}`)).status).toBe(403);
+  });
+
+  it("a village records a visit by the town's cadre assigned to it, and the town's progress counts it", async () => {
+    const t = await makeTestApp({ now: '2014-11-04T02:00:00Z' });
+    const [cadre] = await t.db.select().from(cadres).where(and(eq(cadres.unitCode, 'panlong'), eq(cadres.assignedCode, 'panlong-v2')));
+    const village = await signIn(t, 'panlong-v2');
+    const body = { cadre: cadre!.id, visitDate: '2014-11-04', place: 'panlong-v2', householdHead: '赵六', address: '2组8号', almanac: true, aware: true, participated: true, satisfaction: 'satisfied' };
+    expect((await village.api('/api/v1/unit/forms/household-visit/submissions', { body })).status).toBe(201);
+    const html = await (await (await signIn(t, 'panlong')).page('/unit')).text();
+    expect(new RegExp(`<tr data-cadre="${cadre!.id}">.*?</tr>`).exec(html)?.[0]).toContain('1 / 50');
   });
 });
