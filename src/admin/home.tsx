@@ -10,6 +10,7 @@ import { getSheetStatus, SheetStatusCard } from '../sheets/status.tsx';
 import { shanghaiDay } from '../lib/time.ts';
 import { Layout } from '../web/layout.tsx';
 import { countUnanswered } from '../suggestions/service.ts';
+import { countOverdueForwards } from '../suggestions/routing.ts';
 import { countFlagged } from '../submissions/flagged.tsx';
 import { SignOutButton } from '../auth/routes.tsx';
 import { DataCareCard, dataCareStatus } from './data-care.tsx';
@@ -40,6 +41,7 @@ export function adminHomeRoutes(deps: Deps) {
       getSheetStatus(deps),
     ]);
     const unansweredSuggestions = await countUnanswered(deps);
+    const overdueAnswers = await countOverdueForwards(deps, today);
     const flagged = await countFlagged(deps.db);
     const care = await dataCareStatus(deps);
     const isAdmin = principal.role === 'admin';
@@ -75,7 +77,7 @@ export function adminHomeRoutes(deps: Deps) {
               <a href="/admin/hazards">隐患督办</a>：分办、挂牌督办、核查销号，超期的排在最前
             </li>
             <li>
-              <a href="/admin/suggestions?filter=unanswered">代表委员建议</a>：“两代表一委员”的意见建议，办理并答复（未答复 {unansweredSuggestions} 条）
+              <a href="/admin/suggestions?filter=unanswered">代表委员建议</a>：“两代表一委员”的意见建议，办理并答复（未答复 {unansweredSuggestions} 条{overdueAnswers ? `，部门逾期未答复 ${overdueAnswers} 件` : ''}）
             </li>
             <li>
               <a href="/leader">每日排名</a>

@@ -188,3 +188,11 @@ export async function listForwards(deps: Pick<Deps, 'db'>, opts: { unit?: string
   const sorted = [...items.filter((i) => i.overdue), ...items.filter((i) => !i.overdue)];
   return opts.overdueOnly ? sorted.filter((i) => i.overdue) : sorted;
 }
+
+/** Departments' shares past their deadline without an approved answer, for the office home. */
+export async function countOverdueForwards(deps: Pick<Deps, 'db'>, today: string): Promise<number> {
+  const [r] = await deps.db.all<{ n: number }>(
+    sql`SELECT count(*) AS n FROM ${suggestionForwards} WHERE state != 'approved' AND deadline < ${today}`,
+  );
+  return Number(r?.n ?? 0);
+}

@@ -41,7 +41,7 @@ export function PortalLayout(props: PortalProps) {
     ['/unit/notifications', '消息通知'],
   ];
   // Hazards the unit leads are worked on in the supervision pages (src/routes/hazards-*.tsx).
-  if (props.principal.role === 'unit') links.push(['/unit/hazards', '隐患督办']);
+  if (props.principal.role === 'unit') links.push(['/unit/hazards', '隐患督办'], ['/unit/suggestions', '代表委员建议']);
   if (props.principal.role === 'admin') links.push(['/admin/hazards', '隐患督办'], ['/admin/access', '访问码管理']);
   return (
     <Layout title={props.title} heading="单位工作台" headingHref={`/unit${q}`} staff wide={props.wide ?? true}>

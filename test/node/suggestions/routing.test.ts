@@ -74,9 +74,12 @@ describe('a suggestion forwarded to departments', () => {
     const list = (await office('/api/v1/admin/suggestion-forwards')).body;
     expect([list.overdue, list.forwards[0].unit, list.forwards[0].overdue]).toEqual([1, 'education', true]);
     expect((await education('/api/v1/unit/suggestions')).status).toBe(200);
+    const home = await (await signIn(t, 'office')).page('/admin');
+    expect(await home.text()).toContain('部门逾期未答复 1 件');
 
     // The department answers from its page; the office sees the draft on the suggestion's page.
     const edu = await signIn(t, 'education');
+    expect(await (await edu.page('/unit')).text()).toContain('href="/unit/suggestions"');
     expect(await (await edu.page('/unit/suggestions')).text()).toContain('校园周边治安');
     expect((await edu.post(`/unit/suggestions/${id}/answer`, { text: '已组织校园安全检查。' })).status).toBe(303);
     const officePage = await (await signIn(t, 'office')).page(`/admin/suggestions/${id}`);
