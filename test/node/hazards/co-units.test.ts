@@ -40,8 +40,12 @@ describe('a co-unit’s part of a hazard', () => {
     expect((await call(t, `/api/v1/unit/hazards/${hazard.id}`, safety)).body.allowed).toEqual(['accept_part']);
     const early = await call(t, unitPath, safety, { action: 'report_part_fixed', note: '已完成' });
     expect([early.status, early.body.allowed]).toEqual([409, ['accept_part']]);
-    const signed = await call(t, unitPath, safety, { action: 'accept_part' });
-    expect([signed.status, signed.body.state, signed.body.allowed]).toEqual([200, 'assigned', []]);
+    // The co-unit signs for its part from its hazard page.
+    const co = await signIn(t, 'work-safety');
+    expect(await (await co.page(`/unit/hazards/${hazard.id}`)).text()).toContain('配合单位签收');
+    expect((await co.post(`/unit/hazards/${hazard.id}/transitions`, { action: 'accept_part' })).status).toBe(303);
+    const signed = await call(t, `/api/v1/unit/hazards/${hazard.id}`, safety);
+    expect([signed.body.state, signed.body.allowed, signed.body.parts[0].status]).toEqual(['assigned', [], 'accepted']);
     expect((await call(t, unitPath, safety, { action: 'accept_part' })).status).toBe(409);
 
     await call(t, unitPath, police, { action: 'accept' });
