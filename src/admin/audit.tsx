@@ -29,6 +29,9 @@ export const AUDIT_KINDS: Record<string, string> = {
   backup: '备份',
   restore: '恢复备份',
   hand_in: '报送',
+  organisation_import: '导入组织架构',
+  organisation_edit: '修改单位',
+  posters_printed: '批量打印海报',
 };
 
 export interface AuditFilter {

@@ -15,7 +15,7 @@ import { FormEditorPage, FormsListPage, FormVersionsPage } from './page.tsx';
 import { answeredOptions, formById, formsOf, listFormVersions, publishForm } from './store.ts';
 import { definitionToXlsx, xlsxToDefinition } from './xlsform.ts';
 import type { FormDefinition } from './types.ts';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { units } from '../db/schema.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import { shanghaiDay } from '../lib/time.ts';
@@ -72,7 +72,7 @@ async function publicContext(deps: Deps, form: FormDefinition): Promise<FormCont
   const campaign = readsCampaign(form.fields) ? (await currentCampaign(deps.db)).settings : undefined;
   const ctx: FormContext = { today: shanghaiDay(deps.now()), campaign };
   if (!form.fields.some((f) => f.type === 'unit')) return ctx;
-  const rows = await deps.db.select({ code: units.code, name: units.name }).from(units).where(eq(units.kind, 'department')).orderBy(asc(units.code));
+  const rows = await deps.db.select({ code: units.code, name: units.name }).from(units).where(and(eq(units.kind, 'department'), eq(units.active, true))).orderBy(asc(units.code));
   return { ...ctx, units: rows };
 }
 

@@ -10,6 +10,7 @@ import { limitBody } from '../lib/body-limit.ts';
 import { AppError } from '../lib/errors.ts';
 import { Layout } from '../web/layout.tsx';
 import { SubmitButton } from '../web/components.tsx';
+import { SignOutButton } from '../auth/routes.tsx';
 import { Poster, posterSlogan } from '../submissions/qr.tsx';
 import { publicForms } from '../submissions/routes.tsx';
 import { issueBulkCodes, selectUnits, type BulkCode, type BulkSelection } from './bulk-codes.ts';
@@ -29,7 +30,7 @@ function SlipsPage(props: { codes: BulkCode[]; signin: string }) {
   return (
     <Layout title="访问码单" heading="区综治办" headingHref="/admin/access" wide staff>
       <p class="who noprint">
-        <a href="/admin">工作台</a> · <a href="/admin/access">访问码管理</a>
+        <a href="/admin">工作台</a> · <a href="/admin/access">访问码管理</a> · <SignOutButton />
       </p>
       <h1 class="noprint">已发放 {props.codes.length} 个访问码</h1>
       <div class="alert noprint" role="status">
@@ -56,12 +57,12 @@ function SlipsPage(props: { codes: BulkCode[]; signin: string }) {
   );
 }
 
-function PostersPage(props: { deps: Deps; towns: { code: string; name: string; kind: string }[]; chosen: string; list: { code: string; name: string }[]; forms: { id: string; title: string }[] }) {
+function PostersPage(props: { deps: Deps; shown: boolean; towns: { code: string; name: string; kind: string }[]; chosen: string; list: { code: string; name: string }[]; forms: { id: string; title: string }[] }) {
   return (
     <Layout title="批量打印海报" heading="区综治办" headingHref="/admin/organisation" wide staff>
       <div class="noprint">
         <p class="who">
-          <a href="/admin">工作台</a> · <a href="/admin/organisation">组织架构</a>
+          <a href="/admin">工作台</a> · <a href="/admin/organisation">组织架构</a> · <SignOutButton />
         </p>
         <h1>批量打印海报</h1>
         <form method="get" action="/admin/organisation/posters">
@@ -80,12 +81,16 @@ function PostersPage(props: { deps: Deps; towns: { code: string; name: string; k
             <SubmitButton secondary>显示</SubmitButton>
           </p>
         </form>
-        <p>
-          共 {props.list.length} 张海报，每张一页 A4。{' '}
-          <button type="button" class="btn" data-print>
-            全部打印
-          </button>
-        </p>
+        {props.shown ? (
+          <p>
+            共 {props.list.length} 张海报，每张一页 A4。{' '}
+            <button type="button" class="btn" data-print>
+              全部打印
+            </button>
+          </p>
+        ) : (
+          <p class="muted">选择范围后点“显示”，再一次打印全部海报。</p>
+        )}
       </div>
       {props.list.map((u, i) => (
         <div style={i > 0 ? 'break-before:page' : undefined}>
@@ -127,10 +132,11 @@ export function bulkRoutes(deps: Deps) {
       .from(units)
       .where(and(eq(units.active, true), inArray(units.kind, ['town', 'subdistrict'])))
       .orderBy(asc(units.kind), asc(units.code));
-    const asked = c.req.query('town') ?? 'all';
+    // Nothing is shown until a range is chosen: "all units" is hundreds of QR codes to load.
+    const asked = c.req.query('town');
     const town = towns.find((t) => t.code === asked);
     const chosen = town ? town.code : 'all';
-    const list = await deps.db
+    const list = asked === undefined ? [] : await deps.db
       .select({ code: units.code, name: units.name })
       .from(units)
       .where(town ? and(eq(units.active, true), eq(units.parentCode, town.code)) : and(eq(units.active, true), ne(units.kind, 'office')))
@@ -140,7 +146,7 @@ export function bulkRoutes(deps: Deps) {
     if (list.length) {
       await deps.db.insert(auditEvents).values({ at: deps.now().getTime(), actor: `${c.get('principal').unitCode}#${c.get('principal').codeId}`, kind: 'posters_printed', subject: chosen, detail: JSON.stringify({ posters: list.length }) });
     }
-    return c.html(<PostersPage deps={deps} towns={towns.map((t) => ({ ...t, name: `${t.name}（${KIND_LABELS[t.kind]}）` }))} chosen={chosen} list={list} forms={forms} />);
+    return c.html(<PostersPage deps={deps} shown={asked !== undefined} towns={towns.map((t) => ({ ...t, name: `${t.name}（${KIND_LABELS[t.kind]}）` }))} chosen={chosen} list={list} forms={forms} />);
   });
 
   return app;

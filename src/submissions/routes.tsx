@@ -4,7 +4,7 @@
 // TURNSTILE_SECRET is set the API needs a token too (CF-Turnstile-Response header), or bots would simply
 // use it instead of the page. The honeypot exists only in the page; a filled one gets a thank-you and nothing is stored.
 import { Hono, type Context } from 'hono';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { formTokens, units } from '../db/schema.ts';
 import { readsCampaign, type FormContext } from '../forms/context.ts';
@@ -46,7 +46,7 @@ async function publicContext(deps: Deps, form: FormDefinition): Promise<FormCont
   const today = shanghaiDay(deps.now());
   const campaign = readsCampaign(form.fields) ? (await currentCampaign(deps.db)).settings : undefined;
   if (!form.fields.some((f) => f.type === 'unit')) return { today, campaign };
-  const rows = await deps.db.select({ code: units.code, name: units.name }).from(units).where(eq(units.kind, 'department')).orderBy(asc(units.code));
+  const rows = await deps.db.select({ code: units.code, name: units.name }).from(units).where(and(eq(units.kind, 'department'), eq(units.active, true))).orderBy(asc(units.code));
   return { today, campaign, units: rows };
 }
 

@@ -1,7 +1,7 @@
 // The district office's hazard pages: triage queue, supervision list (overdue first), one hazard with
 // its history, duplicate candidates and the forms for assign / merge / close out / send back.
 import { Hono, type Context } from 'hono';
-import { asc, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
 import { units } from '../../db/schema.ts';
 import type { Principal } from '../../auth/codes.ts';
@@ -34,7 +34,7 @@ export async function leadUnitOptions(deps: Deps): Promise<UnitOption[]> {
   return deps.db
     .select({ code: units.code, name: units.name })
     .from(units)
-    .where(inArray(units.kind, ['subdistrict', 'town', 'department']))
+    .where(and(inArray(units.kind, ['subdistrict', 'town', 'department']), eq(units.active, true)))
     .orderBy(asc(units.kind), asc(units.code));
 }
 

@@ -118,6 +118,7 @@ describe('in Chromium at 375×667', () => {
 
     // Posters for every unit.
     await page.goto(`${base}/admin/organisation/posters`);
+    await Promise.all([page.waitForURL(/town=all/), page.click('button:has-text("显示")')]);
     expect(await page.locator('.poster').count()).toBe(5);
 
     // Name, brand and dates on the campaign page.

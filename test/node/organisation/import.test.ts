@@ -236,8 +236,23 @@ describe('codes and posters for every unit at once', () => {
     const town = await (await office.page('/admin/organisation/posters?town=chencang')).text();
     expect(town.match(/class="poster"/g)).toHaveLength(villages.length);
     expect(town).not.toContain('?u=chencang-v2');
-    const all = await (await office.page('/admin/organisation/posters')).text();
+    expect(await (await office.page('/admin/organisation/posters')).text()).not.toContain('class="poster"');
+    const all = await (await office.page('/admin/organisation/posters?town=all')).text();
     const active = (await t.db.select().from(units).where(eq(units.active, true))).length;
     expect(all.match(/class="poster"/g)).toHaveLength(active - 1);
+  });
+});
+
+describe('an inactive unit', () => {
+  it('leaves the pickers but keeps its records', async () => {
+    const t = await makeTestApp();
+    const office = await signIn(t, 'office');
+    expect(await (await t.app.request('/f/deputy-suggestion')).text()).toContain('区检察院');
+    const res = await office.post('/admin/organisation/units/procuratorate', { name: '区检察院', parent: 'office', population: '' });
+    expect(res.status).toBe(303);
+    expect(await (await t.app.request('/f/deputy-suggestion')).text()).not.toContain('区检察院');
+    expect(await (await office.page('/admin/access')).text()).not.toContain('区检察院（');
+    const tree = await (await office.page('/admin/organisation')).text();
+    expect(tree).toMatch(/区检察院<\/td>[\s\S]*?已停用/);
   });
 });
