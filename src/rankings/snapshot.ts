@@ -72,7 +72,7 @@ function addInto<T extends object>(target: T, row: T) {
 /** Computes the ranking of day D (cumulative from the campaign start to the end of D) without writing it. */
 export async function computeRanking(db: Db, day: string, rules: RankingRules = DEFAULT_RULES): Promise<RankedUnit[]> {
   const range: DayRange = { from: rules.startDate, to: day };
-  const unitRows = await db.select({ code: units.code, kind: units.kind, parent: units.parentCode }).from(units);
+  const unitRows = await db.select({ code: units.code, kind: units.kind, parent: units.parentCode, active: units.active }).from(units);
   const byCode = new Map(unitRows.map((u) => [u.code, u]));
 
   // A village's or community's figures count for the town/sub-district (or department) above it.
@@ -87,7 +87,8 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
   };
 
   const acc = new Map<string, Acc>();
-  for (const u of unitRows) if (GROUP_OF_KIND[u.kind]) acc.set(u.code, emptyAcc());
+  // A unit the office deactivated keeps its records but is ranked no more.
+  for (const u of unitRows) if (GROUP_OF_KIND[u.kind] && u.active) acc.set(u.code, emptyAcc());
   const target = (code: string | null) => {
     const ranked = rankedOf(code);
     return ranked ? acc.get(ranked) : undefined;

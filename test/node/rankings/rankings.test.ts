@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { makeTestApp } from '../../helpers/app.ts';
-import { hazards, rankingSnapshots } from '../../../src/db/schema.ts';
+import { hazards, rankingSnapshots, units } from '../../../src/db/schema.ts';
 import { computeRanking, computeSnapshot, competitionRanks, runDailyRankings, scoreX100 } from '../../../src/rankings/index.ts';
 import { EXCLUDED_HAZARD_STATES } from '../../../src/rankings/metrics.ts';
 import { runScheduled } from '../../../src/core/scheduled.ts';
@@ -44,6 +44,18 @@ describe('scoreX100', () => {
   });
   it('is 0 when no metric has data', () => {
     expect(scoreX100({ V: null, H: null, T: null, S: null, A: null, P: null, G: null }, w)).toBe(0);
+  });
+});
+
+describe('a deactivated unit', () => {
+  it('is ranked no more, and the others keep their scores', async () => {
+    const t = await fixture();
+    await insertActivity(t.db);
+    const before = byUnit(await computeRanking(t.db, '2014-11-06', RULES));
+    await t.db.update(units).set({ active: false }).where(eq(units.code, 't-c'));
+    const after = byUnit(await computeRanking(t.db, '2014-11-06', RULES));
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).filter((c) => c !== 't-c').sort());
+    expect(after['t-a']!.scoreX100).toBe(before['t-a']!.scoreX100);
   });
 });
 
