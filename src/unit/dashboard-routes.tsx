@@ -274,12 +274,12 @@ export function unitDashboardRoutes(deps: Deps) {
         : deps.db
             .select({ code: units.code, name: units.name })
             .from(units)
-            .where(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']))
+            .where(and(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']), eq(units.active, true)))
             .orderBy(asc(units.kind), asc(units.code)),
       deps.db
         .select({ code: units.code, name: units.name })
         .from(units)
-        .where(and(eq(units.parentCode, unit.code), inArray(units.kind, ['village', 'community'])))
+        .where(and(eq(units.parentCode, unit.code), inArray(units.kind, ['village', 'community']), eq(units.active, true)))
         .orderBy(asc(units.code)),
     ]);
     const today = shanghaiDay(now);

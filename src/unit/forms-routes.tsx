@@ -1,7 +1,7 @@
 // A unit's forms: fast entry pages (cadre and village kept between entries, today's entries beneath
 // with edit and delete), and the same through the API with a Bearer access code.
 import { Hono, type Context } from 'hono';
-import { asc, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import type { Principal } from '../auth/codes.ts';
@@ -47,7 +47,7 @@ export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormC
     deps.db
       .select({ code: units.code, name: units.name })
       .from(units)
-      .where(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']))
+      .where(and(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']), eq(units.active, true)))
       .orderBy(asc(units.code)),
   ]);
   return {

@@ -3,7 +3,7 @@
 import organisation from '../../../forms/organisation.ts';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { cadres, hazards } from '../../../src/db/schema.ts';
+import { cadres, hazards, units } from '../../../src/db/schema.ts';
 import { tasksOf } from '../../../src/unit/dashboard.ts';
 import { patrolFlag, patrolRule } from '../../../src/unit/patrol.ts';
 import { makeTestApp } from '../../helpers/app.ts';
@@ -31,6 +31,22 @@ describe('R5 patrol sizes', () => {
   it('uses 7–10 under 1,000 and 10–15 from 1,000', () => {
     expect(patrolRule(999, BANDS)).toEqual({ min: 7, max: 10 });
     expect(patrolRule(1000, BANDS)).toEqual({ min: 10, max: 15 });
+  });
+});
+
+describe('a village the office deactivated', () => {
+  it('leaves its town\'s dashboard (posters, patrol coverage) and the unit pickers', async () => {
+    const t = await makeTestApp();
+    const town = await signIn(t, 'chencang');
+    const office = await signIn(t, 'office');
+    expect(await (await town.page('/unit')).text()).toContain('href="/posters/chencang-v3"');
+    expect(await (await office.page('/unit')).text()).toContain('value="xiguan"');
+    await t.db.update(units).set({ active: false }).where(eq(units.code, 'chencang-v3'));
+    await t.db.update(units).set({ active: false }).where(eq(units.code, 'xiguan'));
+    const html = await (await town.page('/unit')).text();
+    expect(html).not.toContain('chencang-v3');
+    expect(html).toContain('href="/posters/chencang-v1"');
+    expect(await (await office.page('/unit')).text()).not.toContain('value="xiguan"');
   });
 });
 
