@@ -183,7 +183,6 @@ export function adminAccessRoutes(deps: Deps) {
       : c.req.query('ended')
         ? '该登录已强制退出。'
         : undefined;
-    c.header('Cache-Control', 'no-store');
     return c.html(await render({ notice }));
   });
 
@@ -193,7 +192,6 @@ export function adminAccessRoutes(deps: Deps) {
     try {
       const issued = await issue(unitCode, form.leader === '1', typeof form.label === 'string' ? form.label : '');
       // The code is in this response only: keep it out of caches and history.
-      c.header('Cache-Control', 'no-store');
       return c.html(await render({ issued }), 201);
     } catch (err) {
       if (err instanceof AppError && err.status === 422) return c.html(await render({ error: err.message }), 422);
@@ -220,7 +218,6 @@ export function adminAccessRoutes(deps: Deps) {
   app.post('/api/v1/admin/access-codes', vJson(IssueBody, '请提供单位代码'), async (c) => {
     const body = c.req.valid('json');
     const issued = await issue(body.unit, body.leader, body.label);
-    c.header('Cache-Control', 'no-store');
     return c.json({ id: issued.id, code: issued.code, role: issued.role, unitCode: issued.unitCode }, 201);
   });
 

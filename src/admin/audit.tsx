@@ -12,6 +12,7 @@ import { maskDigits, maskPersonal, neutraliseFormula } from '../forms/personal.t
 import { Layout } from '../web/layout.tsx';
 import { DataTable, SubmitButton } from '../web/components.tsx';
 import { toCsv } from '../unit/export/csv.ts';
+import { attachment } from '../web/attachment.ts';
 import { SignOutButton } from '../auth/routes.tsx';
 
 export const AUDIT_KINDS: Record<string, string> = {
@@ -169,7 +170,7 @@ export function auditRoutes(deps: Deps) {
       headers: ['时间', '操作人', '操作', '单位', '对象', '内容'],
       rows: rows.map((r) => [formatShanghai(r.at), r.actor, kindLabel(r.kind), r.unit ?? '', r.subject ?? '', r.change].map((v) => neutraliseFormula(String(v)))),
     });
-    c.header('Content-Disposition', `attachment; filename="audit-${filter.from}-${filter.to}.csv"`);
+    attachment(c, `audit-${filter.from}-${filter.to}.csv`);
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 

@@ -19,6 +19,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { units } from '../db/schema.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import { shanghaiDay } from '../lib/time.ts';
+import { attachment } from '../web/attachment.ts';
 import { readsCampaign, type FormContext } from './context.ts';
 
 /** A definition of 200 questions with long option lists stays far below this; an XLSX of it too. */
@@ -46,11 +47,6 @@ function noteOf(raw: unknown): string {
 function expectedVersion(c: Context): number | undefined {
   const raw = c.req.header('if-match')?.replace(/"/g, '');
   return raw && /^\d+$/.test(raw) ? Number(raw) : undefined;
-}
-
-function attachment(c: Context, name: string, ascii: string) {
-  c.header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-  c.header('Cache-Control', 'no-store');
 }
 
 /** An import body: JSON (a definition, or {definition, note}) or an XLSX workbook. */

@@ -8,6 +8,7 @@ import { PortalLayout, portalScope, unitQuery } from '../unit/layout.tsx';
 import { toXlsx } from '../unit/export/xlsx.ts';
 import { Layout } from '../web/layout.tsx';
 import { SignOutButton } from '../auth/routes.tsx';
+import { attachment } from '../web/attachment.ts';
 import { handIn, handInBoard, handInSteps, handInsReadBy, listHandIns, readHandIn, stepsFor } from './service.ts';
 
 async function unitView(deps: Deps, c: Context<AuthEnv>) {
@@ -42,13 +43,11 @@ export function handInRoutes(deps: Deps) {
 
   app.get('/api/v1/unit/hand-ins', async (c) => {
     const { own, readable } = await unitView(deps, c);
-    c.header('Cache-Control', 'no-store');
     return c.json({ steps: own, readable: readable.map((r) => ({ id: r.id, deadlineId: r.deadlineId, unit: r.unitCode, at: new Date(r.at).toISOString(), late: r.late, rows: r.rowCount })) });
   });
 
   app.get('/api/v1/unit/hand-ins/:id', async (c) => {
     const h = await readHandIn(deps.db, c.get('principal'), Number(c.req.param('id')));
-    c.header('Cache-Control', 'no-store');
     return c.json({ id: h.id, deadlineId: h.deadlineId, unit: h.unitCode, formId: h.formId, at: new Date(h.at).toISOString(), late: h.late, headers: h.table.headers, rows: h.table.rows });
   });
 
@@ -56,8 +55,7 @@ export function handInRoutes(deps: Deps) {
     const h = await readHandIn(deps.db, c.get('principal'), Number(c.req.param('id')));
     const body = await toXlsx([h.table]);
     c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    c.header('Content-Disposition', `attachment; filename="hand-in-${h.id}.xlsx"`);
-    c.header('Cache-Control', 'no-store');
+    attachment(c, `hand-in-${h.id}.xlsx`);
     return c.body(body as Uint8Array<ArrayBuffer>);
   });
 
@@ -117,13 +115,11 @@ export function handInRoutes(deps: Deps) {
   });
 
   app.get('/api/v1/admin/hand-ins', async (c) => {
-    c.header('Cache-Control', 'no-store');
     return c.json(await handInBoard(deps.db));
   });
 
   app.get('/admin/hand-ins', async (c) => {
     const board = await handInBoard(deps.db);
-    c.header('Cache-Control', 'no-store');
     return c.html(
       <Layout title="报送情况" heading="区综治办" wide staff>
         <p class="muted">

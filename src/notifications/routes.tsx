@@ -143,7 +143,6 @@ export function notificationRoutes(deps: Deps) {
     const names = await unitNames(deps);
     const [channels, log, pending] = await Promise.all([listChannels(deps), listDeliveries(deps, undefined, 100), pendingCount(deps)]);
     const targets = [...names].map(([code, name]) => ({ code, name }));
-    c.header('Cache-Control', 'no-store');
     return c.html(
       <Layout title="消息通知" heading="区综治办" headingHref="/admin" wide staff>
         <p class="who">
@@ -191,7 +190,6 @@ export function notificationRoutes(deps: Deps) {
     const names = new Map([[unit.code, unit.name]]);
     const q = principal.unitCode === unit.code ? '' : `?unit=${encodeURIComponent(unit.code)}`;
     const [channels, log] = await Promise.all([listChannels(deps, unit.code), listDeliveries(deps, undefined, 50, unit.code)]);
-    c.header('Cache-Control', 'no-store');
     return c.html(
       <PortalLayout title="消息通知" principal={principal} unitName={unit.name} unitCode={unit.code} current="/unit/notifications">
         <h1>消息通知</h1>

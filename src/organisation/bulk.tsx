@@ -110,7 +110,6 @@ export function bulkRoutes(deps: Deps) {
     const body = c.req.valid('json');
     const list = await selectUnits(deps.db, body.units as BulkSelection);
     const codes = await issueBulkCodes(deps.db, list, { label: actorLabel(c), now: deps.now() });
-    c.header('Cache-Control', 'no-store');
     return c.json(
       codes.map(({ unit, code }) => ({ unit, code })),
       201,
@@ -122,7 +121,6 @@ export function bulkRoutes(deps: Deps) {
     const which = form.units === 'all' ? 'all' : form.units === 'missing' ? 'missing' : null;
     if (!which) throw new AppError(422, 'VALIDATION_FAILED', '请选择为全部单位还是为尚无访问码的单位发放', { errors: [{ field: 'units', message: '请选择发放范围' }] });
     const codes = await issueBulkCodes(deps.db, await selectUnits(deps.db, which), { label: actorLabel(c), now: deps.now() });
-    c.header('Cache-Control', 'no-store');
     return c.html(<SlipsPage codes={codes} signin={signin} />, 201);
   });
 

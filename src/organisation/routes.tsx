@@ -12,6 +12,7 @@ import { importOrganisation } from './import.ts';
 import { organisationTemplate, organisationTree, flatten } from './tree.ts';
 import { OrganisationPage, UnitEditPage } from './page.tsx';
 import { KIND_LABELS } from './sheet.ts';
+import { attachment } from '../web/attachment.ts';
 import { bulkRoutes } from './bulk.tsx';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -48,8 +49,7 @@ export function organisationRoutes(deps: Deps) {
 
   app.get('/admin/organisation/template.xlsx', async (c) => {
     c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    c.header('Content-Disposition', `attachment; filename="organisation.xlsx"; filename*=UTF-8''${encodeURIComponent('组织架构模板.xlsx')}`);
-    c.header('Cache-Control', 'no-store');
+    attachment(c, '组织架构模板.xlsx', 'organisation.xlsx');
     return c.body((await organisationTemplate(deps.db)) as Uint8Array<ArrayBuffer>);
   });
 

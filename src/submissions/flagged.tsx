@@ -58,7 +58,6 @@ export function flaggedRoutes(deps: Deps) {
 
   app.get('/admin/flagged', async (c) => {
     const bursts = await listFlagged(deps.db);
-    c.header('Cache-Control', 'no-store');
     return c.html(
       <Layout title="待确认的集中填报" heading="区综治办" wide staff>
         <p class="muted">

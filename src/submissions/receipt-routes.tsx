@@ -80,7 +80,6 @@ export function receiptRoutes(deps: Deps) {
   app.use('/api/v1/receipts/*', limit);
 
   app.get('/r', async (c) => {
-    c.header('Cache-Control', 'no-store');
     const code = c.req.query('code');
     // An empty box submitted is a person who has not typed yet, not an unknown receipt.
     if (code === undefined || !code.trim()) return c.html(<LookupPage />);
@@ -93,7 +92,6 @@ export function receiptRoutes(deps: Deps) {
     const r = await findReceipt(deps, c.req.param('receipt'));
     if (!r) return c.html(<LookupPage code={c.req.param('receipt').slice(0, 20)} missing />, 404);
     // The code is the key to the status: keep it out of caches and out of Referer headers.
-    c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
     const extra = await hazardReceiptExtra(deps, r.receipt, c.req.query('feedback'));
     const form = await formById(deps.db, r.form);
@@ -103,7 +101,6 @@ export function receiptRoutes(deps: Deps) {
   app.get('/api/v1/receipts/:receipt', async (c) => {
     const r = await findReceipt(deps, c.req.param('receipt'));
     if (!r) throw notFound('找不到这个回执码');
-    c.header('Cache-Control', 'no-store');
     return c.json({ receipt: r.receipt, form: r.form, formTitle: r.formTitle, status: r.status, createdAt: r.createdAt, history: r.history });
   });
 

@@ -78,7 +78,6 @@ export function visitFlagRoutes(deps: Deps) {
   }
 
   app.get('/api/v1/admin/visit-flags', async (c) => {
-    c.header('Cache-Control', 'no-store');
     return c.json(await listVisitFlags(deps.db));
   });
 
@@ -94,7 +93,6 @@ export function visitFlagRoutes(deps: Deps) {
 
   app.get('/admin/visit-flags', async (c) => {
     const flags = await listVisitFlags(deps.db);
-    c.header('Cache-Control', 'no-store');
     return c.html(
       <Layout title="待核实的入户走访" heading="区综治办" wide staff>
         <p class="muted">

@@ -1,5 +1,5 @@
 // Exports of a unit's own records (the office: any unit's, with ?unit=): CSV for one form, XLSX for one or all.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import type { FormDefinition } from '../../forms/types.ts';
@@ -10,6 +10,7 @@ import { exportTable } from './rows.ts';
 import { toXlsx } from './xlsx.ts';
 import { PortalLayout, portalScope, unitQuery } from '../layout.tsx';
 import { campaignFromQuery } from '../../campaign/store.ts';
+import { attachment } from '../../web/attachment.ts';
 import { formsOf } from '../../forms/store.ts';
 
 const UNIT_FORMS = async (deps: Deps) => (await formsOf(deps.db)).filter((f) => f.audience === 'unit');
@@ -19,13 +20,6 @@ async function formOf(deps: Deps, id: string | undefined): Promise<FormDefinitio
   const form = (await UNIT_FORMS(deps)).find((f) => f.id === id);
   if (!form) throw notFound('找不到该表单');
   return form;
-}
-
-/** RFC 6266: an ASCII fallback and the Chinese name for browsers that read filename*. */
-function attachment(c: Context, name: string, ascii: string) {
-  c.header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-  // Personal data (for the office) must not linger in shared caches.
-  c.header('Cache-Control', 'no-store');
 }
 
 export function unitExportRoutes(deps: Deps) {

@@ -27,6 +27,7 @@ import {
 import { PortalLayout, portalScope, unitQuery } from '../layout.tsx';
 import type { Principal } from '../../auth/codes.ts';
 import { pageCampaign } from '../../campaign/context.ts';
+import { attachment } from '../../web/attachment.ts';
 import { DataTable, SubmitButton } from '../../web/components.tsx';
 
 const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -287,7 +288,7 @@ export function unitCadreRoutes(deps: Deps) {
     const { unit } = await portalScope(deps, c);
     const [first] = await placesFor(deps.db, unit);
     const csv = `\uFEFF${ROSTER_COLUMNS.join(',')}\r\n张某某,干部,干部,${first?.name ?? ''}\r\n`;
-    c.header('Content-Disposition', `attachment; filename="roster-template.csv"; filename*=UTF-8''${encodeURIComponent('干部花名册模板.csv')}`);
+    attachment(c, '干部花名册模板.csv', 'roster-template.csv');
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
