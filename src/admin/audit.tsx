@@ -9,11 +9,10 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { dayEndMs, dayStartMs, formatShanghai, isValidDay, shanghaiDay, addDays } from '../lib/time.ts';
 import { maskDigits, maskPersonal, neutraliseFormula } from '../forms/personal.ts';
-import { Layout } from '../web/layout.tsx';
 import { DataTable, SubmitButton } from '../web/components.tsx';
 import { toCsv } from '../unit/export/csv.ts';
 import { attachment } from '../web/attachment.ts';
-import { SignOutButton } from '../auth/routes.tsx';
+import { OfficePage } from './office-page.tsx';
 
 export const AUDIT_KINDS: Record<string, string> = {
   record_update: '修改记录',
@@ -180,9 +179,7 @@ export function auditRoutes(deps: Deps) {
     const rows = errors.length ? [] : await readAudit(deps, filter);
     const qs = new URLSearchParams(Object.entries({ from: filter.from, to: filter.to, kind: filter.kind, unit: filter.unit, actor: filter.actor }).filter((e): e is [string, string] => Boolean(e[1]))).toString();
     return c.html(
-      <Layout title="操作记录" heading="操作记录" headingHref="/admin/audit" wide staff>
-        <p class="who"><a href="/admin">工作台</a> · <SignOutButton /></p>
-        <h1>操作记录</h1>
+      <OfficePage title="操作记录">
         <p class="muted">记录的修改和删除、隐患流转、访问码发放和停用、登录、活动设置、个人信息删除、备份与恢复。个人信息在这里也只显示脱敏后的内容。</p>
         {errors.length ? <div class="alert" role="alert"><ul>{errors.map((e) => <li>{e.message}</li>)}</ul></div> : null}
         <form method="get" action="/admin/audit" class="card">
@@ -217,7 +214,7 @@ export function auditRoutes(deps: Deps) {
             ))}
           </DataTable>
         )}
-      </Layout>,
+      </OfficePage>,
     );
   });
 

@@ -6,9 +6,8 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { PortalLayout, portalScope, unitQuery } from '../unit/layout.tsx';
 import { toXlsx } from '../unit/export/xlsx.ts';
-import { Layout } from '../web/layout.tsx';
-import { SignOutButton } from '../auth/routes.tsx';
 import { attachment } from '../web/attachment.ts';
+import { OfficePage } from '../admin/office-page.tsx';
 import { handIn, handInBoard, handInSteps, handInsReadBy, listHandIns, readHandIn, stepsFor } from './service.ts';
 
 async function unitView(deps: Deps, c: Context<AuthEnv>) {
@@ -121,11 +120,7 @@ export function handInRoutes(deps: Deps) {
   app.get('/admin/hand-ins', async (c) => {
     const board = await handInBoard(deps.db);
     return c.html(
-      <Layout title="报送情况" heading="区综治办" wide staff>
-        <p class="muted">
-          <a href="/admin">返回首页</a> · <SignOutButton />
-        </p>
-        <h1>报送情况</h1>
+      <OfficePage title="报送情况">
         {board.map((s) => (
           <section class="card">
             <h2>
@@ -154,7 +149,7 @@ export function handInRoutes(deps: Deps) {
             </table>
           </section>
         ))}
-      </Layout>,
+      </OfficePage>,
     );
   });
 

@@ -7,8 +7,7 @@ import type { Db } from '../db/index.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { submissions, units } from '../db/schema.ts';
 import { badRequest } from '../lib/errors.ts';
-import { Layout } from '../web/layout.tsx';
-import { SignOutButton } from '../auth/routes.tsx';
+import { OfficePage } from '../admin/office-page.tsx';
 import { RANKED_PER_ADDRESS } from './store.ts';
 
 export interface FlaggedBurst {
@@ -59,11 +58,7 @@ export function flaggedRoutes(deps: Deps) {
   app.get('/admin/flagged', async (c) => {
     const bursts = await listFlagged(deps.db);
     return c.html(
-      <Layout title="待确认的集中填报" heading="区综治办" wide staff>
-        <p class="muted">
-          <a href="/admin">返回首页</a> · <SignOutButton />
-        </p>
-        <h1>待确认的集中填报</h1>
+      <OfficePage title="待确认的集中填报">
         <p>
           同一网络地址当天为同一单位匿名提交超过 {RANKED_PER_ADDRESS} 份时，之后的填报照常保存，但暂不计入排名。若确为群众会议等集中填报，可确认计入；确认后请重新计算相关日期的排名。
         </p>
@@ -101,7 +96,7 @@ export function flaggedRoutes(deps: Deps) {
             </tbody>
           </table>
         )}
-      </Layout>,
+      </OfficePage>,
     );
   });
 

@@ -8,9 +8,8 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { cadres, submissions, units } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
-import { Layout } from '../web/layout.tsx';
-import { SignOutButton } from '../auth/routes.tsx';
 import { currentCampaign } from '../campaign/store.ts';
+import { OfficePage } from '../admin/office-page.tsx';
 import { VISIT_FORM } from './checks.ts';
 
 export interface VisitFlag {
@@ -94,11 +93,7 @@ export function visitFlagRoutes(deps: Deps) {
   app.get('/admin/visit-flags', async (c) => {
     const flags = await listVisitFlags(deps.db);
     return c.html(
-      <Layout title="待核实的入户走访" heading="区综治办" wide staff>
-        <p class="muted">
-          <a href="/admin">返回首页</a> · <SignOutButton />
-        </p>
-        <h1>待核实的入户走访</h1>
+      <OfficePage title="待核实的入户走访">
         <p>同一户在本次活动中再次登记的，只按一户计入排名和进度；干部走访的村（社区）不是其包抓村（社区）的，在此提示。核实无误后可清除提示（重复登记清除后照常计数）。</p>
         {c.req.query('cleared') !== undefined ? <p class="notice">已清除提示。</p> : null}
         {flags.length === 0 ? (
@@ -133,7 +128,7 @@ export function visitFlagRoutes(deps: Deps) {
             </tbody>
           </table>
         )}
-      </Layout>,
+      </OfficePage>,
     );
   });
 
