@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { auditEvents, meta } from '../../db/schema.ts';
 import { MIGRATIONS_FOLDER } from './db.ts';
+import { rowCounts, schemaVersion, tableNames, type SchemaVersion } from './db-facts.ts';
 import { LAST_BACKUP_KEY } from '../../admin/data-care.tsx';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,8 +21,7 @@ export const BACKUP_CRON = '30 16 * * *';
 export interface BackupManifest {
   format: 1;
   createdAt: string;
-  /** The newest migration the database had (drizzle's folderMillis) and how many. */
-  schema: { latest: number; migrations: number };
+  schema: SchemaVersion;
   tables: Record<string, number>;
   photos: number;
 }
@@ -53,12 +53,7 @@ export async function inspectDatabase(path: string): Promise<{ ok: boolean; inte
   const client = createClient({ url: `file:${path}`, intMode: 'number' });
   try {
     const integrity = String((await client.execute('PRAGMA integrity_check')).rows[0]?.[0] ?? '');
-    const hasMigrations = (await client.execute("SELECT 1 FROM sqlite_master WHERE name = '__drizzle_migrations'")).rows.length > 0;
-    const m = hasMigrations ? (await client.execute('SELECT count(*), max(created_at) FROM __drizzle_migrations')).rows[0]! : [0, 0];
-    const names = (await client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' ORDER BY name")).rows.map((r) => String(r[0]));
-    const tables: Record<string, number> = {};
-    for (const t of names) tables[t] = Number((await client.execute(`SELECT count(*) FROM "${t}"`)).rows[0]![0]);
-    return { ok: integrity === 'ok', integrity, schema: { latest: Number(m[1] ?? 0), migrations: Number(m[0] ?? 0) }, tables };
+    return { ok: integrity === 'ok', integrity, schema: await schemaVersion(client), tables: await rowCounts(client, await tableNames(client)) };
   } finally {
     client.close();
   }

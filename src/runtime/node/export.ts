@@ -6,36 +6,25 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Db } from '../../db/index.ts';
 import { PHOTO_KEY } from '../../forms/schema.ts';
+import { rowCounts, schemaVersion, tableNames, type SchemaVersion } from './db-facts.ts';
 import { collectPhotoKeys, sniffPhotoType, type PhotoStore } from '../../submissions/photos.ts';
 
 export interface ExportManifest {
   format: 1;
   createdAt: string;
-  schema: { latest: number; migrations: number };
+  schema: SchemaVersion;
   tables: Record<string, number>;
   photos: number;
 }
 
 const PAGE = 1000;
 
-async function tableNames(db: Db): Promise<string[]> {
-  const rows = await db.$client.execute(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' ORDER BY name",
-  );
-  return rows.rows.map((r) => String(r[0]));
-}
-
-async function schemaVersion(db: Db): Promise<ExportManifest['schema']> {
-  const r = (await db.$client.execute('SELECT count(*), max(created_at) FROM __drizzle_migrations')).rows[0]!;
-  return { latest: Number(r[1] ?? 0), migrations: Number(r[0] ?? 0) };
-}
-
 /** Writes `out/manifest.json`, `out/tables/NAME.jsonl` and `out/photos/KEY`; returns the manifest. */
 export async function exportData(db: Db, photos: PhotoStore, out: string, at = new Date()): Promise<ExportManifest> {
   await mkdir(join(out, 'tables'), { recursive: true });
   const tables: Record<string, number> = {};
   const keys = new Set<string>();
-  for (const name of await tableNames(db)) {
+  for (const name of await tableNames(db.$client)) {
     const lines: string[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await db.$client.execute({ sql: `SELECT * FROM "${name}" ORDER BY rowid LIMIT ? OFFSET ?`, args: [PAGE, offset] });
@@ -59,7 +48,7 @@ export async function exportData(db: Db, photos: PhotoStore, out: string, at = n
     await writeFile(path, photo.bytes);
     photoCount++;
   }
-  const manifest: ExportManifest = { format: 1, createdAt: at.toISOString(), schema: await schemaVersion(db), tables, photos: photoCount };
+  const manifest: ExportManifest = { format: 1, createdAt: at.toISOString(), schema: await schemaVersion(db.$client), tables, photos: photoCount };
   await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return manifest;
 }
@@ -75,15 +64,14 @@ export class ImportError extends Error {
 export async function importData(db: Db, photos: PhotoStore, dir: string): Promise<{ tables: Record<string, number>; photos: number }> {
   if (!existsSync(join(dir, 'manifest.json'))) throw new ImportError(`${dir} is not a Pingan export (no manifest.json).`);
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ExportManifest;
-  const here = await schemaVersion(db);
+  const here = await schemaVersion(db.$client);
   if (manifest.schema.latest !== here.latest) {
     throw new ImportError(
       `The export was made with another schema version (${manifest.schema.migrations} migrations) than this database (${here.migrations}); import it with the same version of Pingan.`,
     );
   }
-  const names = await tableNames(db);
-  for (const name of names) {
-    const n = Number((await db.$client.execute(`SELECT count(*) FROM "${name}"`)).rows[0]![0]);
+  const names = await tableNames(db.$client);
+  for (const [name, n] of Object.entries(await rowCounts(db.$client, names))) {
     if (n > 0) throw new ImportError(`The database is not empty (${name} has ${n} rows); import needs a new database (SEED=none).`);
   }
   const statements: { sql: string; args: (string | number | null)[] }[] = [{ sql: 'PRAGMA defer_foreign_keys = ON', args: [] }];
