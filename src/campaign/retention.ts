@@ -61,17 +61,19 @@ export async function purgeExpiredPersonalData(deps: Pick<Deps, 'db' | 'photos' 
   const ids = due.map((d) => d.id);
   const keys = new Set<string>();
   for (const d of due) collectPhotoKeys(d.payload, keys);
-  const hazardRows = await deps.db.select({ id: hazards.id }).from(hazards).where(inArray(hazards.submissionId, ids));
-  const events = hazardRows.length
-    ? await deps.db.select({ id: hazardEvents.id, data: hazardEvents.data }).from(hazardEvents).where(inArray(hazardEvents.hazardId, hazardRows.map((h) => h.id)))
-    : [];
-  for (const e of events) collectPhotoKeys(e.data, keys);
+  // Evidence photos on the hazards these records started: the events that carry one, in one query.
+  const events = await deps.db
+    .select({ id: hazardEvents.id, photo: sql<string>`json_extract(${hazardEvents.data}, '$.photo')` })
+    .from(hazardEvents)
+    .innerJoin(hazards, eq(hazards.id, hazardEvents.hazardId))
+    .where(and(inArray(hazards.submissionId, ids), sql`json_extract(${hazardEvents.data}, '$.photo') IS NOT NULL`));
+  for (const e of events) collectPhotoKeys(e.photo, keys);
 
   // The photos first: a crash between the two steps leaves rows pointing at missing photos (shown as gone),
   // never photos that no row points at any more.
   for (const key of keys) await deps.photos.delete?.(key);
   const personal = due.filter((d) => d.personal !== null).length;
-  const eventIds = events.filter((e) => e.data && /\.(jpg|png|webp)"/.test(e.data)).map((e) => e.id);
+  const eventIds = events.map((e) => e.id);
   await deps.db.batch([
     deps.db.delete(submissionPersonal).where(inArray(submissionPersonal.submissionId, ids)),
     // Edits kept for the audit trail hold the personal part too: it goes with the record's.

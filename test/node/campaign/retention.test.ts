@@ -2,7 +2,7 @@
 // photos go, while receipts, hazards and rankings keep working, and only counts are logged.
 import { describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
-import { auditEvents, rankingSnapshots, submissionAudit, submissionPersonal, submissions } from '../../../src/db/schema.ts';
+import { auditEvents, hazardEvents, hazards, rankingSnapshots, submissionAudit, submissionPersonal, submissions } from '../../../src/db/schema.ts';
 import { seedEmptyDatabase } from '../../../src/core/demo.ts';
 import { purgeExpiredPersonalData, upcomingPurge } from '../../../src/campaign/retention.ts';
 import { makeTestApp } from '../../helpers/app.ts';
@@ -10,6 +10,7 @@ import { signIn } from '../../helpers/unit-portal.ts';
 import organisation from '../../../forms/organisation.ts';
 
 const PHOTO = 'tips/2026/11/retainme1234.jpg';
+const EVIDENCE = 'evidence/2026/11/fixedit12345.jpg';
 
 async function setup() {
   const logged: string[] = [];
@@ -21,6 +22,10 @@ async function setup() {
   await t.deps.photos.put(PHOTO, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), 'image/jpeg');
   await t.db.run(sql`UPDATE submissions SET payload = json_set(payload, '$.photo', ${PHOTO}) WHERE id = ${tip!.id}`);
   await t.db.insert(submissionPersonal).values({ submissionId: tip!.id, data: JSON.stringify({ contactName: '赵秘密', contactPhone: '13912345678' }) });
+  // The unit's evidence photo on the hazard the tip started goes too.
+  const [hazard] = await t.db.select().from(hazards).where(eq(hazards.submissionId, tip!.id));
+  await t.deps.photos.put(EVIDENCE, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), 'image/jpeg');
+  await t.db.insert(hazardEvents).values({ hazardId: hazard!.id, at: 1, action: 'progress', toState: hazard!.state, actorRole: 'unit', data: JSON.stringify({ photo: EVIDENCE }) });
   return { t, tip: tip!, logged };
 }
 
@@ -48,7 +53,8 @@ describe('retention of personal data', () => {
     expect(await t.deps.photos.get(PHOTO)).not.toBeNull();
 
     const done = await purgeExpiredPersonalData(t.deps, new Date('2027-06-28T16:00:00Z'));
-    expect(done).toEqual({ campaigns: 1, personal: before, photos: 1 });
+    expect(done).toEqual({ campaigns: 1, personal: before, photos: 2 });
+    expect(await t.deps.photos.get(EVIDENCE)).toBeNull();
     expect(await personalRows(t)).toBe(0);
     const audits = JSON.stringify(await t.db.select().from(submissionAudit));
     expect(audits).not.toMatch(/钱秘密|孙秘密/);
@@ -69,7 +75,7 @@ describe('retention of personal data', () => {
     expect(purgeLog).toHaveLength(1);
     expect(purgeLog.join()).not.toMatch(/赵秘密|13912345678|retainme/);
     const [audit] = await t.db.select().from(auditEvents).where(eq(auditEvents.kind, 'purge'));
-    expect(JSON.parse(audit!.detail!)).toMatchObject({ personal: before, photos: 1 });
+    expect(JSON.parse(audit!.detail!)).toMatchObject({ personal: before, photos: 2 });
     expect(await purgeExpiredPersonalData(t.deps, new Date('2027-06-30T02:00:00Z'))).toEqual({ campaigns: 0, personal: 0, photos: 0 });
   });
 
