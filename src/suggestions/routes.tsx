@@ -101,6 +101,12 @@ async function renderDetail(
         <p class="help">
           {isOffice ? '姓名和联系电话只在本页显示，不会出现在回执、汇总表或导出中。' : '姓名和联系电话已隐去，完整联系方式仅区综治办可见。'}
         </p>
+        {isOffice && (name || phone) ? (
+          <form method="post" action={`/admin/records/${s.id}/forget-contact`} class="noprint">
+            <SubmitButton secondary>应本人要求删除姓名和联系电话</SubmitButton>
+            <span class="help">建议内容和答复保留；删除记入操作记录，不能撤销。</span>
+          </form>
+        ) : null}
       </div>
       <ForwardsCard id={s.id} forwards={isOffice ? forwards : forwards.map((f) => ({ ...f, draft: f.draft && maskDigits(f.draft) }))} office={isOffice} today={today} />
       <h2>办理记录</h2>

@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { cadres, submissionPersonal } from '../../../src/db/schema.ts';
 import { createHazard } from '../../../src/hazards/create.ts';
 import { makeTestApp } from '../../helpers/app.ts';
+import { VALID } from '../../helpers/public-forms.ts';
 import { signIn } from '../../helpers/unit-portal.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -84,5 +85,29 @@ describe('the audit trail', () => {
     const rows = await json(await office.api('/api/v1/admin/audit?kind=contact_deleted'));
     expect(rows).toEqual([expect.objectContaining({ kind: 'contact_deleted', actor: `admin:office#${office.codeId}`, subject: `#${id}` })]);
     expect((await office.api('/api/v1/admin/records/999999/contact', { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('lets the office delete a deputy\'s contact from the suggestion page, and returns it there', async () => {
+    const t = await makeTestApp();
+    const office = await signIn(t, 'office');
+    const res = await t.app.request('/api/v1/forms/deputy-suggestion/submissions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...VALID['deputy-suggestion'], phone: '13700001111' }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    const page = await (await office.page(`/admin/suggestions/${id}`)).text();
+    expect(page).toContain('13700001111');
+    expect(page).toContain(`action="/admin/records/${id}/forget-contact"`);
+    const done = await office.page(`/admin/records/${id}/forget-contact`, {
+      method: 'POST',
+      headers: { origin: 'https://pingan.example.org', referer: `https://pingan.example.org/admin/suggestions/${id}` },
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`/admin/suggestions/${id}?contact=deleted`);
+    const after = await (await office.page(`/admin/suggestions/${id}`)).text();
+    expect(after).not.toContain('13700001111');
+    expect(after).not.toContain('forget-contact');
   });
 });
