@@ -1,44 +1,29 @@
 // End to end in a real browser: Debian's Chromium driven by playwright-core against the real Node server
 // (@hono/node-server, embedded file libSQL) at a phone's 375×667. Screenshots go to test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import jsQR from 'jsqr';
 import { and, eq, isNull } from 'drizzle-orm';
-import { createApp } from '../../../src/app.tsx';
-import { parseConfig } from '../../../src/core/config.ts';
 import type { Db } from '../../../src/db/index.ts';
-import { migrateDb, openNodeDb } from '../../../src/runtime/node/db.ts';
 import { hazards, submissions } from '../../../src/db/schema.ts';
-import { nodeClientAddress } from '../../../src/runtime/node/client-address.ts';
-import { testDeps } from '../../helpers/app.ts';
 import { issueAccessCode } from '../../../src/auth/codes.ts';
 import { seedOrganisation } from '../../../src/core/seed.ts';
 import organisation from '../../../forms/organisation.ts';
+import { startBrowserRun, type BrowserRun } from '../../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 /** The campaign runs in 2014: the server's clock starts on a campaign morning (10:00 Beijing time) and ticks in real time. */
 const CAMPAIGN_MORNING = Date.parse('2014-11-04T02:00:00Z');
 const TODAY = '2014-11-04';
 const VILLAGE = 'chencang-v1';
 const TOWN = 'chencang';
 
-let dir: string;
+let run: BrowserRun;
 let db: Db;
-let server: ServerType;
 let base: string;
 let context: BrowserContext;
 let page: Page;
 
-async function shot(name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => run.shot(name);
 
 /** The Chinese text a person sees in an element. */
 const textOf = async (selector: string) => (await page.locator(selector).first().innerText()).trim();
@@ -51,47 +36,12 @@ async function signIn(code: string, next: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need Debian's chromium (apt-get install chromium; .ci/run installs it).`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'pingan-browser-'));
-  db = await openNodeDb(`file:${join(dir, 'pingan.db')}`);
-  await migrateDb(db);
-  await seedOrganisation(db, organisation);
-
-  // Listen first: PUBLIC_BASE_URL (which the QR codes carry) must be the address the browser uses.
-  let app: ReturnType<typeof createApp> | undefined;
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: (req, env) => app!.fetch(req, env), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const started = Date.now();
-  const deps = testDeps({
-    db,
-    config: parseConfig({ LIBSQL_URL: `file:${join(dir, 'pingan.db')}`, PUBLIC_BASE_URL: base, SESSION_SECRET: 'browser-test-secret-0123456789abcdef' }),
-    now: () => new Date(CAMPAIGN_MORNING + (Date.now() - started)),
-    clientAddress: nodeClientAddress(),
-  });
-  app = createApp(deps);
-
-  context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 375, height: 667 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(10_000);
+  run = await startBrowserRun({ startsAt: CAMPAIGN_MORNING, prepare: (d) => seedOrganisation(d, organisation) });
+  ({ db, base, context, page } = run);
 }, 30_000);
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  db?.$client.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await run?.close();
 });
 
 describe('in Chromium at 375×667', () => {

@@ -2,79 +2,39 @@
 // organisation from a spreadsheet (preview, then apply), sets its name and dates, issues every unit's code,
 // prints the posters and adds a notification channel — and watches each step tick.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createApp } from '../../../src/app.tsx';
-import { parseConfig } from '../../../src/core/config.ts';
+import type { Page } from 'playwright-core';
 import type { Db } from '../../../src/db/index.ts';
-import { migrateDb, openNodeDb } from '../../../src/runtime/node/db.ts';
 import { units } from '../../../src/db/schema.ts';
-import { nodeClientAddress } from '../../../src/runtime/node/client-address.ts';
-import { testDeps } from '../../helpers/app.ts';
 import { issueAccessCode } from '../../../src/auth/codes.ts';
 import { ensureCampaign } from '../../../src/campaign/store.ts';
 import { templateSettings } from '../../../src/campaign/settings.ts';
 import { writeXlsx } from '../../../src/lib/xlsx.ts';
+import { startBrowserRun, type BrowserRun } from '../../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const MORNING = Date.parse('2014-11-04T02:00:00Z');
 
-let dir: string;
+let run: BrowserRun;
 let db: Db;
-let server: ServerType;
 let base: string;
-let context: BrowserContext;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => run.shot(name);
 const done = async () => page.locator('#checklist li[data-done="1"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium).`);
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'pingan-setup-'));
-  db = await openNodeDb(`file:${join(dir, 'pingan.db')}`);
-  await migrateDb(db);
-  // A district on its first day: the office unit and the template campaign, nothing else.
-  await db.insert(units).values({ code: 'office', name: '新区综治办', kind: 'office' });
-  await ensureCampaign(db, templateSettings(), MORNING, 'cli');
-  let app: ReturnType<typeof createApp> | undefined;
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: (req, env) => app!.fetch(req, env), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  run = await startBrowserRun({
+    startsAt: MORNING,
+    // A district on its first day: the office unit and the template campaign, nothing else.
+    prepare: async (d) => {
+      await d.insert(units).values({ code: 'office', name: '新区综治办', kind: 'office' });
+      await ensureCampaign(d, templateSettings(), MORNING, 'cli');
+    },
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const started = Date.now();
-  app = createApp(
-    testDeps({
-      db,
-      config: parseConfig({ LIBSQL_URL: `file:${join(dir, 'pingan.db')}`, PUBLIC_BASE_URL: base, SESSION_SECRET: 'browser-test-secret-0123456789abcdef' }),
-      now: () => new Date(MORNING + (Date.now() - started)),
-      clientAddress: nodeClientAddress(),
-    }),
-  );
-  context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 375, height: 667 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(10_000);
+  ({ db, base, page } = run);
 }, 30_000);
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  db?.$client.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await run?.close();
 });
 
 describe('in Chromium at 375×667', () => {
