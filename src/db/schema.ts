@@ -95,6 +95,12 @@ export const submissions = sqliteTable(
     index('submissions_form_rollup_day_idx').on(t.formId, t.rollupCode, t.day),
     index('submissions_cadre_day_idx').on(t.cadreId, t.day),
     index('submissions_household_idx').on(t.householdKey),
+    // Covering indexes for what still reads raw rows (rollups --rebuild, the visits tab, the physical reference of
+    // the rankings bench): the figures come from the index alone, never the wide rows with their payload.
+    index('submissions_visit_cover_idx').on(t.formId, t.cadreId, t.day, t.deletedAt, t.householdKey, t.flagsClearedAt),
+    index('submissions_household_live_idx').on(t.householdKey, t.deletedAt),
+    index('submissions_answer_cover_idx').on(t.formId, t.day, t.deletedAt, t.unranked, t.rollupCode, t.unitCode, t.satisfaction, t.aware, t.participated),
+    index('submissions_task_cover_idx').on(t.formId, t.day, t.deletedAt, t.taskId, t.rollupCode, t.unitCode, t.quantity),
   ],
 );
 
@@ -304,3 +310,4 @@ export * from './schema/settings.ts';
 export * from './schema/notifications.ts';
 export * from './schema/handins.ts';
 export * from './schema/workflow.ts';
+export * from './schema/rollups.ts';

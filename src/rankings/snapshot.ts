@@ -69,8 +69,18 @@ function addInto<T extends object>(target: T, row: T) {
   for (const k of Object.keys(target) as (keyof T)[]) (target[k] as number) += Number(row[k] ?? 0);
 }
 
+/** Where the ranking's inputs come from: the daily rollups (the tests hold the raw-row reference to the same shape). */
+export interface MetricSource {
+  visits: typeof visitAggregates;
+  hazards: typeof hazardAggregates;
+  answers: typeof answerAggregates;
+  tasks: typeof taskAggregates;
+}
+
+export const ROLLUP_SOURCE: MetricSource = { visits: visitAggregates, hazards: hazardAggregates, answers: answerAggregates, tasks: taskAggregates };
+
 /** Computes the ranking of day D (cumulative from the campaign start to the end of D) without writing it. */
-export async function computeRanking(db: Db, day: string, rules: RankingRules = DEFAULT_RULES): Promise<RankedUnit[]> {
+export async function computeRanking(db: Db, day: string, rules: RankingRules = DEFAULT_RULES, source: MetricSource = ROLLUP_SOURCE): Promise<RankedUnit[]> {
   const range: DayRange = { from: rules.startDate, to: day };
   const unitRows = await db.select({ code: units.code, kind: units.kind, parent: units.parentCode, active: units.active }).from(units);
   const byCode = new Map(unitRows.map((u) => [u.code, u]));
@@ -95,10 +105,10 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
   };
 
   const [visits, hazards, answers, reports] = await Promise.all([
-    visitAggregates(db, range, rules.quotas),
-    hazardAggregates(db, range),
-    answerAggregates(db, range),
-    taskAggregates(db, range, rules.tasks),
+    source.visits(db, range, rules.quotas),
+    source.hazards(db, range),
+    source.answers(db, range),
+    source.tasks(db, range, rules.tasks),
   ]);
   for (const { unit, ...row } of visits) {
     const a = target(unit);
