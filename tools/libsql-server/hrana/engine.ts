@@ -1,8 +1,14 @@
-// Hrana streams over libsql connections: statement execution, batches, and the write lock that serialises writers.
+// Hrana streams as sqld runs them: one libsql connection per stream on one WAL database, the write lock taken when a
+// transaction first writes (BEGIN IMMEDIATE at once), and a transaction that holds it too long rolled back.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'libsql';
-import { WriteLock, LockTimeoutError } from './lock.ts';
+import { WriteLock } from './lock.ts';
+import { beginsWrite, firstKeyword, isSyntaxError, parameters, splitStatements } from './sql.ts';
 import {
   HranaError,
+  ProtoError,
   encodeValue,
   type BatchCond,
   type BatchResult,
@@ -21,17 +27,17 @@ import {
 type Db = Database.Database;
 type Statement = Database.Statement;
 
-export const BUSY_TIMEOUT_MS = 5_000;
+export interface EngineOptions {
+  /** SQLite file, or ':memory:' for a database in a temporary file that is removed on close. */
+  path: string;
+  /** sqld's TXN_TIMEOUT: how long a transaction may hold the write lock. */
+  txnTimeoutMs: number;
+  now: () => number;
+}
 
 // The mode string @libsql/client sends for transaction("read") / batch(..., "read"). The libsql engine parses
 // READONLY as a transaction name, so read-only-ness is enforced here with PRAGMA query_only.
 const READ_BEGIN = /^\s*BEGIN\s+TRANSACTION\s+READONLY\s*;?\s*$/i;
-
-const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$))*/;
-
-function isExplain(sql: string): boolean {
-  return /^EXPLAIN\b/i.test(sql.replace(LEADING_COMMENTS, ''));
-}
 
 /**
  * Runs an EXPLAIN statement to completion and resets it. SQLite never halts an EXPLAIN program, so an
@@ -52,8 +58,9 @@ class Connection {
   constructor(path: string) {
     this.db = new Database(path);
     this.db.defaultSafeIntegers(true);
-    this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    if (path !== ':memory:') this.db.exec('PRAGMA synchronous = NORMAL');
+    // The write lock keeps writers apart, so SQLite never has to wait; a wait here would freeze the event loop.
+    this.db.exec('PRAGMA busy_timeout = 100');
+    this.db.exec('PRAGMA synchronous = NORMAL');
     this.#counters = this.db.prepare('SELECT changes(), last_insert_rowid(), total_changes()').raw(true);
   }
 
@@ -65,8 +72,7 @@ class Connection {
 
   /** [changes(), last_insert_rowid(), total_changes()] */
   counters(): [bigint, bigint, bigint] {
-    const row = this.#counters.get() as [bigint, bigint, bigint];
-    return row;
+    return this.#counters.get() as [bigint, bigint, bigint];
   }
 
   close(): void {
@@ -76,11 +82,34 @@ class Connection {
 
 export class Stream {
   readonly sqls = new Map<number, string>();
+  closed = false;
   /** Inside a `BEGIN TRANSACTION READONLY` transaction. */
   readTxn = false;
-  closed = false;
+  /** Inside a transaction that has run a statement: SQLite holds a read snapshot that a write must upgrade. */
+  hasRead = false;
+  /** Holds a write transaction (and so the lock). */
+  wrote = false;
+  /** Its transaction was rolled back by a waiting writer; the next program reports TRANSACTION_TIMEOUT. */
+  stolen = false;
 
   constructor(readonly conn: Connection) {}
+
+  resetTxn(): void {
+    this.readTxn = false;
+    this.hasRead = false;
+    this.wrote = false;
+  }
+}
+
+interface Query {
+  sql: string;
+  stmt: Stmt;
+}
+
+const TIMEOUT = () => new HranaError('Transaction timed out', 'TRANSACTION_TIMEOUT');
+
+function hasCode(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
 }
 
 function primaryCode(code: string): string {
@@ -88,13 +117,8 @@ function primaryCode(code: string): string {
   return code.startsWith('SQLITE_') ? code.split('_').slice(0, 2).join('_') : code;
 }
 
-function hasCode(e: unknown): e is Error & { code: string } {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
-}
-
 export function toHranaError(e: unknown): HranaErrorBody {
   if (e instanceof HranaError) return { message: e.message, code: e.code };
-  if (e instanceof LockTimeoutError) return { message: e.message, code: 'SQLITE_BUSY' };
   if (hasCode(e)) return { message: e.message, code: primaryCode(e.code) };
   if (e instanceof Error) return { message: e.message, code: 'INTERNAL_ERROR' };
   return { message: String(e), code: 'INTERNAL_ERROR' };
@@ -104,106 +128,188 @@ function isReadonlyError(e: unknown): boolean {
   return hasCode(e) && e.code.startsWith('SQLITE_READONLY');
 }
 
-export class Engine {
-  readonly lock = new WriteLock<Stream>();
-  readonly #path: string;
-  readonly #lockTimeoutMs: number;
-  /** ':memory:' databases are per connection, so all streams share this one. */
-  readonly #shared: Connection | null;
-  /** Keeps a file database open between streams, so the WAL is not checkpointed and removed after every request. */
-  readonly #anchor: Connection | null;
-  readonly #streams = new Set<Stream>();
-  readonly #paramIndexes = new Map<string, Map<string, number>>();
+/** sqld parses before SQLite prepares: syntax errors are SQL_PARSE_ERROR, the rest of prepare's errors SQL_INPUT_ERROR. */
+function prepareError(e: unknown): unknown {
+  if (!hasCode(e) || e.code !== 'SQLITE_ERROR') return e;
+  if (isSyntaxError(e.message)) return new HranaError(`SQL string could not be parsed: ${e.message}`, 'SQL_PARSE_ERROR');
+  return new HranaError(`SQL input error: ${e.message}`, 'SQL_INPUT_ERROR');
+}
 
-  constructor(path: string, lockTimeoutMs: number) {
-    this.#path = path;
-    this.#lockTimeoutMs = lockTimeoutMs;
-    if (path === ':memory:') {
-      this.#shared = new Connection(path);
-      this.#anchor = null;
-    } else {
-      this.#shared = null;
-      this.#anchor = new Connection(path);
-      this.#anchor.db.exec('PRAGMA journal_mode = WAL');
+function prepare(conn: Connection, sql: string): Statement {
+  try {
+    return conn.db.prepare(sql);
+  } catch (e) {
+    throw prepareError(e);
+  }
+}
+
+/** sqld's Params::bind: exactly the parameters the statement has, positional or named, or ARGS_INVALID. */
+function bind(sql: string, stmt: Stmt): SqlValue[] {
+  const invalid = (why: string) => new HranaError(`Arguments do not match SQL parameters: ${why}`, 'ARGS_INVALID');
+  const named = new Map(stmt.namedArgs.map((a) => [a.name, a.value]));
+  const positional = stmt.namedArgs.length === 0;
+  const supplied = positional ? stmt.args.length : named.size;
+  const { count, names } = parameters(sql);
+  if (supplied > count) throw invalid(`too many parameters, expected ${count} found ${supplied}`);
+  const explain = firstKeyword(sql) === 'EXPLAIN';
+  const out: SqlValue[] = [];
+  for (let i = 1; i <= count; i++) {
+    const name = names.get(i);
+    let value: SqlValue | undefined;
+    if (name === undefined) value = positional ? stmt.args[i - 1] : undefined;
+    else if (name.startsWith('?')) value = positional ? stmt.args[Number(name.slice(1)) - 1] : undefined;
+    else value = positional ? undefined : (named.get(name) ?? named.get(name.slice(1)));
+    if (value === undefined) {
+      if (explain) break;
+      throw invalid(`value for parameter ${name ?? i} not found`);
     }
+    out.push(value);
+  }
+  return out;
+}
+
+export class Engine {
+  readonly lock: WriteLock<Stream>;
+  readonly #path: string;
+  readonly #tempDir: string | null;
+  /** Keeps the database open between streams, so the WAL is not checkpointed and removed after every request. */
+  readonly #anchor: Connection;
+  readonly #streams = new Set<Stream>();
+
+  constructor(options: EngineOptions) {
+    this.#tempDir = options.path === ':memory:' ? mkdtempSync(join(tmpdir(), 'libsql-memory-')) : null;
+    this.#path = this.#tempDir === null ? options.path : join(this.#tempDir, 'memory.db');
+    this.#anchor = new Connection(this.#path);
+    this.#anchor.db.exec('PRAGMA journal_mode = WAL');
+    this.lock = new WriteLock<Stream>({
+      timeoutMs: options.txnTimeoutMs,
+      now: options.now,
+      steal: (s) => {
+        this.#rollback(s);
+        s.stolen = true;
+      },
+    });
   }
 
   openStream(): Stream {
-    const stream = new Stream(this.#shared ?? new Connection(this.#path));
+    const stream = new Stream(new Connection(this.#path));
     this.#streams.add(stream);
     return stream;
-  }
-
-  inTransaction(s: Stream): boolean {
-    if (this.#shared !== null) return this.lock.owner === s && s.conn.db.inTransaction;
-    return s.conn.db.inTransaction;
   }
 
   closeStream(s: Stream): void {
     if (s.closed) return;
     s.closed = true;
     this.#streams.delete(s);
-    try {
-      if (this.inTransaction(s)) s.conn.db.exec('ROLLBACK');
-    } catch {
-      // Nobody is left to tell: the stream is gone either way.
-    } finally {
-      this.lock.release(s);
-      if (this.#shared === null) s.conn.close();
-    }
+    this.#rollback(s);
+    this.lock.release(s);
+    this.lock.abandon(s, new HranaError('The stream is closed', 'STREAM_CLOSED'));
+    s.conn.close();
   }
 
   close(): void {
     this.lock.cancelAll(new HranaError('The server is shutting down', 'STREAM_CLOSED'));
     for (const s of [...this.#streams]) this.closeStream(s);
-    this.#shared?.close();
-    this.#anchor?.close();
+    this.#anchor.close();
+    if (this.#tempDir !== null) rmSync(this.#tempDir, { recursive: true, force: true });
   }
 
   async handle(s: Stream, req: StreamRequest): Promise<StreamResponse> {
+    if (s.closed) throw new ProtoError('The stream for this baton was closed');
     switch (req.type) {
       case 'close':
         this.closeStream(s);
         return { type: 'close' };
-      case 'execute':
-        return { type: 'execute', result: await this.#execute(s, req.stmt) };
+      case 'execute': {
+        const [result] = await this.#program(s, [{ condition: undefined, query: this.#query(s, req.stmt) }]);
+        if (result instanceof Error) throw result;
+        return { type: 'execute', result: result as StmtResult };
+      }
       case 'batch':
         return { type: 'batch', result: await this.#batch(s, req.steps) };
-      case 'sequence': {
-        const sql = this.#sqlText(s, req);
-        await this.#run(s, false, false, () => s.conn.db.exec(sql));
+      case 'sequence':
+        await this.#sequence(s, this.#sqlText(s, req));
         return { type: 'sequence' };
-      }
       case 'describe':
         return { type: 'describe', result: this.#describe(s.conn, this.#sqlText(s, req)) };
       case 'store_sql':
-        if (s.sqls.has(req.sqlId)) throw new HranaError(`SQL text ${req.sqlId} is already stored`, 'SQL_STORE_ERROR');
+        if (s.sqls.has(req.sqlId)) throw new ProtoError(`SQL text with id ${req.sqlId} already exists`);
         s.sqls.set(req.sqlId, req.sql);
         return { type: 'store_sql' };
       case 'close_sql':
         s.sqls.delete(req.sqlId);
         return { type: 'close_sql' };
       case 'get_autocommit':
-        return { type: 'get_autocommit', is_autocommit: !this.inTransaction(s) };
+        return { type: 'get_autocommit', is_autocommit: !s.conn.db.inTransaction };
     }
   }
 
   #sqlText(s: Stream, ref: { sql: string | undefined; sqlId: number | undefined }): string {
     if (ref.sql !== undefined) return ref.sql;
     const sql = ref.sqlId === undefined ? undefined : s.sqls.get(ref.sqlId);
-    if (sql === undefined) throw new HranaError(`SQL text ${ref.sqlId} is not stored on this stream`, 'SQL_NOT_FOUND');
+    if (sql === undefined) throw new ProtoError(`SQL text with id ${ref.sqlId} was not found`);
     return sql;
   }
 
+  /** sqld's proto_stmt_to_query: exactly one statement, positional or named arguments but not both. */
+  #query(s: Stream, stmt: Stmt): Query {
+    const text = this.#sqlText(s, stmt);
+    const statements = splitStatements(text);
+    const first = statements[0];
+    if (first === undefined) throw new HranaError('SQL string does not contain any statement', 'SQL_NO_STATEMENT');
+    if (statements.length > 1) {
+      try {
+        s.conn.db.prepare(first);
+      } catch (e) {
+        if (hasCode(e) && isSyntaxError(e.message)) throw prepareError(e);
+      }
+      throw new HranaError('SQL string contains more than one statement', 'SQL_MANY_STATEMENTS');
+    }
+    if (stmt.args.length > 0 && stmt.namedArgs.length > 0) {
+      throw new HranaError('Specifying both positional and named arguments is not supported', 'ARGS_BOTH_POSITIONAL_AND_NAMED');
+    }
+    return { sql: text, stmt };
+  }
+
   async #batch(s: Stream, steps: BatchStep[]): Promise<BatchResult> {
-    const step_results: Array<StmtResult | null> = [];
-    const step_errors: Array<HranaErrorBody | null> = [];
+    const program = steps.map((step, i) => {
+      if (step.condition !== undefined) checkCond(step.condition, i);
+      return { condition: step.condition, query: this.#query(s, step.stmt) };
+    });
+    const results = await this.#program(s, program);
+    return {
+      step_results: results.map((r) => (r === null || r instanceof Error ? null : r)),
+      step_errors: results.map((r) => (r instanceof Error ? toHranaError(r) : null)),
+    };
+  }
+
+  /** Each statement runs only if the one before succeeded; the first error is the request's. */
+  async #sequence(s: Stream, sql: string): Promise<void> {
+    const statements = splitStatements(sql);
+    for (const text of statements) {
+      try {
+        s.conn.db.prepare(text);
+      } catch (e) {
+        if (hasCode(e) && isSyntaxError(e.message)) throw prepareError(e);
+      }
+    }
+    const program = statements.map((text) => ({ condition: undefined, query: { sql: text, stmt: { sql: text, sqlId: undefined, args: [], namedArgs: [], wantRows: false } } }));
+    for (const r of await this.#program(s, program, true)) if (r instanceof Error) throw r;
+  }
+
+  /**
+   * Runs steps as sqld's Connection::run does: a transaction that has held the write lock longer than the timeout
+   * (or lost it to a waiting writer) is rolled back, and every remaining step of this program fails with TRANSACTION_TIMEOUT.
+   */
+  async #program(s: Stream, steps: Array<{ condition: BatchCond | undefined; query: Query }>, stopOnError = false): Promise<Array<StmtResult | Error | null>> {
+    const results: Array<StmtResult | Error | null> = [];
+    let timedOut = false;
     const holds = (c: BatchCond): boolean => {
       switch (c.type) {
         case 'ok':
-          return step_results[c.step] != null;
+          return results[c.step] != null && !(results[c.step] instanceof Error);
         case 'error':
-          return step_errors[c.step] != null;
+          return results[c.step] instanceof Error;
         case 'not':
           return !holds(c.cond);
         case 'and':
@@ -211,92 +317,115 @@ export class Engine {
         case 'or':
           return c.conds.some(holds);
         case 'is_autocommit':
-          return !this.inTransaction(s);
+          return !s.conn.db.inTransaction;
       }
     };
     for (const step of steps) {
+      if (!timedOut && (s.stolen || this.lock.expired(s))) {
+        this.#rollback(s);
+        this.lock.release(s);
+        s.stolen = false;
+        timedOut = true;
+      }
+      if (timedOut) {
+        results.push(TIMEOUT());
+        continue;
+      }
+      if (stopOnError && results.some((r) => r instanceof Error)) break;
       if (step.condition !== undefined && !holds(step.condition)) {
-        step_results.push(null);
-        step_errors.push(null);
+        results.push(null);
         continue;
       }
       try {
-        step_results.push(await this.#execute(s, step.stmt));
-        step_errors.push(null);
+        results.push(await this.#run(s, step.query));
       } catch (e) {
-        step_results.push(null);
-        step_errors.push(toHranaError(e));
+        results.push(e instanceof Error ? e : new Error(String(e)));
       }
     }
-    return { step_results, step_errors };
+    return results;
   }
 
-  #execute(s: Stream, stmt: Stmt): Promise<StmtResult> {
-    const sql = this.#sqlText(s, stmt);
-    return this.#run(s, READ_BEGIN.test(sql), true, () => this.#executeNow(s.conn, sql, stmt));
+  #rollback(s: Stream): void {
+    try {
+      if (s.conn.db.open && s.conn.db.inTransaction) s.conn.db.exec('ROLLBACK');
+    } catch {
+      // Nobody is left to tell: the transaction is gone either way.
+    }
+    s.resetTxn();
   }
 
   /**
-   * Runs `fn` on the stream's connection under the write-lock rules. A stream owns the lock while it writes
-   * or holds a write transaction. libsql is synchronous, so a statement blocked on SQLite's own lock would
-   * freeze the event loop and with it the transaction it waits for; the lock turns that wait into an async one.
-   * Without the lock a statement runs with PRAGMA query_only, so readers are not held up by a writer's open
-   * transaction (WAL); if it turns out to write, it fails before touching anything and reruns once the lock is ours.
+   * Runs one statement under the write-lock rules. libsql is synchronous, so a statement blocked on SQLite's own lock
+   * would freeze the event loop; instead a stream that does not hold the lock runs with PRAGMA query_only, and a
+   * statement that turns out to write fails before touching anything and reruns once the lock is the stream's. As in
+   * SQLite, a transaction that has already read cannot wait for the lock (its snapshot would be stale): SQLITE_BUSY.
    */
-  async #run<T>(s: Stream, readBegin: boolean, bypassable: boolean, fn: () => T): Promise<T> {
-    const readOnly = s.readTxn || readBegin;
-    if (this.#shared !== null) {
-      // One shared connection: another stream's transaction is ours too, so everything waits.
-      if (!this.lock.tryAcquire(s)) await this.#acquire(s);
-      return this.#guarded(s, readOnly, readBegin, fn);
-    }
-    if (this.lock.owner === s || (!readOnly && this.lock.tryAcquire(s))) return this.#guarded(s, readOnly, readBegin, fn);
-    if (bypassable || readOnly) {
+  async #run(s: Stream, q: Query): Promise<StmtResult> {
+    if (this.lock.owner === s) return this.#withLock(s, q);
+    const readBegin = READ_BEGIN.test(q.sql);
+    if (s.readTxn || readBegin) return this.#readOnly(s, q, readBegin);
+    if (!beginsWrite(q.sql)) {
       try {
-        return this.#guarded(s, true, readBegin, fn);
+        return this.#readOnly(s, q, false);
       } catch (e) {
-        if (readOnly || !isReadonlyError(e)) throw e;
+        if (!isReadonlyError(e)) throw e;
+      }
+      if (s.conn.db.inTransaction && s.hasRead && this.lock.owner !== null) {
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
       }
     }
-    await this.#acquire(s);
-    return this.#guarded(s, false, readBegin, fn);
-  }
-
-  async #acquire(s: Stream): Promise<void> {
-    await this.lock.acquire(s, this.#lockTimeoutMs);
+    await this.lock.acquire(s);
     if (s.closed) {
       this.lock.release(s);
       throw new HranaError('The stream is closed', 'STREAM_CLOSED');
     }
+    return this.#withLock(s, q);
   }
 
-  #guarded<T>(s: Stream, queryOnly: boolean, readBegin: boolean, fn: () => T): T {
-    s.conn.setQueryOnly(queryOnly);
+  #readOnly(s: Stream, q: Query, readBegin: boolean): StmtResult {
+    s.conn.setQueryOnly(true);
     try {
-      const result = fn();
-      if (readBegin && s.conn.db.inTransaction) s.readTxn = true;
+      return this.#executeNow(s.conn, q);
+    } finally {
+      if (!s.conn.db.inTransaction) s.resetTxn();
+      else {
+        if (readBegin) s.readTxn = true;
+        if (firstKeyword(q.sql) !== 'BEGIN') s.hasRead = true;
+      }
+    }
+  }
+
+  #withLock(s: Stream, q: Query): StmtResult {
+    s.conn.setQueryOnly(false);
+    try {
+      const result = this.#executeNow(s.conn, q);
+      if (s.conn.db.inTransaction) s.wrote = s.hasRead = true;
       return result;
+    } catch (e) {
+      // A failed upgrade of a read snapshot (SQLITE_BUSY) never took SQLite's write lock.
+      if (hasCode(e) && e.code.startsWith('SQLITE_BUSY') && !s.wrote) this.lock.release(s);
+      throw e;
     } finally {
       if (!s.conn.db.inTransaction) {
-        s.readTxn = false;
+        s.resetTxn();
         this.lock.release(s);
       }
     }
   }
 
-  #executeNow(conn: Connection, sql: string, stmt: Stmt): StmtResult {
-    const params = this.#bind(conn, sql, stmt);
+  #executeNow(conn: Connection, q: Query): StmtResult {
+    const prepared = prepare(conn, q.sql);
+    const params = bind(q.sql, q.stmt);
     const started = performance.now();
     const totalBefore = conn.counters()[2];
-    const prepared = conn.db.prepare(sql);
     let cols: Col[] = [];
     let rows: JsonValue[][] = [];
     let rowsRead = 0;
     if (prepared.reader) {
-      const all = isExplain(sql) ? allExplained(prepared, params) : (prepared.raw(true).all(params) as unknown[][]);
+      const all = firstKeyword(q.sql) === 'EXPLAIN' ? allExplained(prepared, params) : (prepared.raw(true).all(params) as unknown[][]);
       rowsRead = all.length;
       cols = prepared.columns().map((c) => ({ name: c.name, decltype: c.type }));
-      if (stmt.wantRows) rows = all.map((row) => row.map(encodeValue));
+      if (q.stmt.wantRows) rows = all.map((row) => row.map(encodeValue));
     } else {
       prepared.run(params);
     }
@@ -309,50 +438,24 @@ export class Engine {
       rows,
       affected_row_count: affected,
       last_insert_rowid: wrote ? rowid.toString() : null,
+      // libsql's npm binding exposes no sqlite3_stmt_status, so rows read is the rows returned, not the rows scanned.
       rows_read: rowsRead,
       rows_written: affected,
       query_duration_ms: performance.now() - started,
     };
   }
 
-  /** Positional parameters for libsql; its object binding aborts the process on statements with `?` parameters. */
-  #bind(conn: Connection, sql: string, stmt: Stmt): SqlValue[] {
-    const params = [...stmt.args];
-    if (stmt.namedArgs.length === 0) return params;
-    const index = this.#paramIndex(conn, sql);
-    for (const { name, value } of stmt.namedArgs) {
-      const i = /^[:@$?]/.test(name) ? index.get(name) : (index.get(`:${name}`) ?? index.get(`@${name}`) ?? index.get(`$${name}`));
-      // A name the compiled statement does not use (perhaps optimised away) binds nothing, as in SQLite.
-      if (i === undefined) continue;
-      while (params.length < i) params.push(null);
-      params[i - 1] = value;
-    }
-    return params;
-  }
-
-  /** Parameter name → index, read from the statement's compiled program. */
-  #paramIndex(conn: Connection, sql: string): Map<string, number> {
-    const cached = this.#paramIndexes.get(sql);
-    if (cached !== undefined) return cached;
-    const index = new Map<string, number>();
-    const program = explain(conn, sql);
-    // If it does not compile, neither will the statement itself, and executing it reports the error. Not
-    // cached: it may compile once the tables it names exist.
-    if (program === null) return index;
-    for (const { name, i } of variables(program)) if (name !== null) index.set(name, i);
-    if (this.#paramIndexes.size >= 500) this.#paramIndexes.clear();
-    this.#paramIndexes.set(sql, index);
-    return index;
-  }
-
   #describe(conn: Connection, sql: string): DescribeResult {
-    const prepared = conn.db.prepare(sql);
+    const prepared = prepare(conn, sql);
     const cols = prepared.reader ? prepared.columns().map((c) => ({ name: c.name, decltype: c.type })) : [];
-    if (isExplain(sql)) return { params: [], cols, is_explain: true, is_readonly: true };
-    const program = explain(conn, sql) ?? [];
-    const names = new Map<number, string | null>();
-    for (const { name, i } of variables(program)) names.set(i, name);
-    const count = Math.max(0, ...names.keys());
+    if (firstKeyword(sql) === 'EXPLAIN') return { params: [], cols, is_explain: true, is_readonly: true };
+    const { count, names } = parameters(sql);
+    let program: unknown[][] = [];
+    try {
+      program = allExplained(conn.db.prepare(`EXPLAIN ${sql}`));
+    } catch {
+      // Not explainable: reported as read-only, as the statement itself already compiled.
+    }
     return {
       params: Array.from({ length: count }, (_, k) => ({ name: names.get(k + 1) ?? null })),
       cols,
@@ -362,19 +465,20 @@ export class Engine {
   }
 }
 
-function explain(conn: Connection, sql: string): unknown[][] | null {
-  try {
-    return allExplained(conn.db.prepare(`EXPLAIN ${sql}`));
-  } catch {
-    return null;
+/** A condition may only name earlier steps; sqld refuses the whole request otherwise. */
+function checkCond(c: BatchCond, index: number): void {
+  switch (c.type) {
+    case 'ok':
+    case 'error':
+      if (c.step < 0 || c.step >= index) throw new ProtoError(`Batch condition refers to step ${c.step}, which is not before step ${index}`);
+      return;
+    case 'not':
+      return checkCond(c.cond, index);
+    case 'and':
+    case 'or':
+      for (const inner of c.conds) checkCond(inner, index);
+      return;
+    case 'is_autocommit':
+      return;
   }
-}
-
-/** OP_Variable carries the parameter index in P1 and, for named parameters, the name in P4. */
-function variables(program: unknown[][]): Array<{ name: string | null; i: number }> {
-  const out: Array<{ name: string | null; i: number }> = [];
-  for (const [, opcode, p1, , , p4] of program) {
-    if (opcode === 'Variable') out.push({ name: typeof p4 === 'string' ? p4 : null, i: Number(p1) });
-  }
-  return out;
 }
