@@ -14,6 +14,7 @@ import { isValidDay } from '../../lib/time.ts';
 import organisation from '../../../forms/organisation.ts';
 import { sheetsSyncCommand } from '../../sheets/command.ts';
 import { notifyCommand } from '../../notifications/command.ts';
+import { rollupsCommand } from '../../rankings/command.ts';
 
 export type { Command } from './cli-types.ts';
 import type { Command } from './cli-types.ts';
@@ -79,6 +80,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   'sheets-sync': sheetsSyncCommand,
   notify: notifyCommand,
+  rollups: rollupsCommand,
   'import-org': importOrgCommand,
   ...DATA_COMMANDS,
 };
