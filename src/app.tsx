@@ -33,6 +33,7 @@ import { contextStorage } from 'hono/context-storage';
 import { securityHeaders } from './web/security-headers.ts';
 import { pageScriptRoutes } from './web/page-script.ts';
 import { sameOriginWrites } from './auth/csrf.ts';
+import { prefetchSession } from './auth/middleware.ts';
 
 export type AppEnv = { Variables: Record<string, never> };
 
@@ -62,6 +63,7 @@ export function createApp(deps: Deps) {
   app.use('*', sameOriginWrites(deps.config.PUBLIC_BASE_URL));
   // Pages show the current campaign's name and brand: load it (one cached version check) before any page renders.
   app.use('*', contextStorage());
+  app.use('*', prefetchSession(deps));
   app.use('*', campaignContext(deps.db));
   app.route('/', pageScriptRoutes());
   app.route('/', coreRoutes(deps));

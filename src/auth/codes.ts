@@ -50,20 +50,31 @@ export interface Principal {
   codeId: number;
   role: AccessRole;
   unitCode: string;
+  /** When the code was last recorded as used, as read with it: a fresh one needs no write. */
+  lastUsedAt?: number | null;
 }
 
 /** Looks a presented code up; revoked or unknown codes, and codes of an inactive unit, give null. */
 export async function verifyAccessCode(db: Db, presented: string): Promise<Principal | null> {
+  return verifyAccessCodeHash(db, await accessCodeHash(presented));
+}
+
+/** The stored form of a presented code; null for one that cannot be a code. Hashing first lets the lookup start with other reads. */
+export async function accessCodeHash(presented: string): Promise<string | null> {
   const normalised = normaliseAccessCode(presented);
-  if (!/^[A-Z0-9]{8,64}$/.test(normalised)) return null;
+  return /^[A-Z0-9]{8,64}$/.test(normalised) ? sha256Hex(normalised) : null;
+}
+
+export async function verifyAccessCodeHash(db: Db, hash: string | null): Promise<Principal | null> {
+  if (!hash) return null;
   // A deactivated unit's codes stop working with it (the codes and the unit's records are kept).
   const [row] = await db
-    .select({ id: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode })
+    .select({ id: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode, lastUsedAt: accessCodes.lastUsedAt })
     .from(accessCodes)
     .innerJoin(units, and(eq(units.code, accessCodes.unitCode), eq(units.active, true)))
-    .where(and(eq(accessCodes.codeHash, await sha256Hex(normalised)), isNull(accessCodes.revokedAt)))
+    .where(and(eq(accessCodes.codeHash, hash), isNull(accessCodes.revokedAt)))
     .limit(1);
-  return row ? { codeId: row.id, role: row.role, unitCode: row.unitCode } : null;
+  return row ? { codeId: row.id, role: row.role, unitCode: row.unitCode, lastUsedAt: row.lastUsedAt } : null;
 }
 
 export interface AccessCodeRow {
@@ -105,11 +116,24 @@ export async function revokeAccessCode(db: Db, id: number, now: Date): Promise<b
   return rows.length > 0;
 }
 
-/** Records use at most once a minute, so a busy API client does not write on every request. */
-export async function touchAccessCode(db: Db, id: number, now: Date): Promise<void> {
-  const at = now.getTime();
-  await db
+/** Use is recorded at most once a minute, so a busy API client does not write on every request. */
+export const TOUCH_CODE_EVERY_MS = 60_000;
+
+/** The statement recording a code's use; the guard keeps two simultaneous requests from both writing. */
+export function touchCodeStatement(db: Db, id: number, at: number) {
+  return db
     .update(accessCodes)
     .set({ lastUsedAt: at })
-    .where(and(eq(accessCodes.id, id), or(isNull(accessCodes.lastUsedAt), lt(accessCodes.lastUsedAt, at - 60_000))));
+    .where(and(eq(accessCodes.id, id), or(isNull(accessCodes.lastUsedAt), lt(accessCodes.lastUsedAt, at - TOUCH_CODE_EVERY_MS))));
+}
+
+/** Whether the use read with the principal is old enough to record again (no round trip when it is not). */
+export function codeUseIsStale(principal: Principal, at: number): boolean {
+  return principal.lastUsedAt === undefined || principal.lastUsedAt === null || principal.lastUsedAt < at - TOUCH_CODE_EVERY_MS;
+}
+
+/** Records use at most once a minute; a use read as fresh costs no statement at all. */
+export async function touchAccessCode(db: Db, principal: Principal, now: Date): Promise<void> {
+  const at = now.getTime();
+  if (codeUseIsStale(principal, at)) await touchCodeStatement(db, principal.codeId, at);
 }

@@ -4,9 +4,11 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { Deps } from '../deps.ts';
 import type { AccessRole } from '../db/schema.ts';
 import { AppError, forbidden } from '../lib/errors.ts';
-import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
-import { createSession, deleteSession, sessionOwner, SESSION_MAX_AGE_MS } from './sessions.ts';
+import { accessCodeHash, touchAccessCode, verifyAccessCode, verifyAccessCodeHash, type Principal } from './codes.ts';
+import { sha256Hex } from '../lib/crypto.ts';
+import { createSession, deleteSession, sessionOwnerByHash, SESSION_MAX_AGE_MS } from './sessions.ts';
 import { recordFailure, throttleState } from './throttle.ts';
+import { perRequest } from '../core/request-memo.ts';
 
 export const SESSION_COOKIE = 'pingan_session';
 
@@ -27,11 +29,34 @@ export async function getPrincipal(deps: Deps, c: Context): Promise<Principal | 
 }
 
 /** The principal of the session cookie alone (pages that must not become an unthrottled code oracle). */
-export async function sessionPrincipal(deps: Deps, c: Context): Promise<Principal | null> {
+export function sessionPrincipal(deps: Deps, c: Context): Promise<Principal | null> {
+  // Read once per page request, and started early (prefetchSession) so it travels with the page's first reads.
+  return perRequest('session', async () => lookUpSession(deps, await sessionHash(deps, c)));
+}
+
+/** The hash of a well-formed, correctly signed session cookie; null without one. */
+async function sessionHash(deps: Deps, c: Context): Promise<string | null> {
   const id = await getSignedCookie(c, deps.config.SESSION_SECRET, SESSION_COOKIE);
   // Max-Age only asks the browser to forget the cookie: the table decides whether the session still lives.
   if (!id || !/^[A-Za-z0-9_-]{20,64}$/.test(id)) return null;
-  return sessionOwner(deps.db, id, deps.now());
+  return sha256Hex(id);
+}
+
+const lookUpSession = (deps: Deps, hash: string | null) => (hash ? sessionOwnerByHash(deps.db, hash, deps.now()) : Promise.resolve(null));
+
+/**
+ * Starts a page's session lookup without waiting for it: the campaign and form checks that follow are issued
+ * in the same moment, and the three reads go to the database as one batch (src/db/coalesce.ts).
+ */
+export function prefetchSession(deps: Deps): MiddlewareHandler {
+  return async function prefetchSessionMiddleware(c, next) {
+    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && bearerOf(c) === undefined && c.req.header('cookie')?.includes(SESSION_COOKIE)) {
+      // The cookie is checked and hashed first (no database), so the lookup is issued with the reads that follow.
+      const hash = await sessionHash(deps, c);
+      void perRequest('session', () => lookUpSession(deps, hash));
+    }
+    await next();
+  };
 }
 
 /** Starts a session for a verified code: a random id, signed, HttpOnly, SameSite=Lax; the table keeps its hash. */
@@ -65,8 +90,9 @@ export function tooManyAttempts(retryAfter: number): AppError {
 async function bearerPrincipal(deps: Deps, c: Context, code: string | null): Promise<Principal | null> {
   const client = deps.clientAddress(c);
   const now = deps.now();
-  const state = await throttleState(deps.db, client, now);
-  const principal = code ? await verifyAccessCode(deps.db, code) : null;
+  // Both reads start together and travel as one round trip (the code is hashed before either is issued).
+  const hash = code ? await accessCodeHash(code) : null;
+  const [state, principal] = await Promise.all([throttleState(deps.db, client, now), verifyAccessCodeHash(deps.db, hash)]);
   if (!principal) {
     const wait = await recordFailure(deps.db, client, now);
     if (state.retryAfter > 0) {
@@ -94,7 +120,7 @@ export function requireRole(deps: Deps, roles: readonly AccessRole[], signInPath
       throw new AppError(401, 'UNAUTHORIZED', '访问码无效或已停用，请重新登录');
     }
     if (!roles.includes(principal.role)) throw forbidden('您的访问码无权进行此操作');
-    await touchAccessCode(deps.db, principal.codeId, deps.now());
+    await touchAccessCode(deps.db, principal, deps.now());
     c.set('principal', principal);
     await next();
   };

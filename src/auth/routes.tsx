@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
-import { touchAccessCode, verifyAccessCode, type Principal } from './codes.ts';
+import { accessCodeHash, verifyAccessCodeHash, type Principal } from './codes.ts';
 import { endSession, sessionPrincipal, startSession } from './middleware.ts';
 import { recordFailure, throttleState } from './throttle.ts';
 import { Layout } from '../web/layout.tsx';
@@ -133,11 +133,12 @@ export function unitSigninRoutes(deps: Deps) {
     const code = typeof form.code === 'string' ? form.code : '';
     const client = deps.clientAddress(c);
     const now = deps.now();
-    const state = await throttleState(deps.db, client, now);
     if (!code.trim()) return c.html(<SignInPage next={next} error="请输入访问码。" />, 422);
     // The right code always gets in: the throttle only answers wrong guesses, so nobody behind the same
     // carrier address can lock a town's staff out. Codes are 16 of 25 letters: guessing stays hopeless.
-    const principal = await verifyAccessCode(deps.db, code);
+    // Both reads start together, so they travel as one round trip (src/db/coalesce.ts).
+    const hash = await accessCodeHash(code);
+    const [state, principal] = await Promise.all([throttleState(deps.db, client, now), verifyAccessCodeHash(deps.db, hash)]);
     if (!principal) {
       const wait = await recordFailure(deps.db, client, now);
       // A guess while the client should still be waiting is refused outright and makes the wait longer.
@@ -148,7 +149,6 @@ export function unitSigninRoutes(deps: Deps) {
       }
       return c.html(<SignInPage next={next} error="访问码不正确或已停用，请核对后重新输入。" />, 401);
     }
-      await touchAccessCode(deps.db, principal.codeId, now);
     await startSession(deps, c, principal);
     return c.redirect(next || HOME_BY_ROLE[principal.role], 303);
   });

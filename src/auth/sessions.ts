@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull, lt, lte, or, sql, type SQL } from 'drizzle-o
 import type { Db } from '../db/index.ts';
 import { accessCodes, sessions, units, type AccessRole } from '../db/schema.ts';
 import { randomToken, sha256Hex } from '../lib/crypto.ts';
-import type { Principal } from './codes.ts';
+import { touchCodeStatement, type Principal } from './codes.ts';
 
 /** However busy, a session ends two weeks after sign-in. */
 export const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
@@ -14,6 +14,7 @@ const TOUCH_EVERY_MS = 60_000;
 
 /** Creates a session for a verified code; returns the id for the cookie (only its hash is stored). */
 export async function createSession(db: Db, codeId: number, now: Date): Promise<string> {
+  // The code's use is recorded in the same batch (touchCodeStatement's guard keeps it to once a minute).
   const id = randomToken(32);
   const at = now.getTime();
   // One batch: sign-ins are rare, the moment to forget sessions that ended by themselves; the audit trail
@@ -22,16 +23,21 @@ export async function createSession(db: Db, codeId: number, now: Date): Promise<
     db.delete(sessions).where(or(lt(sessions.expiresAt, at), lt(sessions.lastSeenAt, at - SESSION_IDLE_MS))),
     db.insert(sessions).values({ idHash: await sha256Hex(id), codeId, createdAt: at, lastSeenAt: at, expiresAt: at + SESSION_MAX_AGE_MS }),
     auditSession(db, 'sign_in', codeId, at),
+    touchCodeStatement(db, codeId, at),
   ]);
   return id;
 }
 
 /** The principal of a live session: not ended, not idle too long, its code not revoked. */
 export async function sessionOwner(db: Db, id: string, now: Date): Promise<Principal | null> {
+  return sessionOwnerByHash(db, await sha256Hex(id), now);
+}
+
+/** sessionOwner for an id already hashed, so the lookup can start in the same moment as other reads. */
+export async function sessionOwnerByHash(db: Db, idHash: string, now: Date): Promise<Principal | null> {
   const at = now.getTime();
-  const idHash = await sha256Hex(id);
   const [row] = await db
-    .select({ codeId: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode, lastSeenAt: sessions.lastSeenAt })
+    .select({ codeId: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode, lastSeenAt: sessions.lastSeenAt, lastUsedAt: accessCodes.lastUsedAt })
     .from(sessions)
     .innerJoin(accessCodes, eq(sessions.codeId, accessCodes.id))
     .innerJoin(units, and(eq(units.code, accessCodes.unitCode), eq(units.active, true)))
@@ -48,7 +54,7 @@ export async function sessionOwner(db: Db, id: string, now: Date): Promise<Princ
     .limit(1);
   if (!row) return null;
   if (at - row.lastSeenAt >= TOUCH_EVERY_MS) await db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.idHash, idHash));
-  return { codeId: row.codeId, role: row.role, unitCode: row.unitCode };
+  return { codeId: row.codeId, role: row.role, unitCode: row.unitCode, lastUsedAt: row.lastUsedAt };
 }
 
 export async function deleteSession(db: Db, id: string, now = new Date()): Promise<void> {

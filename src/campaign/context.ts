@@ -5,6 +5,7 @@ import { tryGetContext } from 'hono/context-storage';
 import type { Db } from '../db/index.ts';
 import { templateSettings, type CampaignSettings, type CurrentCampaign } from './settings.ts';
 import { currentCampaign, lastKnownCampaign } from './store.ts';
+import { formsOf } from '../forms/store.ts';
 import { isDatabaseUnavailable } from '../lib/errors.ts';
 
 export type CampaignEnv = { Variables: { campaign: CurrentCampaign } };
@@ -20,6 +21,8 @@ export function campaignContext(db: Db): MiddlewareHandler<CampaignEnv> {
       c.set('campaign', lastKnownCampaign(db));
     } else if (needsCampaign(c.req.path)) {
       try {
+        // The form definitions' check starts with it: most pages need both, and the two travel as one batch.
+        void formsOf(db).catch(() => {});
         c.set('campaign', await currentCampaign(db));
       } catch (err) {
         // The page itself reports the outage (a form keeps what was typed); its heading needs no fresh read.

@@ -2,6 +2,7 @@
 // saving an edit as a new version, starting the next campaign, and the list of earlier ones.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
+import { perRequest } from '../core/request-memo.ts';
 import { campaigns, campaignVersions, rankingSnapshots } from '../db/schema.ts';
 import { AppError, type FieldError } from '../lib/errors.ts';
 import { isValidDay, daysBetween } from '../lib/time.ts';
@@ -14,7 +15,11 @@ const cache = new WeakMap<Db, CurrentCampaign>();
  * The current campaign. One statement per call: it returns the settings only when the cached version is
  * stale, so an edit saved by another isolate, the CLI or another server is seen by the next request.
  */
-export async function currentCampaign(db: Db): Promise<CurrentCampaign> {
+export function currentCampaign(db: Db): Promise<CurrentCampaign> {
+  return perRequest('campaign', () => readCurrentCampaign(db));
+}
+
+async function readCurrentCampaign(db: Db): Promise<CurrentCampaign> {
   const known = cache.get(db);
   const rows = await db.all<{ id: number; version: number; settings: string | null }>(
     sql`SELECT id, version, CASE WHEN id = ${known?.id ?? -1} AND version = ${known?.version ?? -1} THEN NULL ELSE settings END AS settings

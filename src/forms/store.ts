@@ -8,6 +8,7 @@ import { AppError, type FieldError } from '../lib/errors.ts';
 import type { FormDefinition } from './types.ts';
 import TEMPLATE_FORMS from '../../forms/index.ts';
 import { editProblems } from './edits.ts';
+import { perRequest } from '../core/request-memo.ts';
 
 export { TEMPLATE_FORMS };
 
@@ -35,7 +36,11 @@ function ordered(list: FormDefinition[]): FormDefinition[] {
  * version of that form is stale, so a version published by another isolate, the CLI or another server is
  * seen by the next request.
  */
-export async function formsOf(db: Db): Promise<readonly FormDefinition[]> {
+export function formsOf(db: Db): Promise<readonly FormDefinition[]> {
+  return perRequest('forms', () => readForms(db));
+}
+
+async function readForms(db: Db): Promise<readonly FormDefinition[]> {
   const known = cache.get(db);
   const rows = await db.all<{ id: string; version: number; definition: string | null }>(
     sql`SELECT id, version, CASE WHEN version = json_extract(${known?.versions ?? '{}'}, '$."' || id || '"') THEN NULL ELSE definition END AS definition

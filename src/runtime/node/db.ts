@@ -7,6 +7,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../db/schema.ts';
 import type { Db } from '../../db/index.ts';
+import { coalescingClient } from '../../db/coalesce.ts';
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 
@@ -34,7 +35,8 @@ export async function openNodeDb(url: string, authToken?: string): Promise<Db> {
       throw new DatabaseOpenError(`Cannot open the database at ${url}: ${(e as Error).message}`);
     }
   }
-  return drizzle(client, { schema });
+  // Over the network each statement is a round trip: reads issued together go as one batch (src/db/coalesce.ts).
+  return drizzle(/^(https?|libsql|wss?):/.test(url) ? coalescingClient(client) : client, { schema });
 }
 
 export async function migrateDb(db: Db): Promise<void> {

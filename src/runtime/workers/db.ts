@@ -3,8 +3,9 @@ import { createClient } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import * as schema from '../../db/schema.ts';
 import type { Db } from '../../db/index.ts';
+import { coalescingClient } from '../../db/coalesce.ts';
 
 export function openWebDb(url: string, authToken?: string): Db {
   const client = createClient({ url, authToken: authToken || undefined, intMode: 'number' });
-  return drizzle(client, { schema });
+  return drizzle(coalescingClient(client), { schema });
 }
