@@ -87,6 +87,8 @@ export class Stream {
   readTxn = false;
   /** Inside a transaction that has run a statement: SQLite holds a read snapshot that a write must upgrade. */
   hasRead = false;
+  /** The database's data_version when that snapshot was taken. */
+  snapshot: unknown = null;
   /** Holds a write transaction (and so the lock). */
   wrote = false;
   /** Its transaction was rolled back by a waiting writer; the next program reports TRANSACTION_TIMEOUT. */
@@ -97,6 +99,7 @@ export class Stream {
   resetTxn(): void {
     this.readTxn = false;
     this.hasRead = false;
+    this.snapshot = null;
     this.wrote = false;
   }
 }
@@ -174,6 +177,7 @@ export class Engine {
   readonly #tempDir: string | null;
   /** Keeps the database open between streams, so the WAL is not checkpointed and removed after every request. */
   readonly #anchor: Connection;
+  readonly #dataVersion: Statement;
   readonly #streams = new Set<Stream>();
 
   constructor(options: EngineOptions) {
@@ -181,6 +185,8 @@ export class Engine {
     this.#path = this.#tempDir === null ? options.path : join(this.#tempDir, 'memory.db');
     this.#anchor = new Connection(this.#path);
     this.#anchor.db.exec('PRAGMA journal_mode = WAL');
+    // On a connection that never writes, data_version changes whenever another connection commits.
+    this.#dataVersion = this.#anchor.db.prepare('PRAGMA data_version').raw(true);
     this.lock = new WriteLock<Stream>({
       timeoutMs: options.txnTimeoutMs,
       now: options.now,
@@ -370,7 +376,9 @@ export class Engine {
       } catch (e) {
         if (!isReadonlyError(e)) throw e;
       }
-      if (s.conn.db.inTransaction && s.hasRead && this.lock.owner !== null) {
+      // SQLite answers these itself, but leaves the failed statement active and the stale snapshot held (libsql
+      // cannot reset it), so they are refused before SQLite sees them.
+      if (s.conn.db.inTransaction && s.hasRead && (this.lock.owner !== null || this.#version() !== s.snapshot)) {
         throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
       }
     }
@@ -385,14 +393,20 @@ export class Engine {
   #readOnly(s: Stream, q: Query, readBegin: boolean): StmtResult {
     s.conn.setQueryOnly(true);
     try {
-      return this.#executeNow(s.conn, q);
+      const result = this.#executeNow(s.conn, q);
+      if (s.conn.db.inTransaction && !s.hasRead && firstKeyword(q.sql) !== 'BEGIN') {
+        s.hasRead = true;
+        s.snapshot = this.#version();
+      }
+      if (s.conn.db.inTransaction && readBegin) s.readTxn = true;
+      return result;
     } finally {
       if (!s.conn.db.inTransaction) s.resetTxn();
-      else {
-        if (readBegin) s.readTxn = true;
-        if (firstKeyword(q.sql) !== 'BEGIN') s.hasRead = true;
-      }
     }
+  }
+
+  #version(): unknown {
+    return (this.#dataVersion.get() as unknown[])[0];
   }
 
   #withLock(s: Stream, q: Query): StmtResult {
