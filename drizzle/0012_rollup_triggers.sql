@@ -1,7 +1,7 @@
 -- Rollup triggers (src/rankings/rollup-sql.ts ROLLUP_TRIGGERS; test/node/rankings/rollups.test.ts checks this file against it), then the rollups filled from the rows already stored.
 CREATE TRIGGER rollup_visits_bi BEFORE INSERT ON submissions WHEN NEW.household_key IS NOT NULL BEGIN
   INSERT INTO rollup_visits (cadre_id, day, n)
-    SELECT s.cadre_id, s.day, -1 * count(*) FROM submissions s
+    SELECT s.cadre_id, s.day, -1 * count(*) FROM submissions s NOT INDEXED
     WHERE s.id IN (SELECT id FROM submissions WHERE household_key = NEW.household_key) AND s.form_id = 'household-visit' AND s.cadre_id IS NOT NULL AND s.deleted_at IS NULL AND (s.household_key IS NULL OR s.flags_cleared_at IS NOT NULL OR NOT EXISTS (
     SELECT 1 FROM submissions e WHERE e.household_key = s.household_key AND e.deleted_at IS NULL AND e.id < s.id))
     GROUP BY s.cadre_id, s.day
@@ -10,7 +10,7 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER rollup_visits_ai AFTER INSERT ON submissions WHEN NEW.form_id = 'household-visit' OR NEW.household_key IS NOT NULL BEGIN
   INSERT INTO rollup_visits (cadre_id, day, n)
-    SELECT s.cadre_id, s.day, 1 * count(*) FROM submissions s
+    SELECT s.cadre_id, s.day, 1 * count(*) FROM submissions s NOT INDEXED
     WHERE s.id IN (SELECT NEW.id UNION SELECT id FROM submissions WHERE household_key = NEW.household_key) AND s.form_id = 'household-visit' AND s.cadre_id IS NOT NULL AND s.deleted_at IS NULL AND (s.household_key IS NULL OR s.flags_cleared_at IS NOT NULL OR NOT EXISTS (
     SELECT 1 FROM submissions e WHERE e.household_key = s.household_key AND e.deleted_at IS NULL AND e.id < s.id))
     GROUP BY s.cadre_id, s.day
@@ -19,7 +19,7 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER rollup_visits_bu BEFORE UPDATE OF form_id, cadre_id, day, deleted_at, household_key, flags_cleared_at ON submissions WHEN OLD.form_id = 'household-visit' OR OLD.household_key IS NOT NULL OR NEW.form_id = 'household-visit' OR NEW.household_key IS NOT NULL BEGIN
   INSERT INTO rollup_visits (cadre_id, day, n)
-    SELECT s.cadre_id, s.day, -1 * count(*) FROM submissions s
+    SELECT s.cadre_id, s.day, -1 * count(*) FROM submissions s NOT INDEXED
     WHERE s.id IN (SELECT OLD.id UNION SELECT id FROM submissions WHERE household_key = OLD.household_key UNION SELECT id FROM submissions WHERE household_key = NEW.household_key) AND s.form_id = 'household-visit' AND s.cadre_id IS NOT NULL AND s.deleted_at IS NULL AND (s.household_key IS NULL OR s.flags_cleared_at IS NOT NULL OR NOT EXISTS (
     SELECT 1 FROM submissions e WHERE e.household_key = s.household_key AND e.deleted_at IS NULL AND e.id < s.id))
     GROUP BY s.cadre_id, s.day
@@ -28,7 +28,7 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER rollup_visits_au AFTER UPDATE OF form_id, cadre_id, day, deleted_at, household_key, flags_cleared_at ON submissions WHEN OLD.form_id = 'household-visit' OR OLD.household_key IS NOT NULL OR NEW.form_id = 'household-visit' OR NEW.household_key IS NOT NULL BEGIN
   INSERT INTO rollup_visits (cadre_id, day, n)
-    SELECT s.cadre_id, s.day, 1 * count(*) FROM submissions s
+    SELECT s.cadre_id, s.day, 1 * count(*) FROM submissions s NOT INDEXED
     WHERE s.id IN (SELECT NEW.id UNION SELECT id FROM submissions WHERE household_key = OLD.household_key UNION SELECT id FROM submissions WHERE household_key = NEW.household_key) AND s.form_id = 'household-visit' AND s.cadre_id IS NOT NULL AND s.deleted_at IS NULL AND (s.household_key IS NULL OR s.flags_cleared_at IS NOT NULL OR NOT EXISTS (
     SELECT 1 FROM submissions e WHERE e.household_key = s.household_key AND e.deleted_at IS NULL AND e.id < s.id))
     GROUP BY s.cadre_id, s.day
@@ -37,7 +37,7 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER rollup_visits_bd BEFORE DELETE ON submissions WHEN OLD.form_id = 'household-visit' OR OLD.household_key IS NOT NULL BEGIN
   INSERT INTO rollup_visits (cadre_id, day, n)
-    SELECT s.cadre_id, s.day, -1 * count(*) FROM submissions s
+    SELECT s.cadre_id, s.day, -1 * count(*) FROM submissions s NOT INDEXED
     WHERE s.id IN (SELECT OLD.id UNION SELECT id FROM submissions WHERE household_key = OLD.household_key) AND s.form_id = 'household-visit' AND s.cadre_id IS NOT NULL AND s.deleted_at IS NULL AND (s.household_key IS NULL OR s.flags_cleared_at IS NOT NULL OR NOT EXISTS (
     SELECT 1 FROM submissions e WHERE e.household_key = s.household_key AND e.deleted_at IS NULL AND e.id < s.id))
     GROUP BY s.cadre_id, s.day
@@ -46,7 +46,7 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER rollup_visits_ad AFTER DELETE ON submissions WHEN OLD.household_key IS NOT NULL BEGIN
   INSERT INTO rollup_visits (cadre_id, day, n)
-    SELECT s.cadre_id, s.day, 1 * count(*) FROM submissions s
+    SELECT s.cadre_id, s.day, 1 * count(*) FROM submissions s NOT INDEXED
     WHERE s.id IN (SELECT id FROM submissions WHERE household_key = OLD.household_key) AND s.form_id = 'household-visit' AND s.cadre_id IS NOT NULL AND s.deleted_at IS NULL AND (s.household_key IS NULL OR s.flags_cleared_at IS NOT NULL OR NOT EXISTS (
     SELECT 1 FROM submissions e WHERE e.household_key = s.household_key AND e.deleted_at IS NULL AND e.id < s.id))
     GROUP BY s.cadre_id, s.day
