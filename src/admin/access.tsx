@@ -40,7 +40,7 @@ function SessionsTable(props: { sessions: SessionRow[] }) {
           <td>{formatShanghai(s.expiresAt)}</td>
           <td>
             <form method="post" action={`/admin/access/sessions/${s.idHash}/revoke`}>
-              <button class="link" type="submit" aria-label={`让访问码 ${s.codeId} 的这次登录退出`}>
+              <button class="link" type="submit" aria-label={`强制退出：访问码 ${s.codeId} 的这次登录`}>
                 强制退出
               </button>
             </form>

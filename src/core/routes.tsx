@@ -43,7 +43,7 @@ export function coreRoutes(deps: Deps) {
           {publicForms.length === 0 ? (
             <p>暂未开放在线表单，请稍后再来。</p>
           ) : (
-            <ul>
+            <ul class="actions">
               {publicForms.map((f) => (
                 <li>
                   <a href={`/f/${f.id}`}>{f.title}</a>
@@ -52,9 +52,11 @@ export function coreRoutes(deps: Deps) {
             </ul>
           )}
           <p class="muted">扫描张贴的二维码也可直接打开表单，无需注册。</p>
-          <p>
-            <a href="/r">凭回执码查询办理进度</a>
-          </p>
+          <ul class="actions">
+            <li>
+              <a href="/r">凭回执码查询办理进度</a>
+            </li>
+          </ul>
         </div>
         <div class="card">
           <h2>工作人员</h2>

@@ -4,7 +4,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { hazardEvents, hazards, submissions } from '../db/schema.ts';
 import { AppError, notFound } from '../lib/errors.ts';
-import { ACTIONS, isFixed, isHazardAction, isMerged, SYSTEM_EVENTS, stateLabel, type ActionDefinition } from './states.ts';
+import { ACTIONS, isFixed, isHazardAction, isMerged, publicStateLabel, SYSTEM_EVENTS, type ActionDefinition } from './states.ts';
 import { transition, type DbOrTx, type HazardRow, type TransitionResult } from './service.ts';
 
 export interface PublicStep {
@@ -40,13 +40,13 @@ async function hazardsOfSubmission(db: DbOrTx, submissionId: number): Promise<{ 
 function publicStep(e: typeof hazardEvents.$inferSelect): PublicStep | null {
   const at = new Date(e.at).toISOString();
   if (e.action === 'report' || e.action === 'record_ledger') {
-    return { status: stateLabel(e.toState), at, note: SYSTEM_EVENTS[e.action].publicText };
+    return { status: publicStateLabel(e.toState), at, note: SYSTEM_EVENTS[e.action].publicText };
   }
   if (!isHazardAction(e.action)) return null; // reminders, overdue marks, merges: internal
   const def: ActionDefinition = ACTIONS[e.action];
   // Internal notes that do not move the hazard (催办, progress) are not steps for the tipster.
   if (!def.to && !def.publicText) return null;
-  return { status: stateLabel(e.toState), at, note: def.publicNote ? e.note : (def.publicText ?? null) };
+  return { status: publicStateLabel(e.toState), at, note: def.publicNote ? e.note : (def.publicText ?? null) };
 }
 
 /** The last feedback a tipster gave after the latest close-out, if any. */
@@ -78,7 +78,7 @@ export async function publicHazardStatus(db: DbOrTx, submissionId: number): Prom
     }
   }
   return {
-    status: stateLabel(root.state),
+    status: publicStateLabel(root.state),
     number: own.number,
     feedbackOpen: own.source === 'tip' && isFixed(root.state) && !(await feedbackSinceClose(db, root.id)),
     history: steps,

@@ -5,8 +5,10 @@ export type StateType = 'open' | 'closed';
 
 export interface StateDefinition {
   readonly type: StateType;
-  /** Chinese label shown to staff and, on the receipt, to the tipster. */
+  /** Chinese label shown to staff (the official terms). */
   readonly label: string;
+  /** What the tipster reads on the receipt: plain words, no office jargon (待分办, 销号). */
+  readonly publicLabel: string;
   /** Closed because the hazard was actually removed (counts as rectified in rankings). */
   readonly fixed?: boolean;
   /** The item waits for the office (triage queue). */
@@ -16,16 +18,16 @@ export interface StateDefinition {
 }
 
 export const STATES = {
-  reported: { type: 'open', label: '待分办', awaitsOffice: true },
-  assigned: { type: 'open', label: '已交办，待签收' },
-  returned: { type: 'open', label: '已退单，待重新分办', awaitsOffice: true },
-  rectifying: { type: 'open', label: '整改中' },
-  fixed_reported: { type: 'open', label: '已整改，待核查', awaitsOffice: true },
-  reopened: { type: 'open', label: '群众反映未整改，待重新分办', awaitsOffice: true },
-  closed: { type: 'closed', label: '已销号', fixed: true },
-  fixed_on_spot: { type: 'closed', label: '已现场整改', fixed: true },
-  duplicate: { type: 'closed', label: '重复反映，已合并', merged: true },
-  not_a_hazard: { type: 'closed', label: '经核实不属于治安隐患' },
+  reported: { type: 'open', label: '待分办', publicLabel: '已受理，正在分派', awaitsOffice: true },
+  assigned: { type: 'open', label: '已交办，待签收', publicLabel: '已交责任单位整改' },
+  returned: { type: 'open', label: '已退单，待重新分办', publicLabel: '已受理，正在分派', awaitsOffice: true },
+  rectifying: { type: 'open', label: '整改中', publicLabel: '责任单位正在整改' },
+  fixed_reported: { type: 'open', label: '已整改，待核查', publicLabel: '已整改，正在核实', awaitsOffice: true },
+  reopened: { type: 'open', label: '群众反映未整改，待重新分办', publicLabel: '已收到您的反馈，正在重新督办', awaitsOffice: true },
+  closed: { type: 'closed', label: '已销号', publicLabel: '已整改完毕', fixed: true },
+  fixed_on_spot: { type: 'closed', label: '已现场整改', publicLabel: '已当场整改完毕', fixed: true },
+  duplicate: { type: 'closed', label: '重复反映，已合并', publicLabel: '已与他人反映的同一问题一并办理', merged: true },
+  not_a_hazard: { type: 'closed', label: '经核实不属于治安隐患', publicLabel: '经核实不属于治安隐患' },
 } as const satisfies Record<string, StateDefinition>;
 
 export type HazardState = keyof typeof STATES;
@@ -210,7 +212,7 @@ export function isHazardAction(s: string): s is HazardAction {
 }
 
 export function stateOf(s: string): StateDefinition {
-  return isHazardState(s) ? STATES[s] : { type: 'open', label: s };
+  return isHazardState(s) ? STATES[s] : { type: 'open', label: s, publicLabel: s };
 }
 
 export const isOpen = (s: string) => stateOf(s).type === 'open';
@@ -220,6 +222,8 @@ export const isFixed = (s: string) => isClosed(s) && stateOf(s).fixed === true;
 export const awaitsOffice = (s: string) => stateOf(s).awaitsOffice === true;
 export const isMerged = (s: string) => stateOf(s).merged === true;
 export const stateLabel = (s: string) => stateOf(s).label;
+/** The state as the tipster's receipt says it. */
+export const publicStateLabel = (s: string) => stateOf(s).publicLabel;
 
 export const OPEN_STATES = STATE_IDS.filter(isOpen);
 export const CLOSED_STATES = STATE_IDS.filter(isClosed);

@@ -2,6 +2,10 @@
 // (EXIF can hold the tipster's GPS position), kept in a PhotoStore — R2 on Workers (src/runtime/workers/photos.ts), a folder on Node, memory in tests.
 import { randomCode } from '../lib/crypto.ts';
 import { PHOTO_KEY } from '../forms/schema.ts';
+import { MAX_PHOTO_BYTES } from '../lib/body-limit.ts';
+
+/** One size limit for every photo, a resident's or a unit's (phones with JavaScript shrink theirs first). */
+export const PHOTO_SIZE_MESSAGE = `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，请换一张或缩小后再传`;
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
 

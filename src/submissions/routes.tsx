@@ -4,6 +4,7 @@
 // TURNSTILE_SECRET is set the API needs a token too (CF-Turnstile-Response header), or bots would simply
 // use it instead of the page. The honeypot exists only in the page; a filled one gets a thank-you and nothing is stored.
 import { Hono, type Context } from 'hono';
+import { setCookie } from 'hono/cookie';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { formTokens, units } from '../db/schema.ts';
@@ -18,12 +19,16 @@ import { shanghaiDay } from '../lib/time.ts';
 import { honeypotFilled } from './abuse/honeypot.ts';
 import { turnstileEnabled, verifyTurnstile } from './abuse/turnstile.ts';
 import { limitBody, MAX_ANSWERS_BYTES, MAX_MULTIPART_BYTES, MAX_PHOTO_BYTES } from '../lib/body-limit.ts';
-import { newPhotoKey, PHOTO_UNREADABLE_MESSAGE, sniffPhotoType, stripPhotoMetadata, type PhotoStore, type PhotoType } from './photos.ts';
+import { newPhotoKey, PHOTO_SIZE_MESSAGE, PHOTO_UNREADABLE_MESSAGE, sniffPhotoType, stripPhotoMetadata, type PhotoStore, type PhotoType } from './photos.ts';
 import { storeSubmission } from './store.ts';
+import { photoRefField, readPhotoRef, signPhotoRef } from './photo-ref.ts';
 import { checkFormToken, issueFormToken } from './tokens.ts';
 import { FormPage, TOKEN_FIELD, TURNSTILE_FIELD } from '../web/form-page.tsx';
 import { Layout } from '../web/layout.tsx';
 import { formById, formsOf, heldForm, lastKnownForms } from '../forms/store.ts';
+
+/** Set on the redirect to a new receipt, read (and cleared) by the receipt page. */
+export const JUST_SENT_COOKIE = 'pingan_sent';
 
 /** The hidden field a form page carries: the version it showed, which its post is checked against. */
 const VERSION_FIELD = '_version';
@@ -37,7 +42,7 @@ export const TURNSTILE_MESSAGE = '请完成页面上的人机验证后再提交'
 export const PHOTO_TYPE_MESSAGE = '只能上传 JPEG、PNG 或 WebP 格式的照片';
 export const DATABASE_RETRY_MESSAGE = '系统繁忙，您的内容尚未保存。您填写的内容都还在下面，请稍后再点一次提交。';
 export const PHOTO_AGAIN_MESSAGE = '请重新选择照片（页面提示修改时，之前选的照片不会保留）';
-export const PHOTO_SIZE_MESSAGE = `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，请换一张或缩小后再传`;
+export { PHOTO_SIZE_MESSAGE };
 const UNIT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -63,7 +68,10 @@ interface PendingPhoto {
   type: PhotoType;
 }
 
-/** Checks uploaded photos by magic bytes and size; returns answers' keys, the photos to store and field errors. */
+/**
+ * Checks uploaded photos by magic bytes and size; returns answers' keys (a photo kept from an earlier try is already
+ * stored, named by its signed reference; a new file replaces it), the photos to store and field errors.
+ */
 async function takePhotos(deps: Deps, form: FormDefinition, body: Record<string, unknown>, input: Record<string, unknown>) {
   const pending: PendingPhoto[] = [];
   const errors: FieldError[] = [];
@@ -73,7 +81,11 @@ async function takePhotos(deps: Deps, form: FormDefinition, body: Record<string,
     const file = (Array.isArray(raw) ? raw : [raw]).find((x): x is File => x instanceof File && x.size > 0);
     // A client never chooses a photo key: whatever text came in this field is dropped.
     delete input[f.name];
-    if (!file) continue;
+    if (!file) {
+      const key = await readPhotoRef(deps.config.SESSION_SECRET, form.id, f.name, body[photoRefField(f.name)], deps.now().getTime());
+      if (key) input[f.name] = key;
+      continue;
+    }
     if (file.size > MAX_PHOTO_BYTES) {
       errors.push({ field: f.name, message: PHOTO_SIZE_MESSAGE });
       continue;
@@ -150,7 +162,7 @@ export function publicFormRoutes(deps: Deps) {
     return retryAfter;
   };
 
-  const renderForm = async (c: Context, form: FormDefinition, opts: { values?: Record<string, unknown>; errors?: FieldError[]; token?: string; status?: 200 | 422 | 503 }) => {
+  const renderForm = async (c: Context, form: FormDefinition, opts: { values?: Record<string, unknown>; errors?: FieldError[]; token?: string; status?: 200 | 422 | 503; keptPhotos?: Record<string, string> }) => {
     const u = c.req.query('u');
     const unit = await attributedUnit(deps, u);
     const action = `/f/${form.id}${unit ? `?u=${encodeURIComponent(unit.code)}` : ''}`;
@@ -164,8 +176,9 @@ export function publicFormRoutes(deps: Deps) {
         action={action}
         token={opts.token ?? (await issueFormToken(deps))}
         hiddenFields={{ [VERSION_FIELD]: String(form.version) }}
+        keptPhotos={opts.keptPhotos}
         turnstileSiteKey={siteKey}
-        notice={unit ? <p class="muted">{`本次填写将计入：${unit.name}`}</p> : undefined}
+        notice={unit ? <p class="muted">{`所属村（社区）或单位：${unit.name}`}</p> : undefined}
       />,
       opts.status ?? 200,
     );
@@ -227,12 +240,16 @@ export function publicFormRoutes(deps: Deps) {
       if (!result.ok || errors.length > 0) {
         const values = { ...input };
         for (const f of form.fields) if (f.type === 'photo') delete values[f.name];
-        // A browser cannot refill a file input, so a good photo must be chosen again: say so beside it.
+        // A browser cannot refill a file input, so a good photo is stored now and the page carries a signed reference
+        // to it: the resend attaches it, never silently without it. Unused, it is an orphan the retention job may remove.
+        const keptPhotos: Record<string, string> = {};
+        const now = deps.now().getTime();
+        for (const p of pending) await photos.put(p.key, p.bytes, p.type);
         for (const f of form.fields) {
-          if (f.type === 'photo' && input[f.name] !== undefined && !errors.some((e) => e.field === f.name)) errors.push({ field: f.name, message: PHOTO_AGAIN_MESSAGE });
+          if (f.type !== 'photo' || typeof input[f.name] !== 'string' || errors.some((e) => e.field === f.name)) continue;
+          keptPhotos[f.name] = await signPhotoRef(deps.config.SESSION_SECRET, form.id, f.name, input[f.name] as string, now);
         }
-        errors.splice(0, errors.length, ...mergeErrors(form, errors));
-        return renderForm(c, form, { values, errors, token, status: 422 });
+        return renderForm(c, form, { values, errors: mergeErrors(form, errors), token, status: 422, keptPhotos });
       }
       for (const p of pending) await photos.put(p.key, p.bytes, p.type);
       let stored: Awaited<ReturnType<typeof storeSubmission>>;
@@ -269,6 +286,9 @@ export function publicFormRoutes(deps: Deps) {
       }
       if (!stored.created) for (const p of pending) await photos.delete?.(p.key);
       deps.log.info(stored.created ? 'submission stored' : 'submission repeated', { form: form.id, id: stored.id, source: 'public' });
+      // The receipt opens with the thanks only right after sending, not on every later lookup: a cookie for that
+      // receipt's path alone, for two minutes, keeps the address clean (it is what people bookmark and share).
+      setCookie(c, JUST_SENT_COOKIE, '1', { path: `/r/${stored.receipt}`, maxAge: 120, httpOnly: true, sameSite: 'Lax' });
       return c.redirect(`/r/${stored.receipt}`, 303);
     },
   );

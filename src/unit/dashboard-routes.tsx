@@ -26,15 +26,7 @@ import { shanghaiDay } from '../lib/time.ts';
 import { campaignFor } from '../campaign/context.ts';
 import { PortalLayout, portalScope, unitQuery } from './layout.tsx';
 import { unitTasks } from './tasks.ts';
-import { DataTable, SubmitButton } from '../web/components.tsx';
-
-function Bar(props: { percent: number }) {
-  return (
-    <div class="bar" role="progressbar" aria-valuenow={props.percent} aria-valuemin={0} aria-valuemax={100}>
-      <span style={`width:${props.percent}%`} />
-    </div>
-  );
-}
+import { DataTable, ProgressBar, SubmitButton } from '../web/components.tsx';
 
 const categoryLabel = (v: string) => HAZARD_CATEGORY_OPTIONS.find((o) => o.value === v)?.label ?? v;
 
@@ -78,17 +70,15 @@ function Dashboard(props: DashboardProps) {
       ) : null}
 
       <h2>活动截止时间</h2>
-      <table>
-        <tbody>
-          {props.deadlines.map((d) => (
-            <tr>
-              <td>{d.label}</td>
-              <td>{d.date}</td>
-              <td class={d.daysLeft < 0 ? 'muted' : d.daysLeft <= 3 ? 'flag' : undefined}>{daysLeftLabel(d.daysLeft)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable head={['事项', '截止日期', '剩余']} label="活动截止时间">
+        {props.deadlines.map((d) => (
+          <tr>
+            <td>{d.label}</td>
+            <td>{d.date}</td>
+            <td class={d.daysLeft < 0 ? 'muted' : d.daysLeft <= 3 ? 'flag' : undefined}>{daysLeftLabel(d.daysLeft)}</td>
+          </tr>
+        ))}
+      </DataTable>
 
       <h2>入户下访进度</h2>
       {props.cadres.length === 0 ? (
@@ -115,7 +105,7 @@ function Dashboard(props: DashboardProps) {
                   {c.visits} / {c.quota}
                 </td>
                 <td>
-                  <Bar percent={c.percent} />
+                  <ProgressBar percent={c.percent} label={`${c.name}的入户进度`} />
                   <span class="progress">{c.percent}%</span>
                 </td>
               </tr>
@@ -128,31 +118,20 @@ function Dashboard(props: DashboardProps) {
       {props.tasks.length === 0 ? (
         <p class="muted">实施方案没有给本单位分配可计数的任务。</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>任务</th>
-              <th class="num">已完成 / 目标</th>
-              <th>进度</th>
+        <DataTable head={['任务', { label: '已完成 / 目标', class: 'num' }, '进度']} label="活动任务">
+          {props.tasks.map((t) => (
+            <tr data-task={t.id}>
+              <td>{t.title}</td>
+              <td class="num">
+                {t.reported} / {t.target} {t.unitLabel}
+              </td>
+              <td>
+                <ProgressBar percent={t.percent} label={`${t.title}的进度`} />
+                {t.percent}%
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {props.tasks.map((t) => (
-              <tr data-task={t.id}>
-                <td>
-                  {t.title} <span class="muted">（{t.rule}）</span>
-                </td>
-                <td class="num">
-                  {t.reported} / {t.target} {t.unitLabel}
-                </td>
-                <td>
-                  <Bar percent={t.percent} />
-                  {t.percent}%
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {props.tasks.length > 0 && props.tasks.every((t) => t.reported === 0) && !readOnly ? (
         <p class="muted">
@@ -166,17 +145,7 @@ function Dashboard(props: DashboardProps) {
           还没有登记巡逻队。{readOnly ? null : <a href={`/unit/forms/patrol-team${q}`}>登记巡逻队</a>}
         </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>村（社区）</th>
-              <th class="num">人口</th>
-              <th class="num">队员</th>
-              <th>规定人数</th>
-              <th>情况</th>
-            </tr>
-          </thead>
-          <tbody>
+        <DataTable head={['村（社区）', { label: '人口', class: 'num' }, { label: '队员', class: 'num' }, '规定人数', '情况']} label="红袖标巡逻队">
             {props.patrol.teams.map((t) => (
               <tr data-patrol={t.submissionId}>
                 <td>{t.placeName}</td>
@@ -199,8 +168,7 @@ function Dashboard(props: DashboardProps) {
                 <td class="flag">尚未登记巡逻队</td>
               </tr>
             ))}
-          </tbody>
-        </table>
+        </DataTable>
       )}
 
       <h2>宣传海报</h2>

@@ -10,7 +10,7 @@ import type { UnitInfo } from './roster/roster.ts';
 import { patrolFlagText, PATROL_FORM_ID } from './derived.ts';
 import type { UnitRecord } from './records.ts';
 import { PortalLayout, unitQuery } from './layout.tsx';
-import { SubmitButton } from '../web/components.tsx';
+import { DataTable, SubmitButton } from '../web/components.tsx';
 
 /** Help under a personal field a non-office editor sees empty. */
 export const KEEP_HELP = '留空则保持原值';
@@ -31,18 +31,7 @@ function EntriesTable(props: { form: FormDefinition; versions: Map<number, FormD
   const unmasked = props.principal.role === 'admin';
   const isPatrol = props.form.id === PATROL_FORM_ID;
   return (
-    <table id="entries">
-      <thead>
-        <tr>
-          <th>时间</th>
-          {fields.map((f) => (
-            <th>{f.label}</th>
-          ))}
-          {isPatrol ? <th>人数要求</th> : null}
-          {props.canWrite ? <th>操作</th> : null}
-        </tr>
-      </thead>
-      <tbody>
+    <DataTable id="entries" head={['时间', ...fields.map((f) => f.label), isPatrol && '人数要求', props.canWrite && '操作']} label={`已登记的${props.form.title}`}>
         {props.records.map((r) => {
           const all = { ...r.answers, ...r.personal };
           // An answer shows with the labels and options of the version it was answered under.
@@ -74,8 +63,7 @@ function EntriesTable(props: { form: FormDefinition; versions: Map<number, FormD
             </tr>
           );
         })}
-      </tbody>
-    </table>
+    </DataTable>
   );
 }
 
@@ -138,7 +126,11 @@ export function EntryPage(props: EntryPageProps) {
               <a href={`/unit/forms/${form.id}${q}`}>取消修改，继续登记新记录</a>
             </p>
           ) : (
-            <p class="muted">提示：保存后走访干部、村（社区）和日期会保留，直接填下一户即可；Tab 键切换输入项，回车保存。</p>
+            // The carry-over hint belongs to the visit form; the keyboard hint only where there is a keyboard.
+            <p class="muted">
+              {form.id === 'household-visit' ? '提示：保存后走访干部、村（社区）和日期会保留，直接填下一户即可。' : '提示：保存后可以接着登记下一条。'}
+              <span class="kbd">Tab 键切换输入项，回车保存。</span>
+            </p>
           )}
           {props.focus ? <span hidden data-focus={`f-${props.focus}`} /> : null}
         </div>
@@ -157,10 +149,8 @@ export function EntryPage(props: EntryPageProps) {
       {props.records.length === 0 ? (
         <p class="muted">这一天还没有记录。填写上方表格并保存后，记录会列在这里，可以修改或删除。</p>
       ) : (
-        // A form's columns are wider than a phone: the list scrolls inside its box, not the whole page.
-        <div class="table-wrap">
-          <EntriesTable form={form} versions={props.versions ?? new Map()} records={props.records} ctx={props.ctx} principal={props.principal} q={q} canWrite={canWrite} hazardNumbers={props.hazardNumbers ?? new Map()} />
-        </div>
+        // A form's columns are wider than a phone: cards there, a table scrolling inside its box on a wider screen.
+        <EntriesTable form={form} versions={props.versions ?? new Map()} records={props.records} ctx={props.ctx} principal={props.principal} q={q} canWrite={canWrite} hazardNumbers={props.hazardNumbers ?? new Map()} />
       )}
     </PortalLayout>
   );

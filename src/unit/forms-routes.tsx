@@ -53,7 +53,7 @@ export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormC
   return {
     campaign,
     today: shanghaiDay(deps.now()),
-    cadres: cadres.map((c) => ({ id: c.id, name: c.assignedName ? `${c.name}（${c.assignedName}）` : c.name })),
+    cadres: cadres.map((c) => ({ id: c.id, name: c.assignedName ? `${c.name} · ${c.assignedName}` : c.name })),
     places: places.map((p) => ({ code: p.code, name: p.name })),
     units: allUnits,
     tasks: tasksOf(unit, campaign.tasks).filter((t) => !t.from).map((t) => ({ id: t.id, title: `${t.title}（目标 ${t.target} ${t.unitLabel}）` })),

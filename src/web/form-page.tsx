@@ -3,10 +3,11 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { optionsFor, type FormContext } from '../forms/context.ts';
-import { dateBound, DEFAULT_MAX_LENGTH } from '../forms/schema.ts';
+import { dateBound, DEFAULT_MAX_LENGTH, MESSAGES } from '../forms/schema.ts';
 import type { FieldError } from '../lib/errors.ts';
 import type { FieldDefinition, FormDefinition } from '../forms/types.ts';
 import { Layout } from './layout.tsx';
+import { photoRefField } from '../submissions/photo-ref.ts';
 
 /** Transport fields: never form fields (the engine ignores names starting with _). */
 export const TOKEN_FIELD = '_token';
@@ -31,6 +32,8 @@ export interface FormViewProps {
   honeypot?: boolean;
   turnstileSiteKey?: string;
   submitLabel?: string;
+  /** Photos received on an earlier try, by field: their signed references go back in hidden fields. */
+  keptPhotos?: Record<string, string>;
 }
 
 const fieldId = (name: string) => `f-${name}`;
@@ -44,12 +47,39 @@ function asStrings(value: unknown): string[] {
   return [String(value)];
 }
 
+/**
+ * A yes/no question's two answers as a person says them: 知道/不知道 to "do you know…", 参加过/没参加过 to
+ * "have you taken part…", 是/否 otherwise. The stored values stay yes/no.
+ */
+export function booleanLabels(f: FieldDefinition): readonly [string, string] {
+  if (/知道|知晓/.test(f.label)) return ['知道', '不知道'];
+  if (/参加过|参与过/.test(f.label)) return ['参加过', '没参加过'];
+  return ['是', '否'];
+}
+
+/**
+ * The message beside a field: "请选择“<the question>”" right under the question repeats it, so a missing
+ * answer reads "请选择一项" there; the summary at the top keeps the question.
+ */
+function besideField(f: FieldDefinition, message: string): string {
+  if (message !== MESSAGES.required(f)) return message;
+  if (f.type === 'multichoice') return '请至少选择一项';
+  if (f.type === 'photo') return '请选择一张照片';
+  if (f.type === 'choice' || f.type === 'boolean' || f.type === 'cadre' || f.type === 'place' || f.type === 'unit' || f.type === 'task') return '请选择一项';
+  return '请填写这一项';
+}
+
+/** The summary's line: the question, then what to do, never the question twice. */
+function inSummary(f: FieldDefinition, message: string): string {
+  return message.includes(`“${f.label}”`) ? message : `${f.label}：${message}`;
+}
+
 function whenHint(form: FormDefinition, f: FieldDefinition): string | undefined {
   if (!f.showWhen) return undefined;
   const parent = form.fields.find((g) => g.name === f.showWhen!.field);
   if (!parent) return undefined;
   const labels = f.showWhen.equals.map((value) => {
-    if (parent.type === 'boolean') return value === 'yes' || value === 'true' ? '是' : '否';
+    if (parent.type === 'boolean') return booleanLabels(parent)[value === 'yes' || value === 'true' ? 0 : 1];
     return parent.options?.find((o) => o.value === value)?.label ?? value;
   });
   return `仅当“${parent.label}”选择“${labels.join('”或“')}”时填写`;
@@ -62,9 +92,13 @@ interface FieldProps {
   error?: string;
   ctx: FormContext;
   autofocus: boolean;
+  keptPhoto?: string;
 }
 
-function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
+/** Said beside a photo the server already has: the resend attaches it. */
+export const PHOTO_KEPT_TEXT = '照片已收到，提交时会一并保存；如需更换，请重新选择。';
+
+function Field({ form, field: f, values, error, ctx, autofocus, keptPhoto }: FieldProps) {
   const id = fieldId(f.name);
   const helpId = f.help ? `${id}-help` : undefined;
   const whenId = f.showWhen ? `${id}-when` : undefined;
@@ -82,7 +116,7 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
     <>
       {f.help ? <p class="help" id={helpId}>{f.help}</p> : null}
       {whenId ? <p class="help when" id={whenId}>{whenHint(form, f)}</p> : null}
-      {error ? <p class="err" id={errId}>{error}</p> : null}
+      {error ? <p class="err" id={errId}>{besideField(f, error)}</p> : null}
     </>
   );
   const wrapClass = [error ? 'invalid' : '', f.showWhen ? 'sw' : ''].filter(Boolean).join(' ') || undefined;
@@ -90,11 +124,14 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
 
   const grouped = f.type === 'boolean' || f.type === 'multichoice' || (f.type === 'choice' && (f.options?.length ?? 0) <= MAX_RADIOS);
   if (grouped) {
-    const options = f.type === 'boolean' ? [{ value: 'yes', label: '是' }, { value: 'no', label: '否' }] : optionsFor(f, ctx);
+    const yesNo = booleanLabels(f);
+    const options = f.type === 'boolean' ? [{ value: 'yes', label: yesNo[0] }, { value: 'no', label: yesNo[1] }] : optionsFor(f, ctx);
     const type = f.type === 'multichoice' ? 'checkbox' : 'radio';
+    // aria-required is not allowed on a fieldset (role group); a required radio group says so on its radios
+    // (the legend carries "（必填）" for every group).
     return (
       <div class={wrapClass} {...showWhenAttrs}>
-        <fieldset aria-describedby={describedBy} aria-required={f.required ? 'true' : undefined}>
+        <fieldset aria-describedby={describedBy}>
           <legend>
             {f.label}
             {required}
@@ -109,6 +146,7 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
                 id={i === 0 ? id : `${id}-${i}`}
                 value={o.value}
                 checked={values.includes(o.value)}
+                required={type === 'radio' && f.required}
                 autofocus={autofocus && i === 0}
               />
               {o.label}
@@ -157,7 +195,19 @@ function Field({ form, field: f, values, error, ctx, autofocus }: FieldProps) {
       control = <input type="tel" inputmode="tel" {...attrs} value={value} autocomplete="tel" maxlength={20} placeholder={f.placeholder} />;
       break;
     case 'photo':
-      control = <input type="file" {...attrs} accept="image/jpeg,image/png,image/webp" />;
+      // data-shrink: where JavaScript runs, the page script shrinks the photo before it is sent (web/page-script.ts).
+      // A kept photo satisfies a required field, so the file input is no longer required.
+      control = (
+        <>
+          {keptPhoto ? (
+            <p class="ok" id={`${id}-kept`}>
+              <input type="hidden" name={photoRefField(f.name)} value={keptPhoto} />
+              {PHOTO_KEPT_TEXT}
+            </p>
+          ) : null}
+          <input type="file" {...attrs} required={f.required && !keptPhoto} aria-required={f.required && !keptPhoto ? 'true' : undefined} accept="image/jpeg,image/png,image/webp" data-shrink="1280" />
+        </>
+      );
       break;
     default:
       control = <input type="text" {...attrs} value={value} maxlength={typeof f.max === 'number' ? f.max : DEFAULT_MAX_LENGTH.text} placeholder={f.placeholder} />;
@@ -192,7 +242,7 @@ export function FormView(props: FormViewProps) {
           <ul>
             {errors.map((e) => {
               const f = form.fields.find((x) => x.name === e.field);
-              return <li>{known.has(e.field) ? <a href={`#${fieldId(e.field)}`}>{`${f!.label}：${e.message}`}</a> : e.message}</li>;
+              return <li>{known.has(e.field) ? <a href={`#${fieldId(e.field)}`}>{inSummary(f!, e.message)}</a> : e.message}</li>;
             })}
           </ul>
         </div>
@@ -209,7 +259,7 @@ export function FormView(props: FormViewProps) {
           </div>
         ) : null}
         {form.fields.map((f) => (
-          <Field form={form} field={f} values={asStrings(values[f.name])} error={byField.get(f.name)} ctx={ctx} autofocus={f.name === firstError} />
+          <Field form={form} field={f} values={asStrings(values[f.name])} error={byField.get(f.name)} ctx={ctx} autofocus={f.name === firstError} keptPhoto={props.keptPhotos?.[f.name]} />
         ))}
         {props.turnstileSiteKey ? <div class="cf-turnstile" data-sitekey={props.turnstileSiteKey} data-language="zh-cn"></div> : null}
         <div class="submit">

@@ -19,6 +19,9 @@ a{color:#0b57d0}
 .card{background:#fff;border-radius:10px;padding:16px;margin:12px 0;box-shadow:0 1px 2px rgba(0,0,0,.06)}
 .muted{color:#59636e;font-size:14px}
 .btn{display:inline-block;background:#b3261e;color:#fff;border:0;border-radius:8px;padding:12px 20px;font-size:17px;text-decoration:none;cursor:pointer;min-height:44px}
+/* primary actions and navigation are at least 44 px high: a thumb, not a mouse pointer */
+ul.actions{list-style:none;padding:0;margin:8px 0}ul.actions li{margin:8px 0}
+ul.actions a{display:flex;align-items:center;min-height:44px;padding:8px 12px;border:1px solid #d0d7de;border-radius:8px;background:#fff;text-decoration:none;font-weight:600}
 .btn.secondary{background:#fff;color:#b3261e;border:1px solid #b3261e}
 .btn:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f2b8b5;outline-offset:1px}
 label{display:block;font-weight:600;margin:14px 0 4px}
@@ -29,6 +32,7 @@ legend{font-weight:600;padding:0;margin-bottom:4px}
 .opt{display:flex;align-items:center;gap:8px;padding:8px 0;font-weight:400;margin:0}
 .opt input{width:22px;height:22px;margin:0}
 .req{color:#b3261e}
+@media (pointer:coarse){.kbd{display:none}}
 .help{font-size:14px;color:#59636e;margin:2px 0 4px}
 .err{color:#b3261e;font-size:15px;margin:4px 0}
 .invalid input,.invalid select,.invalid textarea{border-color:#b3261e;background:#fff8f7}
@@ -59,9 +63,10 @@ ol.steps{padding-left:20px}ol.steps li{margin:6px 0}
 /** Staff pages: the portal, hazard supervision, suggestions, the office home, rankings and the printed circular. */
 export const STAFF_CSS = `
 .who{font-size:14px;color:#59636e;margin:0}
-nav.portal{display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 8px;font-size:15px}
+nav.portal{display:flex;flex-wrap:wrap;gap:0 14px;margin:4px 0 8px;font-size:15px}
+nav.portal a,nav.tabs a,p.tabs a{display:inline-flex;align-items:center;min-height:44px}
 nav.portal a[aria-current]{font-weight:700;text-decoration:none;color:#1f2328}
-nav.tabs{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0;font-size:15px}
+nav.tabs{display:flex;flex-wrap:wrap;gap:0 14px;margin:8px 0;font-size:15px}
 nav.tabs a[aria-current]{font-weight:700;color:#1f2328;text-decoration:none}
 .row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
 .row form{margin:0}
@@ -71,6 +76,17 @@ button.link{background:none;border:0;color:#0b57d0;text-decoration:underline;cur
 form.signout{display:inline;margin:0}
 td.num,th.num{text-align:right;white-space:nowrap}
 .bar{background:#e3e6ea;border-radius:6px;height:10px;overflow:hidden;min-width:80px}
+/* DataTable below 600 px: each row a card, each cell a line with its column's heading (web/components.tsx writes the labels) */
+@media (max-width:600px){
+.cards table,.cards tbody,.cards tr,.cards td{display:block;width:100%}
+.cards table{background:none}
+.cards thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+.cards tr{border:1px solid #e3e6ea;border-radius:8px;margin:0 0 8px;padding:6px 10px;background:#fff}
+.cards td{border:0;padding:3px 0 3px 7.5em;position:relative;text-align:left;white-space:normal;min-height:1.9em}
+.cards td::before{position:absolute;left:0;width:7em;color:#59636e;font-size:13px;line-height:1.9;overflow-wrap:anywhere}
+.cards td[colspan]{padding-left:0}.cards td[colspan]::before{content:none}
+.cards .bar{display:inline-block;width:60%;vertical-align:middle;margin-right:6px}
+}
 .bar>span{display:block;height:10px;background:#1e7d32}
 td.flag{color:#b3261e;font-weight:600}
 .pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;background:#fff4e5}

@@ -34,8 +34,10 @@ export interface BrowserRunOptions {
   /** The server's clock starts here and ticks in real time. */
   startsAt: number;
   /** Fills the fresh database before the server starts (organisation, campaign…). */
-  prepare(db: Db): Promise<void>;
+  prepare(db: Db): Promise<unknown>;
   deps?: Partial<Deps>;
+  /** Sees every request the server receives (e.g. to read what a phone really sent). */
+  observe?(req: Request): void;
 }
 
 /** A fresh database behind the real server, and one Chromium profile at 375×667 in zh-CN and Beijing time. */
@@ -52,7 +54,7 @@ export async function startBrowserRun(opts: BrowserRunOptions): Promise<BrowserR
   // Listen first: PUBLIC_BASE_URL (which the QR codes carry) must be the address the browser uses.
   let app: ReturnType<typeof createApp> | undefined;
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: (req, env) => app!.fetch(req, env), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: (req, env) => (opts.observe?.(req), app!.fetch(req, env)), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const started = Date.now();
@@ -112,6 +114,59 @@ export async function seriousAxeFaults(page: Page): Promise<PageFault[]> {
     return r.violations.map((v) => ({ rule: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
   return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+}
+
+/** The 3G profile of issue 18: 750 kbit/s down, 250 kbit/s up, 100 ms, through the DevTools protocol. */
+export const THREE_G = { offline: false, latency: 100, downloadThroughput: (750 * 1000) / 8, uploadThroughput: (250 * 1000) / 8 };
+
+export async function emulate3G(run: BrowserRun): Promise<() => Promise<void>> {
+  const cdp = await run.context.newCDPSession(run.page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', THREE_G);
+  return async () => {
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
+  };
+}
+
+/**
+ * A photo-like JPEG of about 3 MB (4000×3000: a gradient, discs and sensor-like noise), made by the page's own canvas
+ * and handed back as bytes: what a phone camera gives a resident.
+ */
+export async function cameraPhoto(page: Page): Promise<Buffer> {
+  const b64 = await page.evaluate(async () => {
+    const w = 4000, h = 3000, c = document.createElement('canvas');
+    c.width = w;
+    c.height = h;
+    const x = c.getContext('2d')!;
+    const g = x.createLinearGradient(0, 0, w, h);
+    g.addColorStop(0, '#4a7');
+    g.addColorStop(1, '#a63');
+    x.fillStyle = g;
+    x.fillRect(0, 0, w, h);
+    let seed = 7;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 400; i++) {
+      x.fillStyle = `hsl(${rnd() * 360},50%,${30 + rnd() * 40}%)`;
+      x.beginPath();
+      x.arc(rnd() * w, rnd() * h, 20 + rnd() * 300, 0, 7);
+      x.fill();
+    }
+    const d = x.getImageData(0, 0, w, h);
+    for (let i = 0; i < d.data.length; i += 4) {
+      const n = (rnd() - 0.5) * 40;
+      d.data[i]! += n;
+      d.data[i + 1]! += n;
+      d.data[i + 2]! += n;
+    }
+    x.putImageData(d, 0, 0);
+    const blob = (await new Promise<Blob | null>((res) => c.toBlob(res, 'image/jpeg', 0.8)))!;
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 8192) bin += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    return btoa(bin);
+  });
+  return Buffer.from(b64, 'base64');
 }
 
 /** How many CSS pixels the page is wider than the screen (0: no horizontal scroll). */

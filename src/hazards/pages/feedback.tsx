@@ -44,9 +44,9 @@ export function HazardFeedbackForm(props: HazardFeedbackFormProps) {
 }
 
 /**
- * What the receipt page adds for a hazard tip: the message after `?feedback=…`, and the feedback form
- * while it is open. Null for other forms. Usage in the /r/:receipt handler:
- * `const extra = await hazardReceiptExtra(deps, r.receipt, c.req.query('feedback'))` and render `{extra}`.
+ * What the receipt page adds for a hazard tip: `notice`, the message after `?feedback=…` (shown at the top, where the
+ * person who just tapped sees it), and `extra`, the hazard's number and the feedback form while it is open.
+ * Null for other forms. Usage in the /r/:receipt handler: `await hazardReceiptExtra(deps, r.receipt, c.req.query('feedback'))`.
  */
 export async function hazardReceiptExtra(deps: Pick<Deps, 'db'>, receipt: string, feedback?: string) {
   const [sub] = await deps.db.select({ id: submissions.id }).from(submissions).where(eq(submissions.receipt, receipt));
@@ -54,15 +54,17 @@ export async function hazardReceiptExtra(deps: Pick<Deps, 'db'>, receipt: string
   const status = await publicHazardStatus(deps.db, sub.id);
   if (!status) return null;
   const message = feedback && Object.hasOwn(FEEDBACK_MESSAGES, feedback) ? FEEDBACK_MESSAGES[feedback] : undefined;
-  return (
-    <>
-      {message ? (
-        <div class={feedback === 'closed' || feedback === 'missing' ? 'alert' : 'ok'} role="status">
-          {message}
-        </div>
-      ) : null}
-      <p class="muted">隐患编号：{status.number}</p>
-      {status.feedbackOpen ? <HazardFeedbackForm receipt={receipt} /> : null}
-    </>
-  );
+  return {
+    notice: message ? (
+      <div class={feedback === 'closed' || feedback === 'missing' ? 'alert' : 'ok'} role="status">
+        {message}
+      </div>
+    ) : null,
+    extra: (
+      <>
+        <p class="muted">隐患编号：{status.number}</p>
+        {status.feedbackOpen ? <HazardFeedbackForm receipt={receipt} /> : null}
+      </>
+    ),
+  };
 }

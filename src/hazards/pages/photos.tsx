@@ -6,12 +6,13 @@ import type { Deps } from '../../deps.ts';
 import { hazardEvents } from '../../db/schema.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { notFound, validationFailed } from '../../lib/errors.ts';
-import { limitBody } from '../../lib/body-limit.ts';
+import { limitBody, MAX_PHOTO_BYTES } from '../../lib/body-limit.ts';
 import { shanghaiDay } from '../../lib/time.ts';
-import { newPhotoKey, PHOTO_UNREADABLE_MESSAGE, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../../submissions/photos.ts';
+import { newPhotoKey, PHOTO_SIZE_MESSAGE, PHOTO_UNREADABLE_MESSAGE, sniffPhotoType, stripPhotoMetadata, type PhotoStore } from '../../submissions/photos.ts';
 import { findVisibleHazard } from '../queries.ts';
 
-export const MAX_HAZARD_PHOTO_BYTES = 5 * 1024 * 1024;
+/** The same limit as a resident's photo: a unit's phone camera takes the same pictures. */
+export const MAX_HAZARD_PHOTO_BYTES = MAX_PHOTO_BYTES;
 export const PHOTO_FIELD = 'photoFile';
 
 /** A photo plus the form's text fits; more is a 413. */
@@ -31,7 +32,7 @@ export async function takeHazardPhoto(deps: Deps, form: Record<string, unknown>)
   const file = (Array.isArray(raw) ? raw : [raw]).find((x): x is File => x instanceof File && x.size > 0);
   if (!file) return undefined;
   const invalid = (message: string) => validationFailed([{ field: 'photo', message }], message);
-  if (file.size > MAX_HAZARD_PHOTO_BYTES) throw invalid('照片不能超过 5 MB，请压缩后再传');
+  if (file.size > MAX_HAZARD_PHOTO_BYTES) throw invalid(PHOTO_SIZE_MESSAGE);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const type = sniffPhotoType(bytes);
   if (!type) throw invalid('只能上传 JPEG、PNG 或 WebP 照片');

@@ -70,7 +70,7 @@ describe('in Chromium at 375×667', () => {
 
     await page.goto(qr!.data);
     await expect(page.title()).resolves.toContain('治安隐患举报');
-    expect(await page.content()).toContain('本次填写将计入：陈仓示范村一（演示）');
+    expect(await page.content()).toContain('所属村（社区）或单位：陈仓示范村一（演示）');
     await shot('a-02-form');
 
     // The mistake: a one-character place.
@@ -94,7 +94,7 @@ describe('in Chromium at 375×667', () => {
     await Promise.all([page.waitForURL(/\/r\/[A-Z0-9]+$/), page.click('button[type=submit]:has-text("提交举报")')]);
     const receipt = (await textOf('p.code')).replace(/\s/g, '');
     expect(receipt).toMatch(/^[A-Z0-9]{10}$/);
-    expect(await textOf('[role=status]')).toContain('已收到您的提交');
+    expect(await textOf('h1')).toBe('已收到您的提交');
     await shot('a-04-receipt');
 
     // Later: the lookup box, then the API the page's status comes from — neither shows personal data.
@@ -195,11 +195,13 @@ describe('in Chromium at 375×667', () => {
     const [tip] = await db.select().from(submissions).where(eq(submissions.id, hazard!.submissionId!));
     await context.clearCookies();
     await page.goto(`${base}/r/${tip!.receipt}`);
-    expect(await textOf('.card:has(h2)')).toContain('当前状态：已销号');
+    // In the resident's words, not the office's 已销号.
+    expect(await textOf('.card:has(h2)')).toContain('当前状态：已整改完毕');
     await shot('c-08-receipt-closed');
     // …and asks whether it really is fixed: the resident confirms with one tap.
     await Promise.all([page.waitForURL(/feedback=fixed/), page.click('button[name=fixed][value=yes]')]);
-    expect(await page.content()).toContain('感谢您确认整改到位');
+    // The thanks is at the top, where the resident who tapped sees it, not below the fold.
+    expect(await textOf('main > [role=status]')).toContain('感谢您确认整改到位');
     await shot('c-09-resident-confirms');
     expect((await db.select().from(hazards).where(eq(hazards.id, hazard!.id)))[0]!.state).toBe('closed');
   }, 40_000);

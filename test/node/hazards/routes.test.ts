@@ -78,15 +78,16 @@ describe('a tip from submission to close-out and the tipster callback', () => {
     expect(r).toEqual({ status: 409, body: { error: 'ILLEGAL_TRANSITION', message: expect.any(String), state: 'closed', allowed: [] } });
 
     const status = await findReceipt(t.deps, receipt);
-    expect(status!.status).toBe('已销号');
+    // The tipster reads plain words, not the office's terms (待分办, 销号).
+    expect(status!.status).toBe('已整改完毕');
     expect(status!.history.map((s) => [s.status, s.note])).toEqual([
-      ['待分办', '已收到您的反映'],
-      ['已交办，待签收', '已交办责任单位限期整改'],
-      ['整改中', '责任单位已签收，正在整改'],
-      ['已整改，待核查', '责任单位报告已整改，等待核查'],
-      ['整改中', '核查未通过，继续整改'],
-      ['已整改，待核查', '责任单位报告已整改，等待核查'],
-      ['已销号', '经复查，通道已畅通，予以销号'],
+      ['已受理，正在分派', '已收到您的反映'],
+      ['已交责任单位整改', '已交办责任单位限期整改'],
+      ['责任单位正在整改', '责任单位已签收，正在整改'],
+      ['已整改，正在核实', '责任单位报告已整改，等待核查'],
+      ['责任单位正在整改', '核查未通过，继续整改'],
+      ['已整改，正在核实', '责任单位报告已整改，等待核查'],
+      ['已整改完毕', '经复查，通道已畅通，予以销号'],
     ]);
     const text = JSON.stringify(status);
     for (const secret of [...Object.values(PERSONAL), '李明', '王强', '张某', '催办', '公安', 'police', 'work-safety', '安监', 'dongfeng']) expect(text).not.toContain(secret);
@@ -98,7 +99,7 @@ describe('a tip from submission to close-out and the tipster callback', () => {
     expect([row!.state, row!.closedAt, row!.closedDay, row!.closedOnTime]).toEqual(['reopened', null, null, null]);
     const last = (await t.db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, hazard.id)).orderBy(hazardEvents.id)).at(-1)!;
     expect([last.action, last.fromState, last.toState, last.actorRole, last.note]).toEqual(['reopen', 'closed', 'reopened', 'tipster', null]);
-    expect((await findReceipt(t.deps, receipt))!.history.at(-1)).toMatchObject({ status: '群众反映未整改，待重新分办', note: '您反映仍未整改，已转区综治办重新处理' });
+    expect((await findReceipt(t.deps, receipt))!.history.at(-1)).toMatchObject({ status: '已收到您的反馈，正在重新督办', note: '您反映仍未整改，已转区综治办重新处理' });
 
     // It is back in the office's triage queue.
     const list = await t.app.request('/api/v1/admin/hazards?status=triage', { headers: admin() });
@@ -117,11 +118,15 @@ describe('a tip from submission to close-out and the tipster callback', () => {
     const t = await makeTestApp();
     const { receipt, hazard } = await submitTip(t);
     const admin = await bearer(t, 'office');
-    const before = String(await hazardReceiptExtra(t.deps, receipt));
+    const both = async (feedback?: string) => {
+      const parts = await hazardReceiptExtra(t.deps, receipt, feedback);
+      return `${String(parts?.notice ?? '')}${String(parts?.extra ?? '')}`;
+    };
+    const before = await both();
     expect(before).toContain(hazard.number);
     expect(before).not.toContain('<form');
     await post(t, `/api/v1/admin/hazards/${hazard.id}/transitions`, admin(), { action: 'fix_on_spot', note: '当场清理' });
-    const open = String(await hazardReceiptExtra(t.deps, receipt, 'missing'));
+    const open = await both('missing');
     expect(open).toContain(`action="/api/v1/receipts/${receipt}/feedback"`);
     expect(open).toContain('请选择“已整改”或“未整改”');
     const res = await t.app.request(`/api/v1/receipts/${receipt}/feedback`, {
@@ -163,8 +168,8 @@ describe('over HTTP end to end', () => {
     const api = await t.app.request(`/api/v1/receipts/${receipt}`);
     expect(api.status).toBe(200);
     const body = (await api.json()) as { status: string; history: { status: string; note: string | null }[] };
-    expect(body.status).toBe('已销号');
-    expect(body.history.map((s) => s.status)).toEqual(['待分办', '已交办，待签收', '整改中', '已整改，待核查', '已销号']);
+    expect(body.status).toBe('已整改完毕');
+    expect(body.history.map((s) => s.status)).toEqual(['已受理，正在分派', '已交责任单位整改', '责任单位正在整改', '已整改，正在核实', '已整改完毕']);
     const raw = JSON.stringify(body);
     for (const secret of [...Object.values(PERSONAL), '文化局', 'culture', '公安', 'xiguan']) expect(raw).not.toContain(secret);
 

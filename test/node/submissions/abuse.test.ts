@@ -246,16 +246,40 @@ describe('photos on hazard tips', () => {
     expect(photos.keys()).toEqual([]);
   });
 
-  it('a good photo with another answer wrong asks for the photo again and stores nothing', async () => {
+  it('a good photo with another answer wrong is kept: stored stripped, named by a signed reference the resend attaches', async () => {
     const photos = memoryPhotoStore();
     const t = await makeTestApp({ deps: { photos } });
     const res = await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'], place: '' }, { files: { photo: new Blob([JPEG_WITH_EXIF]) } });
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toContain('id="f-place-err">请填写“隐患地点”');
-    expect(html).toContain('id="f-photo-err">请重新选择照片');
-    expect(html.indexOf('f-place-err')).toBeLessThan(html.indexOf('f-photo-err'));
-    expect(photos.keys()).toEqual([]);
+    expect(html).toContain('id="f-place-err">请填写这一项');
+    expect(html).toContain('<a href="#f-place">请填写“隐患地点”</a>');
+    // Not an error: the photo is received and said so beside the field.
+    expect(html).not.toContain('f-photo-err');
+    expect(html).toContain('照片已收到，提交时会一并保存');
+    expect(photos.keys()).toHaveLength(1);
+    const key = photos.keys()[0]!;
+    expect(Buffer.from((await photos.get(key))!.bytes).includes(Buffer.from('Exif'))).toBe(false);
+    const ref = /name="_photo_photo" value="([^"]+)"/.exec(html)![1]!;
+    expect(ref.startsWith(`${key}|`)).toBe(true);
+    expect(await t.db.select().from(submissions)).toHaveLength(0);
+
+    // A forged or altered reference attaches nothing; the signed one attaches the stored photo, with no new upload.
+    const forged = ref.slice(0, -2) + (ref.endsWith('AA') ? 'BB' : 'AA');
+    const tampered = await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'], _photo_photo: forged });
+    expect(tampered.status).toBe(303);
+    const resend = await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'], _photo_photo: ref });
+    expect(resend.status).toBe(303);
+    const rows = await t.db.select().from(submissions).orderBy(submissions.id);
+    expect(rows.map((r) => JSON.parse(r.payload).photo)).toEqual([undefined, key]);
+    expect(photos.keys()).toEqual([key]);
+
+    // Two hours later the reference is worthless.
+    t.setNow('2014-11-04T04:00:01Z');
+    const late = await postForm(t, '/f/hazard-tip', { ...VALID['hazard-tip'], _photo_photo: ref });
+    expect(late.status).toBe(303);
+    const last = (await t.db.select().from(submissions).orderBy(submissions.id)).at(-1)!;
+    expect(JSON.parse(last.payload).photo).toBeUndefined();
   });
 
   it('a photo key typed into the form is ignored', async () => {

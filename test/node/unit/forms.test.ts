@@ -53,7 +53,8 @@ describe('fast entry of household visits', () => {
 
     const blank = await (await s.page('/unit/forms/household-visit')).text();
     expect(blank).toContain('干部入户下访登记表');
-    expect(blank).toContain('韩春生（演示）（陈仓示范村三（演示））');
+    // No brackets inside brackets: the cadre, then the village.
+    expect(blank).toContain('韩春生（演示） · 陈仓示范村三（演示）');
     // Only the unit's own cadres and villages are offered.
     expect(blank).not.toContain('谭小龙');
     expect(blank).not.toContain('蟠龙示范村');
