@@ -53,12 +53,12 @@ describe('GET /f/:formId', () => {
   it('names the unit a known ?u= attributes to, and still shows the form for an unknown one', async () => {
     const t = await makeTestApp();
     const known = await (await t.app.request('/f/mass-feedback?u=chencang-v1')).text();
-    expect(known).toContain('本次填写将计入：陈仓示范村一（演示）');
+    expect(known).toContain('所属村（社区）或单位：陈仓示范村一（演示）');
     expect(known).toContain('action="/f/mass-feedback?u=chencang-v1"');
     const res = await t.app.request('/f/mass-feedback?u=atlantis');
     expect(res.status).toBe(200);
     const unknown = await res.text();
-    expect(unknown).not.toContain('本次填写将计入');
+    expect(unknown).not.toContain('所属村（社区）或单位');
     expect(unknown).toContain('name="satisfaction"');
   });
 });
@@ -108,8 +108,10 @@ describe('POST /f/:formId', () => {
     const html = await res.text();
     expect(html).toContain('有 3 处需要修改');
     expect(html).toContain('<a href="#f-satisfaction">');
-    expect(html).toContain('<p class="err" id="f-satisfaction-err">请选择“您对本地社会治安和政法工作满意吗？”</p>');
-    expect(html).toMatch(/<input type="radio" name="satisfaction" aria-describedby="f-satisfaction-err" aria-invalid="true" id="f-satisfaction" value="satisfied" autofocus=""/);
+    // Beside the question, what to do; the summary names the question once, never twice.
+    expect(html).toContain('<p class="err" id="f-satisfaction-err">请选择一项</p>');
+    expect(html).toContain('<a href="#f-satisfaction">请选择“您对本地社会治安和政法工作满意吗？”</a>');
+    expect(html).toMatch(/<input type="radio" name="satisfaction" aria-describedby="f-satisfaction-err" aria-invalid="true" id="f-satisfaction" value="satisfied" required="" autofocus=""/);
     expect(html).toContain('id="f-phone-err">请填写正确的手机号');
     expect(html).toMatch(/name="phone" aria-describedby="f-phone-err f-phone-help" aria-invalid="true"/);
     expect(html).toMatch(/name="phone"[^>]*value="12345"/);
@@ -206,13 +208,20 @@ describe('receipts', () => {
     const res = await postForm(t, '/f/hazard-tip?u=xiguan-c1', { ...VALID['hazard-tip'], ...personal }, { files: {} });
     expect(res.status).toBe(303);
     const receipt = res.headers.get('location')!.slice(3);
+    // The redirect carries a short-lived cookie for this receipt's path: the thanks shows once, right after sending.
+    const sent = res.headers.get('set-cookie')!.split(';')[0]!;
+    expect(res.headers.get('set-cookie')).toContain(`Path=/r/${receipt}`);
 
-    const page = await t.app.request(`/r/${receipt}`);
+    const page = await t.app.request(`/r/${receipt}`, { headers: { cookie: sent } });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(receipt);
     expect(html).toContain('治安隐患举报');
     expect(html).toContain('已收到您的提交');
+    // A later lookup opens with the form and its status, not the thanks for a submission made days ago.
+    const later = await (await t.app.request(`/r/${receipt}`)).text();
+    expect(later).not.toContain('已收到您的提交');
+    expect(later).toContain('<h1>治安隐患举报</h1>');
     expect(page.headers.get('cache-control')).toBe('no-store');
 
     const api = await t.app.request(`/api/v1/receipts/${receipt.toLowerCase()}`);
