@@ -1,5 +1,7 @@
 // A small XLSX writer on web-standard APIs, the same in workerd and Node: named sheets of text and numbers,
 // a bold frozen header, row fills and column widths — all our exports need, without a 1.5 MiB library in the Worker.
+// Every sheet prints as one readable table: fitted to the page width (landscape when wide), gridlines on, the header
+// row repeated on each page (the Print_Titles defined name).
 
 import { deflateAvailable, zip, zipEntry, type ZipEntry } from './zip.ts';
 
@@ -20,6 +22,25 @@ export interface XlsxSheet {
   header?: boolean;
   /** Style for a whole row (every cell up to the row's length, empty ones too). */
   rowStyle?: (row: readonly XlsxCell[], index: number) => XlsxRowStyle | undefined;
+  /** Printed page orientation; by default landscape when the columns are wider than a portrait A4 page holds. */
+  orientation?: 'portrait' | 'landscape';
+}
+
+/** Excel's default column width, in character units. */
+const DEFAULT_WIDTH = 8.43;
+/** About what a portrait A4 page holds between narrow margins, in character units at 100 %. */
+export const PORTRAIT_WIDTH = 90;
+
+/** The orientation a sheet prints in: its own choice, else landscape when its columns add up wider than portrait. */
+export function printOrientation(sheet: XlsxSheet): 'portrait' | 'landscape' {
+  if (sheet.orientation) return sheet.orientation;
+  const columns = Math.max(0, ...sheet.rows.map((r) => r.length));
+  let total = 0;
+  for (let i = 0; i < columns; i++) {
+    const w = sheet.widths?.[i];
+    total += typeof w === 'number' && Number.isFinite(w) && w > 0 ? Math.min(255, w) : DEFAULT_WIDTH;
+  }
+  return total > PORTRAIT_WIDTH ? 'landscape' : 'portrait';
 }
 
 export interface XlsxOptions {
@@ -170,6 +191,8 @@ function* sheetXml(sheet: XlsxSheet, first: boolean, strings: SharedStrings, sty
   const width = Math.max(1, ...sheet.rows.map((r) => r.length));
   const height = Math.max(1, sheet.rows.length);
   yield `${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">`;
+  // Fit to page (the width: fitToHeight 0 lets the rows run on over as many pages as they need).
+  yield '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>';
   yield `<dimension ref="A1:${columnName(width - 1)}${height}"/>`;
   const selected = first ? ' tabSelected="1"' : '';
   yield sheet.header
@@ -198,12 +221,20 @@ function* sheetXml(sheet: XlsxSheet, first: boolean, strings: SharedStrings, sty
     }
     yield `${xml}</row>`;
   }
-  yield '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+  yield '</sheetData><printOptions gridLines="1"/><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>';
+  // paperSize 9 is A4.
+  yield `<pageSetup paperSize="9" orientation="${printOrientation(sheet)}" fitToWidth="1" fitToHeight="0"/></worksheet>`;
 }
 
-function workbookXml(names: string[]): string {
+/** A sheet's name as a formula names it: in single quotes, its own quotes doubled. */
+const quotedSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
+
+function workbookXml(names: string[], headers: boolean[]): string {
   const sheets = names.map((n, i) => `<sheet name="${xmlText(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('');
-  return `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><bookViews><workbookView activeTab="0"/></bookViews><sheets>${sheets}</sheets></workbook>`;
+  // The header row repeats at the top of every printed page of its sheet.
+  const titles = names.flatMap((n, i) => (headers[i] ? [`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${xmlText(quotedSheet(n))}!$1:$1</definedName>`] : []));
+  const defined = titles.length ? `<definedNames>${titles.join('')}</definedNames>` : '';
+  return `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><bookViews><workbookView activeTab="0"/></bookViews><sheets>${sheets}</sheets>${defined}</workbook>`;
 }
 
 function workbookRels(count: number): string {
@@ -268,7 +299,7 @@ export async function writeXlsx(sheets: readonly XlsxSheet[], opts: XlsxOptions 
     await entry('[Content_Types].xml', [contentTypes(book.length)]),
     await entry('_rels/.rels', [ROOT_RELS]),
     await entry('docProps/core.xml', [coreXml(opts.creator ?? '', created)]),
-    await entry('xl/workbook.xml', [workbookXml(names)]),
+    await entry('xl/workbook.xml', [workbookXml(names, book.map((b) => !!b.header))]),
     await entry('xl/_rels/workbook.xml.rels', [workbookRels(book.length)]),
     await entry('xl/styles.xml', [styles.xml()]),
     await entry('xl/sharedStrings.xml', strings.xml()),
