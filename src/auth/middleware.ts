@@ -8,7 +8,7 @@ import { accessCodeHash, touchAccessCode, verifyAccessCode, verifyAccessCodeHash
 import { sha256Hex } from '../lib/crypto.ts';
 import { createSession, deleteSession, sessionOwnerByHash, SESSION_MAX_AGE_MS } from './sessions.ts';
 import { recordFailure, throttleState } from './throttle.ts';
-import { perRequest } from '../core/request-memo.ts';
+import { perRequest, startReadsAlongsideAuth } from '../core/request-memo.ts';
 
 export const SESSION_COOKIE = 'pingan_session';
 
@@ -30,8 +30,13 @@ export async function getPrincipal(deps: Deps, c: Context): Promise<Principal | 
 
 /** The principal of the session cookie alone (pages that must not become an unthrottled code oracle). */
 export function sessionPrincipal(deps: Deps, c: Context): Promise<Principal | null> {
-  // Read once per page request, and started early (prefetchSession) so it travels with the page's first reads.
-  return perRequest('session', async () => lookUpSession(deps, await sessionHash(deps, c)));
+  // Read once per page request, and started early (prefetchSession) so it travels with the page's first reads;
+  // a write's own reads (readAlongsideAuth) start with it.
+  return perRequest('session', async () => {
+    const hash = await sessionHash(deps, c);
+    startReadsAlongsideAuth(c);
+    return lookUpSession(deps, hash);
+  });
 }
 
 /** The hash of a well-formed, correctly signed session cookie; null without one. */
@@ -92,6 +97,7 @@ async function bearerPrincipal(deps: Deps, c: Context, code: string | null): Pro
   const now = deps.now();
   // Both reads start together and travel as one round trip (the code is hashed before either is issued).
   const hash = code ? await accessCodeHash(code) : null;
+  startReadsAlongsideAuth(c);
   const [state, principal] = await Promise.all([throttleState(deps.db, client, now), verifyAccessCodeHash(deps.db, hash)]);
   if (!principal) {
     const wait = await recordFailure(deps.db, client, now);

@@ -2,7 +2,7 @@
 // saving an edit as a new version, starting the next campaign, and the list of earlier ones.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { perRequest } from '../core/request-memo.ts';
+import { perRequest, trustedForWrite } from '../core/request-memo.ts';
 import { campaigns, campaignVersions, rankingSnapshots } from '../db/schema.ts';
 import { AppError, type FieldError } from '../lib/errors.ts';
 import { isValidDay, daysBetween } from '../lib/time.ts';
@@ -16,11 +16,18 @@ const cache = new WeakMap<Db, CurrentCampaign>();
  * stale, so an edit saved by another isolate, the CLI or another server is seen by the next request.
  */
 export function currentCampaign(db: Db): Promise<CurrentCampaign> {
+  const known = cache.get(db);
+  if (known && trustedForWrite(checkedAt.get(db))) return Promise.resolve(known);
   return perRequest('campaign', () => readCurrentCampaign(db));
 }
 
+/** When this isolate last checked its campaign against the database (Date.now()). */
+const checkedAt = new WeakMap<Db, number>();
+
 async function readCurrentCampaign(db: Db): Promise<CurrentCampaign> {
   const known = cache.get(db);
+  const started = Date.now();
+  const checked = <T>(c: T): T => (checkedAt.set(db, started), c);
   const rows = await db.all<{ id: number; version: number; settings: string | null }>(
     sql`SELECT id, version, CASE WHEN id = ${known?.id ?? -1} AND version = ${known?.version ?? -1} THEN NULL ELSE settings END AS settings
         FROM campaigns WHERE current = 1`,
@@ -28,15 +35,15 @@ async function readCurrentCampaign(db: Db): Promise<CurrentCampaign> {
   const row = rows[0];
   if (!row) {
     // Nothing stored yet (SEED=none, or tests on a bare organisation): the template from forms/ is in force.
-    if (known?.id === 0) return known;
+    if (known?.id === 0) return checked(known);
     const fresh = { id: 0, version: 0, settings: templateSettings() };
     cache.set(db, fresh);
-    return fresh;
+    return checked(fresh);
   }
-  if (row.settings === null && known) return known;
+  if (row.settings === null && known) return checked(known);
   const fresh = { id: Number(row.id), version: Number(row.version), settings: JSON.parse(row.settings ?? '{}') as CampaignSettings };
   cache.set(db, fresh);
-  return fresh;
+  return checked(fresh);
 }
 
 /**

@@ -1,19 +1,42 @@
-// What a transaction changed, told to the plugins that must commit with it: the sheet outbox marks the tabs
-// it makes stale; a notifier would queue an SMS to a hazard's lead unit. Throwing rolls the change back.
+// What a write changed, told to the plugins that must commit with it: the sheet outbox marks the tabs it makes
+// stale; the notifier queues a message to a hazard's lead unit. A hook returns statements, so they travel in the
+// caller's own batch (src/db/batch.ts) — or run in its transaction — and commit or fail with the change.
 import type { Deps } from '../deps.ts';
-import type { Tx } from '../submissions/hooks.ts';
+import { runInOrder, type Stmt, type StmtBuilder } from '../db/batch.ts';
+
+/** A hazard as it stands after the change, with what the notifier tells about it (read by the caller beforehand). */
+export interface HazardFact {
+  id: number;
+  number: string;
+  category: string;
+  place: string;
+  deadline: string | null;
+  state: string;
+  leadUnitCode: string | null;
+  coUnits: readonly string[];
+  /** The unit that took this action on it, when a unit did. */
+  actorUnitCode: string | null;
+  /** The tip's submission and receipt, when the tipster asked to be told by SMS. */
+  tipster: { submissionId: number; receipt: string } | null;
+}
 
 export type Change =
   /** A form's records: a new submission, a unit's edit or deletion, a reply to a suggestion. */
   | { kind: 'form'; formId: string; at: number }
   /** A hazard transition, or a supervision pass that reminded or marked something overdue. */
-  | { kind: 'hazards'; hazardIds: readonly number[]; action: string; at: number }
+  | { kind: 'hazards'; hazardIds: readonly number[]; action: string; at: number; facts?: readonly HazardFact[] }
   /** Units or cadres (names, quotas). */
   | { kind: 'organisation'; at: number };
 
-export type ChangeHook = (tx: Tx, change: Change) => Promise<void>;
+/** Statements for the change's own batch or transaction; no reads, no waiting. */
+export type ChangeHook = (q: StmtBuilder, change: Change) => Stmt[];
 
-/** Runs every change hook in the caller's transaction. */
-export async function recordChange(tx: Tx, deps: Pick<Deps, 'plugins'>, change: Change): Promise<void> {
-  for (const hook of deps.plugins.changeHooks) await hook(tx, change);
+/** Every change hook's statements, to add to the caller's batch. */
+export function changeStatements(q: StmtBuilder, deps: Pick<Deps, 'plugins'>, change: Change): Stmt[] {
+  return deps.plugins.changeHooks.flatMap((hook) => hook(q, change));
+}
+
+/** Runs every change hook in the caller's transaction (for writes that still need one). */
+export async function recordChange(tx: StmtBuilder, deps: Pick<Deps, 'plugins'>, change: Change): Promise<void> {
+  await runInOrder(changeStatements(tx, deps, change));
 }

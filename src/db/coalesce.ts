@@ -3,6 +3,7 @@
 // middleware, the independent reads a page awaits with Promise.all — are sent as one batch. Writes, transactions
 // and batches pass through untouched.
 import type { Client, InArgs, InStatement, ResultSet, TransactionMode } from '@libsql/client';
+import { tryGetContext } from 'hono/context-storage';
 
 interface Pending {
   stmt: InStatement;
@@ -30,11 +31,14 @@ const later: (fn: () => void) => void =
  * A batch that fails is retried statement by statement, so each caller gets its own result or error.
  */
 export function coalescingClient(client: Client): Client {
-  let queue: Pending[] = [];
+  // One queue per request: on Workers a request may not use I/O begun for another, so two requests' reads
+  // never share a batch. Outside a request (a scheduled job, the CLI) there is one queue.
+  const queues = new WeakMap<object, Pending[]>();
+  const outside = {};
 
-  function flush() {
-    const taken = queue;
-    queue = [];
+  function flush(scope: object) {
+    const taken = queues.get(scope) ?? [];
+    queues.delete(scope);
     if (taken.length === 1) {
       const [p] = taken;
       client.execute(p!.stmt).then(p!.resolve, p!.reject);
@@ -51,8 +55,13 @@ export function coalescingClient(client: Client): Client {
   function execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
     const stmt: InStatement = typeof stmtOrSql === 'string' && args !== undefined ? { sql: stmtOrSql, args } : stmtOrSql;
     if (!isPlainRead(sqlOf(stmt))) return client.execute(stmt);
+    const scope: object = tryGetContext() ?? outside;
     return new Promise<ResultSet>((resolve, reject) => {
-      if (queue.length === 0) later(flush);
+      let queue = queues.get(scope);
+      if (!queue) {
+        queues.set(scope, (queue = []));
+        later(() => flush(scope));
+      }
       queue.push({ stmt, resolve, reject });
     });
   }

@@ -8,7 +8,7 @@ import { AppError, type FieldError } from '../lib/errors.ts';
 import type { FormDefinition } from './types.ts';
 import TEMPLATE_FORMS from '../../forms/index.ts';
 import { editProblems } from './edits.ts';
-import { perRequest } from '../core/request-memo.ts';
+import { perRequest, trustedForWrite } from '../core/request-memo.ts';
 
 export { TEMPLATE_FORMS };
 
@@ -37,17 +37,26 @@ function ordered(list: FormDefinition[]): FormDefinition[] {
  * seen by the next request.
  */
 export function formsOf(db: Db): Promise<readonly FormDefinition[]> {
+  const known = cache.get(db);
+  if (known && trustedForWrite(checkedAt.get(db))) return Promise.resolve(known.forms);
   return perRequest('forms', () => readForms(db));
 }
 
+/** When this isolate last checked its forms against the database (Date.now()). */
+const checkedAt = new WeakMap<Db, number>();
+
 async function readForms(db: Db): Promise<readonly FormDefinition[]> {
   const known = cache.get(db);
+  const started = Date.now();
   const rows = await db.all<{ id: string; version: number; definition: string | null }>(
     sql`SELECT id, version, CASE WHEN version = json_extract(${known?.versions ?? '{}'}, '$."' || id || '"') THEN NULL ELSE definition END AS definition
         FROM forms`,
   );
   const stale = rows.some((r) => r.definition !== null);
-  if (known && !stale && rows.length === Object.keys(JSON.parse(known.versions)).length) return known.forms;
+  if (known && !stale && rows.length === Object.keys(JSON.parse(known.versions)).length) {
+    checkedAt.set(db, started);
+    return known.forms;
+  }
   const byId = new Map(TEMPLATE_FORMS.map((f) => [f.id, f]));
   const previous = new Map((known?.forms ?? []).map((f) => [f.id, f]));
   const versions: Record<string, number> = {};
@@ -59,6 +68,7 @@ async function readForms(db: Db): Promise<readonly FormDefinition[]> {
   }
   const fresh = { versions: JSON.stringify(versions), forms: ordered([...byId.values()]) };
   cache.set(db, fresh);
+  checkedAt.set(db, started);
   return fresh.forms;
 }
 
@@ -197,6 +207,8 @@ export async function publishForm(
                 ON CONFLICT DO NOTHING`),
   ]);
   if (updated.rowsAffected === 0) throw staleEdit(current.version);
+  // This isolate's next read, write or page, sees the new version at once.
+  cache.delete(db);
   return { ok: true, form: next };
 }
 

@@ -1,33 +1,30 @@
 // Hazard creation: a readable number per day and the first event, inside the caller's transaction (a tip's
 // submission or a ledger row), apart from the state machine's moves in service.ts.
-import { like, sql } from 'drizzle-orm';
-import { hazardCoUnits, hazardEvents, hazards } from '../db/schema.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
+import { runInOrder, type Stmt, type StmtBuilder } from '../db/batch.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import type { DeadlineKind } from './deadlines.ts';
-import type { DbOrTx } from './service.ts';
 import { isClosed, type HazardState } from './states.ts';
 
 export const NUMBER_PREFIX = 'YH';
 
-/** `YH-YYYYMMDD-NNNN`, NNNN counting the hazards of that Asia/Shanghai day. */
-export async function nextHazardNumber(tx: DbOrTx, day: string): Promise<string> {
+/** `YH-YYYYMMDD-NNNN`, NNNN counting the hazards of that Asia/Shanghai day, computed by the insert itself. */
+export function nextHazardNumberSql(day: string): SQL {
   const stem = `${NUMBER_PREFIX}-${day.replaceAll('-', '')}-`;
   // Numerically, so a day past 9999 hazards keeps counting (text order would put -9999 after -10000).
-  const [last] = await tx
-    .select({ n: sql<number | null>`max(cast(substr(${hazards.number}, ${stem.length + 1}) as integer))` })
-    .from(hazards)
-    .where(like(hazards.number, `${stem}%`));
-  const n = (last?.n ?? 0) + 1;
-  return `${stem}${String(n).padStart(4, '0')}`;
+  return sql`${stem} || printf('%04d', coalesce((SELECT max(cast(substr(${hazards.number}, ${stem.length + 1}) as integer)) FROM ${hazards} WHERE ${hazards.number} LIKE ${`${stem}%`}), 0) + 1)`;
 }
 
 export interface NewHazard {
   source: 'tip' | 'ledger';
-  submissionId?: number | null;
+  /** The submission it came from: its id, or the SQL that finds it inside the submission's own batch. */
+  submissionId?: number | SQL | null;
   category: string;
   place: string;
   description?: string;
-  reportedUnitCode?: string | null;
+  /** The reporting unit, or the SQL that keeps a given code only when such a unit exists. */
+  reportedUnitCode?: string | SQL | null;
   /** Creation instant, ms. */
   at: number;
   /**
@@ -50,52 +47,71 @@ export interface CreatedHazard {
   state: HazardState;
 }
 
-/** Creates a hazard and its first event. Call inside a transaction to keep it atomic with its source. */
-export async function createHazard(tx: DbOrTx, input: NewHazard): Promise<CreatedHazard> {
+/**
+ * The statements creating a hazard, its first event and its co-units, for the caller's batch or transaction, in
+ * this order: the event and co-units find the new hazard by last_insert_rowid(), so nothing may run between them.
+ * The first statement returns the hazard's id, number and state. Co-units that are not existing units (or are
+ * the office, or the lead) are left out by the insert.
+ */
+export function createHazardStatements(q: StmtBuilder, input: NewHazard): Stmt[] {
   const state: HazardState = input.initial ?? 'reported';
   if (state === 'rectifying' && (!input.leadUnitCode || !input.deadline)) {
     throw new Error('createHazard: a rectifying hazard needs a lead unit and a deadline');
   }
   const day = shanghaiDay(input.at);
-  const number = await nextHazardNumber(tx, day);
   const closed = isClosed(state);
-  const [row] = await tx
-    .insert(hazards)
-    .values({
-      number,
-      source: input.source,
-      submissionId: input.submissionId ?? null,
-      category: input.category.slice(0, 100),
-      place: input.place.slice(0, 200),
-      description: (input.description ?? '').slice(0, 2000),
-      reportedUnitCode: input.reportedUnitCode ?? null,
-      leadUnitCode: input.leadUnitCode ?? (closed ? (input.reportedUnitCode ?? null) : null),
-      state,
-      deadline: input.deadline ?? null,
-      deadlineKind: input.deadlineKind ?? null,
-      closedAt: closed ? input.at : null,
-      closedDay: closed ? day : null,
-      closedOnTime: closed ? true : null,
-      createdAt: input.at,
-      day,
-      updatedAt: input.at,
-    })
-    .returning({ id: hazards.id });
-  const id = row!.id;
+  const out: Stmt[] = [
+    q
+      .insert(hazards)
+      .values({
+        number: nextHazardNumberSql(day),
+        source: input.source,
+        submissionId: input.submissionId ?? null,
+        category: input.category.slice(0, 100),
+        place: input.place.slice(0, 200),
+        description: (input.description ?? '').slice(0, 2000),
+        reportedUnitCode: input.reportedUnitCode ?? null,
+        leadUnitCode: input.leadUnitCode ?? (closed ? (input.reportedUnitCode ?? null) : null),
+        state,
+        deadline: input.deadline ?? null,
+        deadlineKind: input.deadlineKind ?? null,
+        closedAt: closed ? input.at : null,
+        closedDay: closed ? day : null,
+        closedOnTime: closed ? true : null,
+        createdAt: input.at,
+        day,
+        updatedAt: input.at,
+      })
+      .returning({ id: hazards.id, number: hazards.number, state: hazards.state }),
+    q.insert(hazardEvents).values({
+      hazardId: sql`last_insert_rowid()`,
+      at: input.at,
+      action: input.source === 'tip' ? 'report' : 'record_ledger',
+      fromState: null,
+      toState: state,
+      actorRole: input.source === 'tip' ? 'tipster' : 'unit',
+      actorUnitCode: input.source === 'tip' ? null : (input.reportedUnitCode ?? null),
+      note: input.note ?? null,
+      data: firstEventData(input),
+    }),
+  ];
   const coUnits = [...new Set(input.coUnitCodes ?? [])].filter((c) => c !== input.leadUnitCode);
-  if (coUnits.length) await tx.insert(hazardCoUnits).values(coUnits.map((unitCode) => ({ hazardId: id, unitCode })));
-  await tx.insert(hazardEvents).values({
-    hazardId: id,
-    at: input.at,
-    action: input.source === 'tip' ? 'report' : 'record_ledger',
-    fromState: null,
-    toState: state,
-    actorRole: input.source === 'tip' ? 'tipster' : 'unit',
-    actorUnitCode: input.source === 'tip' ? null : (input.reportedUnitCode ?? null),
-    note: input.note ?? null,
-    data: firstEventData(input),
-  });
-  return { id, number, state };
+  if (coUnits.length) {
+    out.push(
+      q.run(sql`INSERT INTO ${hazardCoUnits} (hazard_id, unit_code)
+        SELECT e.hazard_id, u.code FROM ${hazardEvents} e JOIN ${units} u ON u.code IN ${coUnits} AND u.kind <> 'office'
+        WHERE e.id = last_insert_rowid()`),
+    );
+  }
+  return out;
+}
+
+/** Creates a hazard and its first event in the caller's transaction (or, for tests and the demo, on its own). */
+export async function createHazard(q: StmtBuilder, input: NewHazard): Promise<CreatedHazard> {
+  const [insert, ...rest] = createHazardStatements(q, input);
+  const [row] = (await insert!) as unknown as CreatedHazard[];
+  await runInOrder(rest);
+  return { id: row!.id, number: row!.number, state: row!.state as HazardState };
 }
 
 function firstEventData(input: NewHazard): string | null {

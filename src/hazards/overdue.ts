@@ -8,6 +8,7 @@ import { currentCampaign } from '../campaign/store.ts';
 import { daysBefore } from './deadlines.ts';
 import { recordChange } from '../core/changes.ts';
 import { UNIT_HELD_STATES } from './states.ts';
+import { hazardFacts } from '../notifications/events.ts';
 
 export interface OverdueResult {
   reminded: number;
@@ -77,8 +78,13 @@ export async function runHazardSupervision(deps: Pick<Deps, 'db' | 'log' | 'plug
       remindedIds.push(h.id);
     }
     // Change hooks are also where a notifier (SMS, when there is a gateway) would tell the lead unit.
-    if (late.length) await recordChange(tx, deps, { kind: 'hazards', hazardIds: late.map((h) => h.id), action: 'overdue', at: ms });
-    if (remindedIds.length) await recordChange(tx, deps, { kind: 'hazards', hazardIds: remindedIds, action: 'remind', at: ms });
+    if (late.length) {
+      const ids = late.map((h) => h.id);
+      await recordChange(tx, deps, { kind: 'hazards', hazardIds: ids, action: 'overdue', at: ms, facts: await hazardFacts(tx, ids, 'overdue') });
+    }
+    if (remindedIds.length) {
+      await recordChange(tx, deps, { kind: 'hazards', hazardIds: remindedIds, action: 'remind', at: ms, facts: await hazardFacts(tx, remindedIds, 'remind') });
+    }
   });
   if (result.reminded || result.overdue) deps.log.info('hazards: supervision pass', { ...result });
   return result;

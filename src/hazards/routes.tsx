@@ -5,11 +5,13 @@ import * as v from 'valibot';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
-import { AppError, validationFailed } from '../lib/errors.ts';
+import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { limitBody, MAX_ANSWERS_BYTES } from '../lib/body-limit.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
-import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionResult } from './service.ts';
+import { actorsFor, canSee, transition, type HazardRow, type TransitionInput, type TransitionResult } from './service.ts';
+import { readTransitionState, type TransitionReads } from './transition-reads.ts';
+import { readAlongsideAuth, readStartedAlongsideAuth } from '../core/request-memo.ts';
 import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
 import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
 import { allowedNow, partsOf } from './parts.ts';
@@ -77,21 +79,36 @@ export function hazardsRoutes(deps: Deps) {
   const move = (role: 'admin' | 'unit') =>
     async function moveHazard(c: Context<AuthEnv>, body: v.InferOutput<typeof TransitionBody>) {
       const principal = c.get('principal');
-      const row = role === 'unit' ? await findVisibleHazard(deps, principal, c.req.param('id')!) : await findHazard(deps, c.req.param('id')!);
       // The photo key is only ever set from an uploaded file (takeHazardPhoto): a client-chosen key
       // could attach a photo the unit saw on another hazard.
       const { action, photo: _photo, ...input } = body;
+      // By id, the move's reads were started with the sign-in check: the transition checks that the hazard
+      // exists and that a unit may see it. By number, it is found first.
+      const reads = readStartedAlongsideAuth<TransitionReads>(c, 'transition');
+      const row = reads ? (await reads).hazard : role === 'unit' ? await findVisibleHazard(deps, principal, c.req.param('id')!) : await findHazard(deps, c.req.param('id')!);
       if (!action) {
+        if (!row || (reads && role === 'unit' && !(await canSee(deps.db, principal, row)))) throw notFound('找不到该隐患');
         throw validationFailed([{ field: 'action', message: '必填' }], '请指定操作（action）', { allowed: allowedActions(row.state, actorsFor(principal, row)) });
       }
-      const result = await transition(deps, { hazardId: row.id, actor: principal, action, input: input as TransitionInput });
+      const hazardId = reads ? Number(c.req.param('id')) : row!.id;
+      const result = await transition(deps, { hazardId, actor: principal, action, input: input as TransitionInput, reads });
       return c.json(transitionJson(result));
     };
 
+  /** Starts a move's reads with the sign-in check, when the hazard is named by id and the body is JSON. */
+  const transitionReads = readAlongsideAuth('transition', async (c) => {
+    const id = c.req.param('id') ?? '';
+    if (!/^\d{1,12}$/.test(id)) return null;
+    const body = (await c.req.json()) as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
+    const { photo: _photo, ...input } = body as Record<string, unknown>;
+    return () => readTransitionState(deps.db, Number(id), input as TransitionInput);
+  });
+
   const moveAsAdmin = move('admin');
   const moveAsUnit = move('unit');
-  app.post('/api/v1/admin/hazards/:id/transitions', admin, vJson(TransitionBody), (c) => moveAsAdmin(c, c.req.valid('json')));
-  app.post('/api/v1/unit/hazards/:id/transitions', unit, vJson(TransitionBody), (c) => moveAsUnit(c, c.req.valid('json')));
+  app.post('/api/v1/admin/hazards/:id/transitions', transitionReads, admin, vJson(TransitionBody), (c) => moveAsAdmin(c, c.req.valid('json')));
+  app.post('/api/v1/unit/hazards/:id/transitions', transitionReads, unit, vJson(TransitionBody), (c) => moveAsUnit(c, c.req.valid('json')));
 
   app.get('/api/v1/unit/hazards', unit, async (c) => {
     const principal = c.get('principal');

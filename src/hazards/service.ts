@@ -6,15 +6,21 @@ import type { ResultSet } from '@libsql/client';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Deps } from '../deps.ts';
 import type * as schema from '../db/schema.ts';
-import { hazardCoUnits, hazardEvents, hazards, units } from '../db/schema.ts';
+import { hazardCoUnits, hazardEvents, hazards } from '../db/schema.ts';
+export type { HazardRow } from './transition-reads.ts';
 import type { Principal } from '../auth/codes.ts';
 import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { addDays, isValidDay, shanghaiDay } from '../lib/time.ts';
-import { hazardDeadlineDefaults } from '../campaign/store.ts';
-import { templateSettings } from '../campaign/settings.ts';
+import { currentCampaign } from '../campaign/store.ts';
+import type { CampaignSettings } from '../campaign/settings.ts';
+import type { Db } from '../db/index.ts';
+import { guard, guardFailed, runBatch, type Stmt } from '../db/batch.ts';
+import { askedFor, readTransitionState, type HazardRow, type TransitionReads } from './transition-reads.ts';
+import { tipsterOf } from '../notifications/events.ts';
+import type { HazardFact } from '../core/changes.ts';
 import { deadlineAfter, DEADLINE_KINDS, type DeadlineKind } from './deadlines.ts';
-import { recordChange } from '../core/changes.ts';
-import { partAllows, partStatus } from './parts.ts';
+import { changeStatements } from '../core/changes.ts';
+import { partAllows, type PartStatus } from './parts.ts';
 import {
   ACTIONS,
   allowedActions,
@@ -33,7 +39,6 @@ import {
 
 /** A database or a transaction: hazards are also created inside a submission's transaction. */
 export type DbOrTx = BaseSQLiteDatabase<'async', ResultSet, typeof schema>;
-export type HazardRow = typeof hazards.$inferSelect;
 
 /** Who moves a hazard: a signed-in unit or office, the tipster holding the receipt, or the scheduler. */
 export type HazardActor = Principal | { role: 'tipster' } | { role: 'system' };
@@ -94,11 +99,8 @@ const TEXT_MAX = 1000;
 /** Days after the campaign's end (or today, if later) a deadline may reach: 9999-12-31 would never be overdue. */
 export const DEADLINE_GRACE_DAYS = 365;
 
-/** The latest deadline the office may set, read in the transaction: a year after the later of the campaign's end and today. */
-async function latestDeadline(tx: DbOrTx, today: string): Promise<string> {
-  const [row] = await tx.all<{ d: string | null }>(sql`SELECT end_date AS d FROM campaigns WHERE current = 1`);
-  // Nothing stored yet: the template from forms/ is in force, as in currentCampaign.
-  const campaignEnd = row?.d ?? templateSettings().endDate;
+/** The latest deadline the office may set: a year after the later of the campaign's end and today. */
+function latestDeadline(campaignEnd: string, today: string): string {
   const end = isValidDay(campaignEnd) && campaignEnd > today ? campaignEnd : today;
   return addDays(end, DEADLINE_GRACE_DAYS);
 }
@@ -112,7 +114,7 @@ function list(v: unknown): string[] {
 }
 
 /** Checks an action's fields against its definition; unknown units and past deadlines are refused. */
-async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInput, today: string, hazard: HazardRow): Promise<CleanInput> {
+function cleanInput(def: ActionDefinition, raw: TransitionInput, today: string, hazard: HazardRow, reads: TransitionReads, campaign: CampaignSettings): CleanInput {
   const wanted = new Set<ActionField>([...def.requires, ...def.optional]);
   const required = new Set<ActionField>(def.requires);
   const errors: FieldError[] = [];
@@ -122,9 +124,7 @@ async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInpu
     const lead = text(raw.leadUnit);
     const co = wanted.has('coUnits') ? list(raw.coUnits).filter((c) => c !== lead) : [];
     const codes = [...new Set([...(lead ? [lead] : []), ...co])];
-    const known = codes.length
-      ? new Map((await tx.select({ code: units.code, kind: units.kind }).from(units).where(inArray(units.code, codes))).map((u) => [u.code, u.kind]))
-      : new Map<string, string>();
+    const known = new Map(codes.filter((c) => reads.knownUnits.has(c)).map((c) => [c, reads.knownUnits.get(c)!]));
     if (!lead) {
       if (required.has('leadUnit')) errors.push({ field: 'leadUnit', message: '请选择牵头单位' });
     } else if (!known.has(lead) || known.get(lead) === 'office') {
@@ -136,10 +136,10 @@ async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInpu
   }
 
   if (wanted.has('deadline')) {
-    const latest = await latestDeadline(tx, today);
+    const latest = latestDeadline(campaign.endDate, today);
     const date = text(raw.deadline);
     const daysText = typeof raw.days === 'number' ? String(raw.days) : text(raw.days);
-    const kindText = text(raw.deadlineKind) ?? (await hazardDeadlineDefaults(tx)).kind;
+    const kindText = text(raw.deadlineKind) ?? campaign.hazardDeadline.kind;
     const kind = (DEADLINE_KINDS as readonly string[]).includes(kindText) ? (kindText as DeadlineKind) : undefined;
     if (!kind) errors.push({ field: 'deadlineKind', message: '期限类型只能是自然日或工作日' });
     if (date) {
@@ -181,12 +181,7 @@ async function cleanInput(tx: DbOrTx, def: ActionDefinition, raw: TransitionInpu
   if (wanted.has('duplicateOf')) {
     const v = raw.duplicateOf;
     const t = typeof v === 'number' ? String(v) : text(v);
-    let target: HazardRow | undefined;
-    if (t) {
-      target = /^\d+$/.test(t)
-        ? await tx.query.hazards.findFirst({ where: eq(hazards.id, Number(t)) })
-        : await tx.query.hazards.findFirst({ where: eq(hazards.number, t.toUpperCase()) });
-    }
+    const target = t ? reads.duplicateTarget : undefined;
     if (!t) errors.push({ field: 'duplicateOf', message: '请选择要合并到的隐患' });
     else if (!target) errors.push({ field: 'duplicateOf', message: '要合并到的隐患不存在' });
     else if (target.id === hazard.id) errors.push({ field: 'duplicateOf', message: '不能合并到自身' });
@@ -205,8 +200,10 @@ export interface TransitionRequest {
   actor: HazardActor;
   action: string;
   input?: TransitionInput;
-  /** A further condition on the hazard as read inside the transaction (the tipster's feedback: closed, not yet answered). */
-  check?: (tx: DbOrTx, hazard: HazardRow) => Promise<void>;
+  /** A further condition on the hazard as read (the tipster's feedback: closed, not yet answered). */
+  check?: (db: Db, hazard: HazardRow) => Promise<void>;
+  /** The reads, when the route started them alongside its sign-in check (readTransitionState with the same input). */
+  reads?: Promise<TransitionReads>;
 }
 
 export interface TransitionResult {
@@ -224,127 +221,131 @@ function illegal(state: string, allowed: HazardAction[], action: string): AppErr
   return new AppError(409, 'ILLEGAL_TRANSITION', `该隐患当前为「${stateLabel(state)}」，不能进行${what}${can}`, { state, allowed });
 }
 
+function partOf(reads: TransitionReads, unit: string): PartStatus {
+  const actions = reads.partActions.get(unit) ?? [];
+  return actions.includes('report_part_fixed') ? 'fixed' : actions.length ? 'accepted' : 'assigned';
+}
+
 /**
- * Moves a hazard: 404 when it does not exist or a unit has nothing to do with it, 409 with the
- * allowed actions for an illegal move, 403 for a move that belongs to someone else, 422 for missing
- * fields. Hazard and event are written in one transaction, guarded on the state read.
+ * Moves a hazard: 404 when it does not exist or a unit has nothing to do with it, 409 with the allowed actions
+ * for an illegal move, 403 for a move that belongs to someone else, 422 for missing fields. Everything it decides
+ * on is read first (one round trip, readTransitionState); the hazard, its event, co-units and what the change
+ * hooks add are written as one batch whose guard — the state and last event as read — refuses a move that lost a
+ * race, writing nothing.
  */
 export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req: TransitionRequest): Promise<TransitionResult> {
+  const { db } = deps;
   const at = deps.now().getTime();
   const today = shanghaiDay(at);
-  return deps.db.transaction(async (tx) => {
-    const hazard = await tx.query.hazards.findFirst({ where: eq(hazards.id, req.hazardId) });
-    if (!hazard) throw notFound('找不到该隐患');
-    // The last event read with the hazard guards the write below: actions that keep the state (confirm_fixed,
-    // urge) would otherwise pass a state-only guard next to a simultaneous move.
-    const lastEvent = sql`coalesce((SELECT max(${hazardEvents.id}) FROM ${hazardEvents} WHERE ${hazardEvents.hazardId} = ${hazard.id}), 0)`;
-    const [{ seen } = { seen: 0 }] = await tx.all<{ seen: number }>(sql`SELECT ${lastEvent} AS seen`);
-    await req.check?.(tx, hazard);
-    const actor = req.actor;
-    // A unit that sees a hazard it does not lead is one of its co-units.
-    let co: string[] = [];
-    if ('codeId' in actor) {
-      if (!(await canSee(tx, actor, hazard))) throw notFound('找不到该隐患');
-      if (actor.role === 'leader') throw forbidden('领导查看码只能查看，不能操作');
-      if (actor.role === 'unit' && actor.unitCode !== hazard.leadUnitCode) co = [actor.unitCode];
-    }
-    const actors = actorsFor(actor, hazard, co);
-    const part = co.length && actors.includes('co') ? await partStatus(tx, hazard.id, co[0]!) : null;
-    const allowed = allowedActions(hazard.state, actors).filter((a) => !part || partAllows(part, a));
-    if (!isHazardAction(req.action)) throw illegal(hazard.state, allowed, req.action);
-    const action = req.action;
-    const to = nextState(hazard.state, action);
-    if (!to) throw illegal(hazard.state, allowed, action);
-    const def: ActionDefinition = ACTIONS[action];
-    if (!def.by.some((b) => actors.includes(b))) {
-      throw forbidden('该操作应由其他单位进行', { state: hazard.state, allowed });
-    }
-    // A co-unit signs for its part once, then reports on it.
-    if (part && !partAllows(part, action)) throw illegal(hazard.state, allowed, action);
-    const input = await cleanInput(tx, def, req.input ?? {}, today, hazard);
+  const [started, campaign] = await Promise.all([req.reads ?? readTransitionState(db, req.hazardId, req.input), currentCampaign(db)]);
+  // Reads started before the body was checked are made again if they looked up other units than the input names.
+  const reads = started.askedFor === askedFor(req.input ?? {}) ? started : await readTransitionState(db, req.hazardId, req.input);
+  const hazard = reads.hazard;
+  if (!hazard || hazard.id !== req.hazardId) throw notFound('找不到该隐患');
+  await req.check?.(db, hazard);
+  const actor = req.actor;
+  // A unit that sees a hazard it does not lead is one of its co-units.
+  let co: string[] = [];
+  if ('codeId' in actor) {
+    if (actor.role === 'unit' && hazard.leadUnitCode !== actor.unitCode && !reads.coUnits.includes(actor.unitCode)) throw notFound('找不到该隐患');
+    if (actor.role === 'leader') throw forbidden('领导查看码只能查看，不能操作');
+    if (actor.role === 'unit' && actor.unitCode !== hazard.leadUnitCode) co = [actor.unitCode];
+  }
+  const actors = actorsFor(actor, hazard, co);
+  const part = co.length && actors.includes('co') ? partOf(reads, co[0]!) : null;
+  const allowed = allowedActions(hazard.state, actors).filter((a) => !part || partAllows(part, a));
+  if (!isHazardAction(req.action)) throw illegal(hazard.state, allowed, req.action);
+  const action = req.action;
+  const to = nextState(hazard.state, action);
+  if (!to) throw illegal(hazard.state, allowed, action);
+  const def: ActionDefinition = ACTIONS[action];
+  if (!def.by.some((b) => actors.includes(b))) {
+    throw forbidden('该操作应由其他单位进行', { state: hazard.state, allowed });
+  }
+  // A co-unit signs for its part once, then reports on it.
+  if (part && !partAllows(part, action)) throw illegal(hazard.state, allowed, action);
+  const input = cleanInput(def, req.input ?? {}, today, hazard, reads, campaign.settings);
 
-    const patch: Partial<typeof hazards.$inferInsert> = { state: to, updatedAt: at };
-    const data: Record<string, unknown> = {};
-    if (input.leadUnit) {
-      patch.leadUnitCode = input.leadUnit;
-      patch.deadline = input.deadline ?? null;
-      patch.deadlineKind = input.deadlineKind ?? null;
-      patch.overdue = false;
-      patch.remindedAt = null;
-      Object.assign(data, { leadUnit: input.leadUnit, coUnits: input.coUnits ?? [], deadline: input.deadline, deadlineKind: input.deadlineKind });
-    }
-    if (def.releasesLead) {
-      // The unit hands it back: it no longer leads it, and the office names a new lead.
-      patch.leadUnitCode = null;
-      patch.deadline = null;
-      patch.deadlineKind = null;
-      patch.overdue = false;
-      patch.remindedAt = null;
-    }
-    if (isOpen(hazard.state) && isClosed(to)) {
-      const closedDay = today;
-      patch.closedAt = at;
-      patch.closedDay = closedDay;
-      // The unit met its deadline if it reported the fix in time; the office's verification day is not its doing.
-      const [reported] = await tx
-        .select({ at: hazardEvents.at })
-        .from(hazardEvents)
-        .where(and(eq(hazardEvents.hazardId, hazard.id), eq(hazardEvents.action, 'report_fixed')))
-        .orderBy(desc(hazardEvents.at), desc(hazardEvents.id))
-        .limit(1);
-      const doneDay = reported ? shanghaiDay(reported.at) : closedDay;
-      patch.closedOnTime = hazard.deadline ? doneDay <= hazard.deadline : true;
-    }
-    if (isClosed(hazard.state) && isOpen(to)) {
-      patch.closedAt = null;
-      patch.closedDay = null;
-      patch.closedOnTime = null;
-      // Back on the office's desk: the old deadline would show it as long overdue at once; the office
-      // sets a new one when it assigns it again (as after a return).
-      patch.deadline = null;
-      patch.deadlineKind = null;
-      patch.overdue = false;
-      patch.remindedAt = null;
-    }
-    if (input.duplicateOf) {
-      patch.duplicateOf = input.duplicateOf;
-      data.duplicateOf = input.duplicateOf;
-    }
-    if (input.photo) data.photo = input.photo;
+  const patch: Partial<typeof hazards.$inferInsert> = { state: to, updatedAt: at };
+  const data: Record<string, unknown> = {};
+  if (input.leadUnit) {
+    patch.leadUnitCode = input.leadUnit;
+    patch.deadline = input.deadline ?? null;
+    patch.deadlineKind = input.deadlineKind ?? null;
+    patch.overdue = false;
+    patch.remindedAt = null;
+    Object.assign(data, { leadUnit: input.leadUnit, coUnits: input.coUnits ?? [], deadline: input.deadline, deadlineKind: input.deadlineKind });
+  }
+  if (def.releasesLead) {
+    // The unit hands it back: it no longer leads it, and the office names a new lead.
+    patch.leadUnitCode = null;
+    patch.deadline = null;
+    patch.deadlineKind = null;
+    patch.overdue = false;
+    patch.remindedAt = null;
+  }
+  if (isOpen(hazard.state) && isClosed(to)) {
+    const closedDay = today;
+    patch.closedAt = at;
+    patch.closedDay = closedDay;
+    // The unit met its deadline if it reported the fix in time; the office's verification day is not its doing.
+    const doneDay = reads.reportedFixedAt !== null ? shanghaiDay(reads.reportedFixedAt) : closedDay;
+    patch.closedOnTime = hazard.deadline ? doneDay <= hazard.deadline : true;
+  }
+  if (isClosed(hazard.state) && isOpen(to)) {
+    patch.closedAt = null;
+    patch.closedDay = null;
+    patch.closedOnTime = null;
+    // Back on the office's desk: the old deadline would show it as long overdue at once; the office
+    // sets a new one when it assigns it again (as after a return).
+    patch.deadline = null;
+    patch.deadlineKind = null;
+    patch.overdue = false;
+    patch.remindedAt = null;
+  }
+  if (input.duplicateOf) {
+    patch.duplicateOf = input.duplicateOf;
+    data.duplicateOf = input.duplicateOf;
+  }
+  if (input.photo) data.photo = input.photo;
 
-    const updated = await tx
+  const lastEvent = sql`coalesce((SELECT max(${hazardEvents.id}) FROM ${hazardEvents} WHERE ${hazardEvents.hazardId} = ${hazard.id}), 0)`;
+  const statements: Stmt[] = [
+    db
       .update(hazards)
       .set(patch)
-      .where(and(eq(hazards.id, hazard.id), eq(hazards.state, hazard.state), sql`${lastEvent} = ${seen}`))
-      .returning({ id: hazards.id });
-    if (updated.length !== 1) throw illegal(hazard.state, allowed, action);
-
-    if (input.leadUnit || def.releasesLead) {
-      await tx.delete(hazardCoUnits).where(eq(hazardCoUnits.hazardId, hazard.id));
-      if (input.coUnits?.length) {
-        await tx.insert(hazardCoUnits).values(input.coUnits.map((unitCode) => ({ hazardId: hazard.id, unitCode })));
-      }
-    }
-    if (input.duplicateOf) {
-      // The kept hazard carries every report of the merged one; more reports mean higher priority.
-      await tx
+      .where(and(eq(hazards.id, hazard.id), eq(hazards.state, hazard.state), sql`${lastEvent} = ${reads.seen}`)),
+    // Someone moved it since it was read: nothing of this batch may stay.
+    guard(db, sql`changes() = 1`, 'moved'),
+  ];
+  const coUnitsAfter = input.leadUnit || def.releasesLead ? (input.coUnits ?? []) : reads.coUnits;
+  if (input.leadUnit || def.releasesLead) {
+    statements.push(db.delete(hazardCoUnits).where(eq(hazardCoUnits.hazardId, hazard.id)));
+    if (input.coUnits?.length) statements.push(db.insert(hazardCoUnits).values(input.coUnits.map((unitCode) => ({ hazardId: hazard.id, unitCode }))));
+  }
+  if (input.duplicateOf) {
+    const kept = reads.duplicateTarget!;
+    // The kept hazard carries every report of the merged one; more reports mean higher priority.
+    statements.push(
+      db
         .update(hazards)
         .set({ reportCount: sql`${hazards.reportCount} + ${hazard.reportCount}`, updatedAt: at })
-        .where(eq(hazards.id, input.duplicateOf));
-      const [kept] = await tx.select({ state: hazards.state }).from(hazards).where(eq(hazards.id, input.duplicateOf));
-      await tx.insert(hazardEvents).values({
+        .where(eq(hazards.id, input.duplicateOf)),
+      db.insert(hazardEvents).values({
         hazardId: input.duplicateOf,
         at,
         action: 'merged',
-        fromState: kept!.state,
-        toState: kept!.state,
+        fromState: sql`(SELECT ${hazards.state} FROM ${hazards} WHERE ${hazards.id} = ${kept.id})`,
+        toState: sql`(SELECT ${hazards.state} FROM ${hazards} WHERE ${hazards.id} = ${kept.id})`,
         actorRole: actorRole(actor),
         actorUnitCode: actorUnit(actor),
         note: `合并重复反映 ${hazard.number}`,
         data: JSON.stringify({ merged: hazard.id }),
-      });
-    }
-    await tx.insert(hazardEvents).values({
+      }),
+    );
+  }
+  statements.push(
+    db.insert(hazardEvents).values({
       hazardId: hazard.id,
       at,
       action,
@@ -354,13 +355,33 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
       actorUnitCode: actorUnit(actor),
       note: input.reason ?? input.note ?? null,
       data: Object.keys(data).length ? JSON.stringify(data) : null,
-    });
-    await recordChange(tx, deps, { kind: 'hazards', hazardIds: input.duplicateOf ? [hazard.id, input.duplicateOf] : [hazard.id], action, at });
-    const after = { ...hazard, ...patch } as HazardRow;
-    const partAfter = part && (action === 'accept_part' ? 'accepted' : action === 'report_part_fixed' ? 'fixed' : part);
-    const allowedAfter = allowedActions(to, actorsFor(actor, after, co)).filter((a) => !partAfter || partAllows(partAfter, a));
-    return { id: hazard.id, number: hazard.number, from: hazard.state as HazardState, state: to, action, allowed: allowedAfter };
-  });
+    }),
+  );
+  const after = { ...hazard, ...patch } as HazardRow;
+  const fact: HazardFact = {
+    id: hazard.id,
+    number: hazard.number,
+    category: hazard.category,
+    place: hazard.place,
+    deadline: after.deadline,
+    state: to,
+    leadUnitCode: after.leadUnitCode,
+    coUnits: coUnitsAfter,
+    actorUnitCode: actorUnit(actor),
+    tipster: tipsterOf(hazard, reads.tip?.payload, reads.tip?.receipt),
+  };
+  statements.push(
+    ...changeStatements(db, deps, { kind: 'hazards', hazardIds: input.duplicateOf ? [hazard.id, input.duplicateOf] : [hazard.id], action, at, facts: [fact] }),
+  );
+  try {
+    await runBatch(db, statements);
+  } catch (err) {
+    if (guardFailed(err)) throw illegal(hazard.state, allowed, action);
+    throw err;
+  }
+  const partAfter = part && (action === 'accept_part' ? 'accepted' : action === 'report_part_fixed' ? 'fixed' : part);
+  const allowedAfter = allowedActions(to, actorsFor(actor, after, co)).filter((a) => !partAfter || partAllows(partAfter, a));
+  return { id: hazard.id, number: hazard.number, from: hazard.state as HazardState, state: to, action, allowed: allowedAfter };
 }
 
 function actorRole(actor: HazardActor): string {

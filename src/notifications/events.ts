@@ -4,8 +4,9 @@
 // the submission id, and its number is read when it is sent.
 import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import type { ChangeHook } from '../core/changes.ts';
-import type { SubmissionHook, Tx } from '../submissions/hooks.ts';
+import type { ChangeHook, HazardFact } from '../core/changes.ts';
+import type { SubmissionHook } from '../submissions/hooks.ts';
+import type { Db } from '../db/index.ts';
 import { handIns, hazardCoUnits, hazardEvents, hazards, notifyEvents, rankingSnapshots, submissions, units } from '../db/schema.ts';
 import { HAND_IN_KINDS } from '../handins/kinds.ts';
 import { maskDigits } from '../forms/personal.ts';
@@ -79,51 +80,84 @@ function consented(payload: string): boolean {
   }
 }
 
-export const notifyChangeHook: ChangeHook = async function notifyChangeHook(tx, change) {
-  if (change.kind !== 'hazards') return;
+export const notifyChangeHook: ChangeHook = function notifyChangeHook(q, change) {
+  if (change.kind !== 'hazards') return [];
   const plan = HAZARD_FANOUT[change.action];
-  if (!plan) return;
-  const rows = await tx.select().from(hazards).where(inArray(hazards.id, [...change.hazardIds]));
+  if (!plan) return [];
+  if (!change.facts) throw new Error(`notifyChangeHook: a "${change.action}" change needs its hazards' facts (hazardFacts)`);
   const out: EventRow[] = [];
-  for (const h of rows) {
-    const [last] = await tx
-      .select({ actorUnitCode: hazardEvents.actorUnitCode })
-      .from(hazardEvents)
-      .where(and(eq(hazardEvents.hazardId, h.id), eq(hazardEvents.action, change.action)))
-      .orderBy(desc(hazardEvents.id))
-      .limit(1);
+  for (const h of change.facts) {
     const base = { hazardId: h.id, number: h.number, category: categoryLabel(h.category), place: safePlace(h.place), deadline: h.deadline, state: stateLabel(h.state) };
-    const unitData = (): HazardEventData => ({ ...base, unit: last?.actorUnitCode ?? null, path: `/unit/hazards/${h.id}` });
-    const officeData = (): HazardEventData => ({ ...base, unit: last?.actorUnitCode ?? h.leadUnitCode, path: `/admin/hazards/${h.id}` });
+    const unitData = (): HazardEventData => ({ ...base, unit: h.actorUnitCode, path: `/unit/hazards/${h.id}` });
+    const officeData = (): HazardEventData => ({ ...base, unit: h.actorUnitCode ?? h.leadUnitCode, path: `/admin/hazards/${h.id}` });
     const targets = new Set<string>();
     if (plan.lead && h.leadUnitCode) targets.add(h.leadUnitCode);
-    if (plan.co) {
-      for (const c of await tx.select({ u: hazardCoUnits.unitCode }).from(hazardCoUnits).where(eq(hazardCoUnits.hazardId, h.id))) targets.add(c.u);
-    }
+    if (plan.co) for (const c of h.coUnits) targets.add(c);
     targets.delete('office');
     for (const t of targets) out.push({ event: plan.event, target: t, data: JSON.stringify(unitData()), createdAt: change.at });
     if (plan.office) out.push({ event: plan.event, target: 'office', data: JSON.stringify(officeData()), createdAt: change.at });
-    if (plan.tipster && h.source === 'tip' && h.submissionId) {
-      const [s] = await tx.select({ payload: submissions.payload, receipt: submissions.receipt }).from(submissions).where(eq(submissions.id, h.submissionId));
-      if (s && consented(s.payload)) {
-        out.push({ event: 'tipster', target: 'tipster', data: JSON.stringify({ submissionId: h.submissionId, receipt: s.receipt, status: stateLabel(h.state) }), createdAt: change.at });
-      }
+    if (plan.tipster && h.tipster) {
+      out.push({ event: 'tipster', target: 'tipster', data: JSON.stringify({ submissionId: h.tipster.submissionId, receipt: h.tipster.receipt, status: stateLabel(h.state) }), createdAt: change.at });
     }
   }
-  if (out.length) await tx.insert(notifyEvents).values(out);
+  return out.length ? [q.insert(notifyEvents).values(out)] : [];
 };
 
-/** A new tip (after the hazard hook made its hazard) or a deputy's suggestion: the office hears of it. */
-export const notifySubmissionHook: SubmissionHook = async function notifySubmissionHook(tx: Tx, ctx) {
+/**
+ * What the notifier tells about hazards as they now stand, read in the caller's transaction (the supervision
+ * pass); a transition builds the same facts from what it read before its batch. The reads start together.
+ */
+export async function hazardFacts(q: Pick<Db, 'select'>, ids: readonly number[], action: string): Promise<HazardFact[]> {
+  if (!ids.length) return [];
+  const [rows, co, actors] = await Promise.all([
+    q
+      .select({ h: hazards, payload: submissions.payload, receipt: submissions.receipt })
+      .from(hazards)
+      .leftJoin(submissions, eq(submissions.id, hazards.submissionId))
+      .where(inArray(hazards.id, [...ids])),
+    q.select({ id: hazardCoUnits.hazardId, u: hazardCoUnits.unitCode }).from(hazardCoUnits).where(inArray(hazardCoUnits.hazardId, [...ids])),
+    q
+      .select({ id: hazardEvents.hazardId, unit: hazardEvents.actorUnitCode, event: hazardEvents.id })
+      .from(hazardEvents)
+      .where(and(inArray(hazardEvents.hazardId, [...ids]), eq(hazardEvents.action, action)))
+      .orderBy(desc(hazardEvents.id)),
+  ]);
+  return rows.map(({ h, payload, receipt }) => ({
+    id: h.id,
+    number: h.number,
+    category: h.category,
+    place: h.place,
+    deadline: h.deadline,
+    state: h.state,
+    leadUnitCode: h.leadUnitCode,
+    coUnits: co.filter((c) => c.id === h.id).map((c) => c.u),
+    actorUnitCode: actors.find((a) => a.id === h.id)?.unit ?? null,
+    tipster: tipsterOf(h, payload, receipt),
+  }));
+}
+
+/** The tip's submission and receipt when its tipster asked for SMS updates, else null. */
+export function tipsterOf(h: { source: string; submissionId: number | null }, payload: string | null | undefined, receipt: string | null | undefined) {
+  return h.source === 'tip' && h.submissionId && payload && receipt && consented(payload) ? { submissionId: h.submissionId, receipt } : null;
+}
+
+/** A new tip (its hazard made by the hazard hook's statements just before) or a deputy's suggestion: the office hears of it. */
+export const notifySubmissionHook: SubmissionHook = function notifySubmissionHook(q, ctx) {
   const at = ctx.submission.createdAt;
-  if (ctx.form.id === 'hazard-tip') {
-    const [h] = await tx.select().from(hazards).where(eq(hazards.submissionId, ctx.submission.id));
-    if (!h) return;
-    const data: HazardEventData = { hazardId: h.id, number: h.number, category: categoryLabel(h.category), place: safePlace(h.place), deadline: null, state: stateLabel(h.state), path: `/admin/hazards/${h.id}` };
-    await tx.insert(notifyEvents).values({ event: 'new_tip', target: 'office', data: JSON.stringify(data), createdAt: at });
-  } else if (ctx.form.id === 'deputy-suggestion') {
-    await tx.insert(notifyEvents).values({ event: 'new_suggestion', target: 'office', data: JSON.stringify({ path: '/admin/suggestions' }), createdAt: at });
+  if (ctx.form.id === 'hazard-tip' && ctx.hazard) {
+    const h = ctx.hazard;
+    // The hazard's id and number exist only inside the batch: the event is built from its row there.
+    const data = sql`json_object('hazardId', ${hazards.id}, 'number', ${hazards.number}, 'category', ${categoryLabel(h.category)}, 'place', ${safePlace(h.place)},
+      'deadline', NULL, 'state', ${stateLabel(h.state)}, 'path', '/admin/hazards/' || ${hazards.id})`;
+    return [
+      q.run(sql`INSERT INTO ${notifyEvents} (event, target, data, created_at)
+        SELECT 'new_tip', 'office', ${data}, ${at} FROM ${hazards} WHERE ${hazards.submissionId} = ${ctx.submission.idSql}`),
+    ];
   }
+  if (ctx.form.id === 'deputy-suggestion') {
+    return [q.insert(notifyEvents).values({ event: 'new_suggestion', target: 'office', data: JSON.stringify({ path: '/admin/suggestions' }), createdAt: at })];
+  }
+  return [];
 };
 
 const HANDIN_LEADS = [3, 1] as const;

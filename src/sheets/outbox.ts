@@ -32,13 +32,18 @@ export function tabsForForm(formId: string): readonly TabId[] {
  * running flush does not count, so a change committed during a flush is never lost.
  */
 export async function enqueueTabs(tx: DbOrTx, tabs: readonly TabId[], now: Date | number = Date.now()): Promise<void> {
+  const stmt = enqueueTabsStatement(tx, tabs, now);
+  if (stmt) await stmt;
+}
+
+/** The one statement enqueueing the tabs (null for none), for a caller's batch: every submission carries it. */
+export function enqueueTabsStatement(q: Pick<DbOrTx, 'run'>, tabs: readonly TabId[], now: Date | number = Date.now()) {
   const at = typeof now === 'number' ? now : now.getTime();
   const unique = [...new Set(tabs)];
   for (const tab of unique) if (!TAB_IDS.includes(tab)) throw new Error(`enqueueTabs: unknown tab ${String(tab)}`);
-  if (unique.length === 0) return;
-  // One statement for all the tabs: every submission pays for this, so it stays a single round trip.
+  if (unique.length === 0) return null;
   const wanted = sql.join(unique.map((tab) => sql`select ${tab} as tab`), sql` union all `);
-  await tx.run(sql`insert into ${sheetOutbox} (tab, created_at, attempts, next_attempt_at)
+  return q.run(sql`insert into ${sheetOutbox} (tab, created_at, attempts, next_attempt_at)
     select w.tab, ${at}, 0, 0 from (${wanted}) w
     where not exists (select 1 from ${sheetOutbox} o where o.tab = w.tab and o.attempts = 0 and o.next_attempt_at = 0)`);
 }

@@ -1,6 +1,6 @@
-// Storing a validated submission: one transaction for the row, its personal data, the form token and
-// every SUBMISSION_HOOK; idempotency keys and form tokens turn retries and double taps into the first answer.
-import { eq, sql } from 'drizzle-orm';
+// Storing a validated submission: one batch for the row, its personal data, the form token and every
+// submission hook's statements; idempotency keys and form tokens turn retries and double taps into the first answer.
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/index.ts';
 import { formTokens, submissionPersonal, submissions, units } from '../db/schema.ts';
@@ -9,8 +9,9 @@ import type { Answers, FormDefinition } from '../forms/types.ts';
 import { AppError, validationFailed } from '../lib/errors.ts';
 import { hmacSha256, randomCode, toHex } from '../lib/crypto.ts';
 import { shanghaiDay } from '../lib/time.ts';
-import type { StoredSubmission, Tx } from './hooks.ts';
-import { recordChange } from '../core/changes.ts';
+import type { StoredSubmission, SubmissionHookContext, Tx } from './hooks.ts';
+import { changeStatements } from '../core/changes.ts';
+import { runBatch, type Stmt } from '../db/batch.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import { VISIT_FORM, visitColumns } from '../visits/checks.ts';
 
@@ -55,18 +56,28 @@ export const idempotencyMismatch = () =>
 /** The unit as stored and the town/sub-district or department it rolls up to; null for an unknown code. */
 export async function resolveAttribution(db: Db | Tx, unitCode: string | null | undefined): Promise<{ unitCode: string; rollupCode: string | null } | null> {
   if (!unitCode) return null;
-  let code: string | null = unitCode;
-  let first = true;
-  // Villages and communities sit under a town or sub-district; a few levels at most, bounded against bad data.
-  for (let depth = 0; code && depth < 8; depth++) {
-    const [row] = await db.select({ code: units.code, kind: units.kind, parent: units.parentCode }).from(units).where(eq(units.code, code));
-    if (!row) return first ? null : { unitCode, rollupCode: null };
-    first = false;
-    if (row.kind === 'town' || row.kind === 'subdistrict' || row.kind === 'department') return { unitCode, rollupCode: row.code };
-    if (row.kind === 'office') return { unitCode, rollupCode: null };
-    code = row.parent;
-  }
-  return { unitCode, rollupCode: null };
+  const [row] = await db.all<{ unit: string | null; rollup: string | null }>(sql`SELECT ${attributedUnit(unitCode)} AS unit, ${rollupOf(unitCode)} AS rollup`);
+  return row?.unit ? { unitCode: row.unit, rollupCode: row.rollup } : null;
+}
+
+/** The code as stored on a record: the code itself when such a unit exists, else NULL (an unknown ?u= is unattributed). */
+export function attributedUnit(unitCode: string | null | undefined): SQL {
+  return unitCode ? sql`(SELECT ${units.code} FROM ${units} WHERE ${units.code} = ${unitCode})` : sql`NULL`;
+}
+
+/**
+ * The town/sub-district or department a unit rolls up to, found by the statement that needs it: villages and
+ * communities sit under a town or sub-district, a few levels at most (bounded against bad data); the office and
+ * anything under it alone roll up to nothing.
+ */
+export function rollupOf(unitCode: string | null | undefined): SQL {
+  if (!unitCode) return sql`NULL`;
+  return sql`(WITH RECURSIVE up(code, kind, parent, depth) AS (
+      SELECT code, kind, parent_code, 0 FROM ${units} WHERE code = ${unitCode}
+      UNION ALL
+      SELECT u.code, u.kind, u.parent_code, up.depth + 1 FROM ${units} u JOIN up ON u.code = up.parent
+      WHERE up.depth < 8 AND up.kind NOT IN ('town', 'subdistrict', 'department', 'office'))
+    SELECT code FROM up WHERE kind IN ('town', 'subdistrict', 'department') ORDER BY depth LIMIT 1)`;
 }
 
 /**
@@ -105,6 +116,12 @@ async function existingByToken(db: Db, token: string): Promise<StoreResult | und
   return row ? { id: row.id, receipt: row.receipt, created: false } : undefined;
 }
 
+/**
+ * Stores a checked submission as ONE batch — one round trip on libSQL over HTTP: the row (its unit, roll-up and
+ * ranking guard worked out by the insert itself), its personal data, the form token, the change hooks and every
+ * submission hook's statements, which find the row by its receipt. All or nothing; a retry (same Idempotency-Key)
+ * or a double tap (same form token) fails a unique index and is answered with the first submission.
+ */
 export async function storeSubmission(deps: Deps, input: StoreInput): Promise<StoreResult> {
   const { db } = deps;
   const { form, answers, personal } = input;
@@ -112,64 +129,58 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
   const requestHash = key ? (input.requestHash ?? (await hashSubmission(deps.config.SESSION_SECRET, form.id, answers, personal, input.unitCode))) : null;
 
   // A retry with the same key or token is found by the unique indexes on insert (below), not by a lookup
-  // first: most submissions are new, and the lookup would cost every one of them a statement.
-
-  const attribution = await resolveAttribution(db, input.unitCode);
+  // first: most submissions are new, and the lookup would cost every one of them a round trip.
+  const campaign = await currentCampaign(db);
   const at = deps.now();
   const metrics = metricValues(form, answers);
   const hasPersonal = Object.keys(personal).length > 0;
   const day = shanghaiDay(at);
+  const unitCode = input.unitCode || null;
+  const unit = attributedUnit(unitCode);
   const addrKey = input.clientAddress ? await addressKey(deps.config.SESSION_SECRET, input.clientAddress) : null;
   // Counted in the insert itself, so simultaneous posts cannot all read the same count and all be ranked.
   const unranked =
-    addrKey && attribution
-      ? sql`(SELECT count(*) >= ${RANKED_PER_ADDRESS} FROM ${submissions} WHERE ${submissions.addressKey} = ${addrKey} AND ${submissions.unitCode} = ${attribution.unitCode} AND ${submissions.day} = ${day})`
+    addrKey && unitCode
+      ? sql`(SELECT count(*) >= ${RANKED_PER_ADDRESS} FROM ${submissions} WHERE ${submissions.addressKey} = ${addrKey} AND ${submissions.unitCode} = ${unitCode} AND ${submissions.day} = ${day})`
       : false;
   // A household visit carries its household key and flags, computed by the insert (src/visits/checks.ts).
-  const visit = form.id === VISIT_FORM ? await visitColumns(deps.config.SESSION_SECRET, (await currentCampaign(db)).id, answers, personal) : {};
+  const visit = form.id === VISIT_FORM ? await visitColumns(deps.config.SESSION_SECRET, campaign.id, answers, personal) : {};
 
   for (let attempt = 0; ; attempt++) {
     const receipt = randomCode(RECEIPT_LENGTH);
-    try {
-      return await db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(submissions)
-          .values({
-            formId: form.id,
-            formVersion: form.version,
-            unitCode: attribution?.unitCode ?? null,
-            rollupCode: attribution?.rollupCode ?? null,
-            source: input.source,
-            createdAt: at.getTime(),
-            day,
-            payload: JSON.stringify(answers),
-            receipt,
-            idempotencyKey: key ?? null,
-            requestHash,
-            ...metrics,
-            addressKey: addrKey,
-            unranked,
-            ...visit,
-          })
-          .returning({ id: submissions.id });
-        const id = row!.id;
-        if (hasPersonal) await tx.insert(submissionPersonal).values({ submissionId: id, data: JSON.stringify(personal) });
-        // The token's primary key makes the second of two simultaneous taps fail here and roll back.
-        if (input.formToken) await tx.insert(formTokens).values({ token: input.formToken, createdAt: at.getTime(), submissionId: id });
-        const submission: StoredSubmission = {
-          id,
-          receipt,
+    const idSql = sql`(SELECT ${submissions.id} FROM ${submissions} WHERE ${submissions.receipt} = ${receipt})`;
+    const submission: StoredSubmission = { idSql, receipt, formId: form.id, unitCode, day, createdAt: at.getTime(), source: input.source };
+    const statements: Stmt[] = [
+      db
+        .insert(submissions)
+        .values({
           formId: form.id,
-          unitCode: attribution?.unitCode ?? null,
-          rollupCode: attribution?.rollupCode ?? null,
-          day: shanghaiDay(at),
-          createdAt: at.getTime(),
+          formVersion: form.version,
+          unitCode: unit,
+          rollupCode: rollupOf(unitCode),
           source: input.source,
-        };
-        await recordChange(tx, deps, { kind: 'form', formId: form.id, at: at.getTime() });
-        for (const hook of deps.plugins.submissionHooks) await hook(tx, { deps, form, submission, answers, personal });
-        return { id, receipt, created: true };
-      });
+          createdAt: at.getTime(),
+          day,
+          payload: JSON.stringify(answers),
+          receipt,
+          idempotencyKey: key ?? null,
+          requestHash,
+          ...metrics,
+          addressKey: addrKey,
+          unranked,
+          ...visit,
+        })
+        .returning({ id: submissions.id }),
+    ];
+    if (hasPersonal) statements.push(db.insert(submissionPersonal).values({ submissionId: idSql, data: JSON.stringify(personal) }));
+    // The token's primary key makes the second of two simultaneous taps fail here, and its whole batch with it.
+    if (input.formToken) statements.push(db.insert(formTokens).values({ token: input.formToken, createdAt: at.getTime(), submissionId: idSql }));
+    statements.push(...changeStatements(db, deps, { kind: 'form', formId: form.id, at: at.getTime() }));
+    const ctx: SubmissionHookContext = { deps, form, submission, answers, personal, campaign };
+    for (const hook of deps.plugins.submissionHooks) statements.push(...hook(db, ctx));
+    try {
+      const [inserted] = (await runBatch(db, statements)) as [{ id: number }[]];
+      return { id: inserted[0]!.id, receipt, created: true };
     } catch (err) {
       const target = constraintTarget(err);
       if (target === 'submissions.idempotency_key' && key) {

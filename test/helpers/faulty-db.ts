@@ -130,8 +130,14 @@ class FaultyClient {
     if (err) throw err;
     return args === undefined ? this.inner.execute(stmtOrSql as InStatement) : this.inner.execute(stmtOrSql as string, args);
   }
+  /** A batch is one request that commits on its own: it counts as a commit (a write's one round trip). */
   async batch(stmts: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> {
-    const err = this.faults.next();
+    const afterCommit = this.faults.plan?.afterCommit;
+    const err = this.faults.next('commit');
+    if (err && afterCommit) {
+      await this.inner.batch(stmts, mode);
+      throw err;
+    }
     if (err) throw err;
     return this.inner.batch(stmts, mode);
   }

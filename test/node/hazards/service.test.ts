@@ -1,6 +1,6 @@
 // The hazard state machine through the service: numbering, every legal and illegal move, closing fields, merges.
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hazardCoUnits, hazardEvents, hazards } from '../../../src/db/schema.ts';
 import type { Principal } from '../../../src/auth/codes.ts';
 import { AppError } from '../../../src/lib/errors.ts';
@@ -18,10 +18,11 @@ type HazardChange = Omit<Extract<Change, { kind: 'hazards' }>, 'kind'>;
 /** Deps whose change hooks end with `hooks` (more may be pushed later), and the hazard changes they were told of. */
 function hearingHazardChanges(deps: Deps) {
   const seen: HazardChange[] = [];
-  const record: ChangeHook = async (_tx, change) => {
-    if (change.kind !== 'hazards') return;
-    const { kind: _kind, ...hazardChange } = change;
+  const record: ChangeHook = (_q, change) => {
+    if (change.kind !== 'hazards') return [];
+    const { kind: _kind, facts: _facts, ...hazardChange } = change;
     seen.push(hazardChange);
+    return [];
   };
   const hooks: ChangeHook[] = [...deps.plugins.changeHooks, record];
   return { seen, hooks, deps: { ...deps, plugins: { ...deps.plugins, changeHooks: hooks } } };
@@ -374,19 +375,18 @@ describe('duplicates', () => {
 });
 
 describe('hazard change hooks', () => {
-  it('run inside the transition’s transaction: a failing hook rolls the move back', async () => {
+  it('add their statements to the transition’s batch: a failing statement rolls the move back', async () => {
     const t = await makeTestApp({ now: NOW });
     const { db } = t;
     const h = await tip(db);
     const { seen, hooks, deps } = hearingHazardChanges(t.deps);
-    const fail: ChangeHook = async () => {
-      throw new Error('outbox unavailable');
-    };
+    // A statement the database refuses, as when a plugin's table is gone.
+    const fail: ChangeHook = (q) => [q.run(sql`INSERT INTO outbox_that_is_gone (x) VALUES (1)`)];
     await transition(deps, { hazardId: h.id, actor: ADMIN, action: 'not_a_hazard', input: { reason: '正常施工' } });
     expect(seen).toContainEqual({ hazardIds: [h.id], action: 'not_a_hazard', at: Date.parse(NOW) });
     const other = await tip(db);
     hooks.push(fail);
-    await expect(transition(deps, { hazardId: other.id, actor: ADMIN, action: 'fix_on_spot', input: { note: '当场清理' } })).rejects.toThrow('outbox unavailable');
+    await expect(transition(deps, { hazardId: other.id, actor: ADMIN, action: 'fix_on_spot', input: { note: '当场清理' } })).rejects.toThrow(/outbox_that_is_gone/);
     const [row] = await db.select().from(hazards).where(eq(hazards.id, other.id));
     expect(row!.state).toBe('reported');
     expect(await db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, other.id))).toHaveLength(1);

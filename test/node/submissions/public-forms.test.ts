@@ -1,12 +1,13 @@
 // Public forms end to end: pages, POST to receipt, attribution by ?u=, the JSON API with idempotency, receipts.
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { makeTestApp } from '../../helpers/app.ts';
 import { capturingLogger, pageToken, postForm, postJson, VALID } from '../../helpers/public-forms.ts';
 import { formTokens, submissionPersonal, submissions } from '../../../src/db/schema.ts';
 import { PLUGINS } from '../../../src/plugins.ts';
 import type { SubmissionHook } from '../../../src/submissions/hooks.ts';
 import { purgeStaleFormTokens } from '../../../src/submissions/tokens.ts';
+import { guard } from '../../../src/db/batch.ts';
 
 const FORM_IDS = ['mass-feedback', 'hazard-tip', 'deputy-suggestion'] as const;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -186,17 +187,19 @@ describe('POST /f/:formId', () => {
     expect(await t.db.select().from(submissions)).toHaveLength(1);
   });
 
-  it('a submission hook runs in the transaction, and its failure stores nothing', async () => {
+  it('a submission hook’s statements run in the submission’s batch, and a failing one stores nothing', async () => {
     const seen: string[] = [];
-    const hook: SubmissionHook = async (_tx, ctx) => {
-      seen.push(`${ctx.form.id}:${ctx.submission.rollupCode}`);
-      if (seen.length === 2) throw new Error('hook failed');
+    const hook: SubmissionHook = (q, ctx) => {
+      seen.push(`${ctx.form.id}:${ctx.submission.unitCode}`);
+      // The second submission's hook writes something the database refuses: the whole batch goes.
+      return seen.length === 2 ? [guard(q, sql`0`, 'hook-failed')] : [];
     };
     const t = await makeTestApp({ deps: { plugins: { ...PLUGINS, submissionHooks: [...PLUGINS.submissionHooks, hook] } } });
     expect((await postForm(t, '/f/mass-feedback?u=jinhe-v1', { ...VALID['mass-feedback'] })).status).toBe(303);
     expect((await postForm(t, '/f/mass-feedback', { ...VALID['mass-feedback'] })).status).toBe(500);
-    expect(seen).toEqual(['mass-feedback:jinhe', 'mass-feedback:null']);
-    expect(await t.db.select().from(submissions)).toHaveLength(1);
+    expect(seen).toEqual(['mass-feedback:jinhe-v1', 'mass-feedback:null']);
+    const rows = await t.db.select().from(submissions);
+    expect(rows.map((r) => [r.unitCode, r.rollupCode])).toEqual([['jinhe-v1', 'jinhe']]);
   });
 });
 
