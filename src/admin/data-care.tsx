@@ -18,14 +18,14 @@ export interface DataCare {
 
 export async function dataCareStatus(deps: Pick<Deps, 'db' | 'now'>): Promise<DataCare> {
   const now = deps.now();
-  const [row] = await deps.db.select({ value: meta.value }).from(meta).where(eq(meta.key, LAST_BACKUP_KEY));
+  const [[row], purge] = await Promise.all([deps.db.select({ value: meta.value }).from(meta).where(eq(meta.key, LAST_BACKUP_KEY)), upcomingPurge(deps, now)]);
   let lastBackup: DataCare['lastBackup'] = null;
   try {
     lastBackup = row ? { at: Number((JSON.parse(row.value) as { at: number }).at) } : null;
   } catch {
     lastBackup = null;
   }
-  return { lastBackup, stale: lastBackup !== null && now.getTime() - lastBackup.at > DAY_MS, purge: await upcomingPurge(deps, now) };
+  return { lastBackup, stale: lastBackup !== null && now.getTime() - lastBackup.at > DAY_MS, purge };
 }
 
 export function DataCareCard(props: { care: DataCare }) {

@@ -27,7 +27,9 @@ export function adminHomeRoutes(deps: Deps) {
     const today = shanghaiDay(deps.now());
     const hazardCount = async (...where: Parameters<typeof and>) =>
       (await deps.db.select({ n: count() }).from(hazards).where(and(...where)))[0]?.n ?? 0;
-    const [triage, open, overdue, closedToday, submittedToday, latestDay, sheet] = await Promise.all([
+    const isAdmin = principal.role === 'admin';
+    // Every figure is read at once: over HTTP they travel as one round trip (src/db/coalesce.ts).
+    const [triage, open, overdue, closedToday, submittedToday, latestDay, sheet, unansweredSuggestions, overdueAnswers, flagged, care, checklist] = await Promise.all([
       hazardCount(inArray(hazards.state, TRIAGE_STATES)),
       hazardCount(inArray(hazards.state, OPEN_STATES)),
       hazardCount(inArray(hazards.state, OPEN_STATES), eq(hazards.overdue, true)),
@@ -39,13 +41,12 @@ export function adminHomeRoutes(deps: Deps) {
         .then((r) => r[0]?.n ?? 0),
       latestSnapshotDay(deps.db),
       getSheetStatus(deps),
+      countUnanswered(deps),
+      countOverdueForwards(deps, today),
+      countFlagged(deps.db),
+      dataCareStatus(deps),
+      isAdmin ? setupChecklist(deps) : Promise.resolve([]),
     ]);
-    const unansweredSuggestions = await countUnanswered(deps);
-    const overdueAnswers = await countOverdueForwards(deps, today);
-    const flagged = await countFlagged(deps.db);
-    const care = await dataCareStatus(deps);
-    const isAdmin = principal.role === 'admin';
-    const checklist = isAdmin ? await setupChecklist(deps) : [];
     return c.html(
       <Layout title="区综治办" heading="区综治办" wide staff>
         <p class="muted">

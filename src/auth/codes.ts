@@ -52,6 +52,8 @@ export interface Principal {
   unitCode: string;
   /** When the code was last recorded as used, as read with it: a fresh one needs no write. */
   lastUsedAt?: number | null;
+  /** The code's unit, read with it (a page needs no second read for it). */
+  unit?: { code: string; name: string; kind: string; parentCode: string | null };
 }
 
 /** Looks a presented code up; revoked or unknown codes, and codes of an inactive unit, give null. */
@@ -69,12 +71,14 @@ export async function verifyAccessCodeHash(db: Db, hash: string | null): Promise
   if (!hash) return null;
   // A deactivated unit's codes stop working with it (the codes and the unit's records are kept).
   const [row] = await db
-    .select({ id: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode, lastUsedAt: accessCodes.lastUsedAt })
+    .select({ id: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode, lastUsedAt: accessCodes.lastUsedAt, unitName: units.name, unitKind: units.kind, parentCode: units.parentCode })
     .from(accessCodes)
     .innerJoin(units, and(eq(units.code, accessCodes.unitCode), eq(units.active, true)))
     .where(and(eq(accessCodes.codeHash, hash), isNull(accessCodes.revokedAt)))
     .limit(1);
-  return row ? { codeId: row.id, role: row.role, unitCode: row.unitCode, lastUsedAt: row.lastUsedAt } : null;
+  return row
+    ? { codeId: row.id, role: row.role, unitCode: row.unitCode, lastUsedAt: row.lastUsedAt, unit: { code: row.unitCode, name: row.unitName, kind: row.unitKind, parentCode: row.parentCode } }
+    : null;
 }
 
 export interface AccessCodeRow {

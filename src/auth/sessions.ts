@@ -37,7 +37,7 @@ export async function sessionOwner(db: Db, id: string, now: Date): Promise<Princ
 export async function sessionOwnerByHash(db: Db, idHash: string, now: Date): Promise<Principal | null> {
   const at = now.getTime();
   const [row] = await db
-    .select({ codeId: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode, lastSeenAt: sessions.lastSeenAt, lastUsedAt: accessCodes.lastUsedAt })
+    .select({ codeId: accessCodes.id, role: accessCodes.role, unitCode: accessCodes.unitCode, lastSeenAt: sessions.lastSeenAt, lastUsedAt: accessCodes.lastUsedAt, unitName: units.name, unitKind: units.kind, parentCode: units.parentCode })
     .from(sessions)
     .innerJoin(accessCodes, eq(sessions.codeId, accessCodes.id))
     .innerJoin(units, and(eq(units.code, accessCodes.unitCode), eq(units.active, true)))
@@ -54,7 +54,13 @@ export async function sessionOwnerByHash(db: Db, idHash: string, now: Date): Pro
     .limit(1);
   if (!row) return null;
   if (at - row.lastSeenAt >= TOUCH_EVERY_MS) await db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.idHash, idHash));
-  return { codeId: row.codeId, role: row.role, unitCode: row.unitCode, lastUsedAt: row.lastUsedAt };
+  return {
+    codeId: row.codeId,
+    role: row.role,
+    unitCode: row.unitCode,
+    lastUsedAt: row.lastUsedAt,
+    unit: { code: row.unitCode, name: row.unitName, kind: row.unitKind, parentCode: row.parentCode },
+  };
 }
 
 export async function deleteSession(db: Db, id: string, now = new Date()): Promise<void> {

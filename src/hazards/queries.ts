@@ -134,6 +134,15 @@ export function forReader<T extends { place?: string; description?: string; note
   return out;
 }
 
+/** A hazard's co-units as one column of its own row (in the order they were named), so a list needs no second read. */
+const coUnitList = sql<string | null>`(SELECT group_concat(c.unit_code, ',') FROM (SELECT ${hazardCoUnits.unitCode} AS unit_code FROM ${hazardCoUnits} WHERE ${hazardCoUnits.hazardId} = ${hazards.id} ORDER BY ${hazardCoUnits.hazardId}, rowid) c)`;
+
+/** A list's rows with their co-units, read together with the unit names: one round trip. */
+async function listViews(db: DbOrTx, query: Promise<{ h: HazardRow; co: string | null }[]>, today: string): Promise<HazardView[]> {
+  const [names, rows] = await Promise.all([unitNames(db), query]);
+  return rows.map((r) => toView(r.h, today, names, r.co ? r.co.split(',') : []));
+}
+
 export async function viewsOf(db: DbOrTx, rows: HazardRow[], today: string): Promise<HazardView[]> {
   const [names, co] = await Promise.all([unitNames(db), coUnitsOf(db, rows.map((r) => r.id))]);
   return rows.map((r) => toView(r, today, names, co.get(r.id) ?? []));
@@ -160,14 +169,14 @@ export async function listHazards(db: DbOrTx, opts: ListOptions): Promise<Hazard
   const order = states.every(isClosed)
     ? [desc(hazards.closedAt), desc(hazards.id)]
     : [desc(late), desc(hazards.reportCount), sql`${hazards.deadline} is null`, asc(hazards.deadline), asc(hazards.createdAt), asc(hazards.id)];
-  const rows = await db
-    .select()
+  const rows = db
+    .select({ h: hazards, co: coUnitList })
     .from(hazards)
     .where(and(...where))
     .orderBy(...order)
     .limit(Math.min(opts.limit ?? 200, 1000))
     .offset(opts.offset ?? 0);
-  return viewsOf(db, rows, opts.today);
+  return listViews(db, rows.then((r) => r), opts.today);
 }
 
 /** A unit's hazards: those it leads and those it helps with (co-unit); open ones first, overdue on top. */
@@ -177,8 +186,8 @@ export async function listUnitHazards(db: DbOrTx, unitCode: string, opts: { toda
     eq(hazards.leadUnitCode, unitCode),
     inArray(hazards.id, db.select({ id: hazardCoUnits.hazardId }).from(hazardCoUnits).where(eq(hazardCoUnits.unitCode, unitCode))),
   );
-  const rows = await db
-    .select()
+  const rows = db
+    .select({ h: hazards, co: coUnitList })
     .from(hazards)
     .where(opts.includeClosed ? mine : and(mine, inArray(hazards.state, OPEN_STATES)))
     .orderBy(
@@ -189,7 +198,7 @@ export async function listUnitHazards(db: DbOrTx, unitCode: string, opts: { toda
       desc(hazards.id),
     )
     .limit(500);
-  return viewsOf(db, rows, opts.today);
+  return listViews(db, rows.then((r) => r), opts.today);
 }
 
 export async function getHazardView(db: DbOrTx, id: number, today: string): Promise<HazardView | null> {

@@ -15,7 +15,7 @@ export interface SheetStatus {
 }
 
 export async function getSheetStatus(deps: Pick<Deps, 'db'> & Partial<Deps>): Promise<SheetStatus> {
-  const state = await readMeta(deps.db);
+  const [state, pending] = await Promise.all([readMeta(deps.db), pendingJobs(deps)]);
   const iso = (v: string | undefined) => (v && Number(v) > 0 ? new Date(Number(v)).toISOString() : null);
   let lastError: SheetStatus['lastError'] = null;
   try {
@@ -27,7 +27,7 @@ export async function getSheetStatus(deps: Pick<Deps, 'db'> & Partial<Deps>): Pr
   return {
     configured: Boolean(deps.sheets),
     lastSuccessAt: iso(state[META.lastSuccessAt]),
-    pending: await pendingJobs(deps),
+    pending,
     lastError,
     retryAt: iso(state[META.retryAt]),
   };

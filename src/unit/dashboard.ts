@@ -87,18 +87,21 @@ export interface PatrolSummary {
 
 export async function patrolSummary(db: Db, unit: UnitInfo, campaign: CampaignSettings): Promise<PatrolSummary> {
   const bands = campaign.patrolSizes;
-  const rows = await db
-    .select({ id: submissions.id, payload: submissions.payload })
-    .from(submissions)
-    .where(and(live(PATROL_FORM, unit.code), inWindow(campaign)))
-    .orderBy(asc(submissions.id));
-  const parsed = rows.map((r) => ({ id: r.id, answers: JSON.parse(r.payload) as { place?: string; members?: number } }));
+  const teamsWhere = and(live(PATROL_FORM, unit.code), inWindow(campaign));
   const isTown = unit.kind === 'town' || unit.kind === 'subdistrict';
-  const placeCodes = [...new Set(parsed.map((p) => p.answers.place).filter((c): c is string => typeof c === 'string'))];
-  const placeRows = await db
-    .select({ code: units.code, name: units.name, population: units.population, parent: units.parentCode })
-    .from(units)
-    .where(isTown ? eq(units.parentCode, unit.code) : placeCodes.length ? inArray(units.code, placeCodes) : sql`0`);
+  // The teams and the places they name are read at once (one round trip): the places by the same filter.
+  const [rows, placeRows] = await Promise.all([
+    db.select({ id: submissions.id, payload: submissions.payload }).from(submissions).where(teamsWhere).orderBy(asc(submissions.id)),
+    db
+      .select({ code: units.code, name: units.name, population: units.population, parent: units.parentCode })
+      .from(units)
+      .where(
+        isTown
+          ? eq(units.parentCode, unit.code)
+          : inArray(units.code, db.select({ place: sql<string>`json_extract(${submissions.payload}, '$.place')` }).from(submissions).where(teamsWhere)),
+      ),
+  ]);
+  const parsed = rows.map((r) => ({ id: r.id, answers: JSON.parse(r.payload) as { place?: string; members?: number } }));
   const places = new Map(placeRows.map((p) => [p.code, p]));
   const teams = parsed.map((p) => {
     const place = places.get(p.answers.place ?? '');

@@ -73,7 +73,8 @@ export async function portalScope(deps: Deps, c: Context<AuthEnv>, opts: { write
   const principal = c.get('principal');
   if (opts.write) assertCanWrite(principal);
   const code = scopeUnit(principal, c.req.query('unit'));
-  const unit = await getUnit(deps.db, code);
+  // The signed-in unit was read with the session; another unit (the office looking) is read now.
+  const unit = code === principal.unit?.code ? principal.unit : await getUnit(deps.db, code);
   if (!unit) throw notFound('找不到该单位');
   return { principal, unit };
 }
