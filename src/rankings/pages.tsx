@@ -58,34 +58,37 @@ function MetricCell(props: { k: MetricKey; m: MetricFigure | null }) {
   );
 }
 
-const BAR_H = 22;
-const LABEL_W = 150;
-const CHART_W = 640;
-
-/** Horizontal bars, 0–100, with the threshold line; units under it are drawn in red. */
+/**
+ * Horizontal bars, 0–100, as an HTML list that reflows on a phone: each unit's name on its own line, its bar with the
+ * threshold mark, and its score always in figures (not only on hover). Units under the threshold are red.
+ */
 export function ScoreChart(props: { rows: RankingRow[]; threshold: number; title: string }) {
-  const plotW = CHART_W - LABEL_W - 50;
-  const height = props.rows.length * BAR_H + 24;
-  const x = (score: number) => LABEL_W + (Math.max(0, Math.min(score, 100)) / 100) * plotW;
+  const pctOf = (score: number) => Math.max(0, Math.min(score, 100));
   return (
-    <svg class="chart" viewBox={`0 0 ${CHART_W} ${height}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg">
-      <title>{props.title}</title>
-      {props.rows.map((r, i) => {
-        const y = i * BAR_H + 4;
-        const below = r.score < props.threshold;
-        return (
-          <g>
-            <text x={LABEL_W - 6} y={y + 14} text-anchor="end" font-size="12">{`${r.rank}. ${r.unitName}`}</text>
-            <rect x={LABEL_W} y={y + 2} width={Math.max(1, x(r.score) - LABEL_W)} height={BAR_H - 6} fill={below ? '#d93025' : '#1e7d32'}>
-              <title>{`${r.unitName}：${r.score.toFixed(2)} 分`}</title>
-            </rect>
-            <text x={x(r.score) + 4} y={y + 14} font-size="12">{r.score.toFixed(2)}</text>
-          </g>
-        );
-      })}
-      <line x1={x(props.threshold)} x2={x(props.threshold)} y1={0} y2={height - 18} stroke="#b3261e" stroke-dasharray="4 3" />
-      <text x={x(props.threshold)} y={height - 4} text-anchor="middle" font-size="11" fill="#b3261e">{`${props.threshold} 分线`}</text>
-    </svg>
+    <figure class="chart">
+      <figcaption>
+        {props.title}
+        <span class="muted">（虚线为 {props.threshold} 分线）</span>
+      </figcaption>
+      <ol class="hbars">
+        {props.rows.map((r) => {
+          const below = r.score < props.threshold;
+          return (
+            <li class={below ? 'below' : undefined} data-unit={r.unitCode}>
+              <span class="name">{`${r.rank}. ${r.unitName}`}</span>
+              <span class="track" aria-hidden="true">
+                <span class="fill" style={`width:${pctOf(r.score)}%`} />
+                <span class="line" style={`left:${pctOf(props.threshold)}%`} />
+              </span>
+              <b class="score">
+                {r.score.toFixed(2)}
+                <span class="hp"> 分{below ? `，低于${props.threshold}分` : ''}</span>
+              </b>
+            </li>
+          );
+        })}
+      </ol>
+    </figure>
   );
 }
 

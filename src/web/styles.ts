@@ -111,7 +111,17 @@ span.flag{display:inline-block;margin-left:6px;font-size:12px;color:#b3261e;bord
 .up{color:#1e7d32;font-weight:600}.down{color:#b3261e;font-weight:600}
 td.metric details summary{cursor:pointer;list-style:none}
 td.metric .why{display:block;white-space:normal;min-width:220px;font-size:13px;color:#59636e}
-svg.chart{width:100%;height:auto;background:#fff;border-radius:10px}
+figure.chart{margin:0}figure.chart figcaption{font-weight:600;margin-bottom:6px}
+/* the leader's bar list: name, bar with the threshold mark, score in figures; on a phone the name takes its own line */
+ol.hbars{list-style:none;margin:0;padding:0}
+ol.hbars li{display:grid;grid-template-columns:minmax(6em,11em) 1fr 4.5em;gap:2px 8px;align-items:center;padding:3px 0}
+ol.hbars .track{position:relative;height:14px;background:#eef0f3;border-radius:4px}
+ol.hbars .fill{position:absolute;left:0;top:0;bottom:0;background:#1e7d32;border-radius:4px}
+ol.hbars li.below .fill{background:#d93025}
+ol.hbars .line{position:absolute;top:-3px;bottom:-3px;border-left:2px dashed #b3261e}
+ol.hbars .score{text-align:right;font-variant-numeric:tabular-nums}ol.hbars li.below .score{color:#b3261e}
+@media (max-width:600px){ol.hbars li{grid-template-columns:1fr 4.5em}ol.hbars .name{grid-column:1/-1}}
+@media print{ol.hbars .fill,ol.hbars .line{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 p.tabs a{margin-right:12px}p.tabs a.on{font-weight:700;color:#1f2328;text-decoration:none}
 form.inline{display:flex;gap:8px;align-items:end;flex-wrap:wrap}form.inline label{margin:0}
 form.inline input{width:auto}

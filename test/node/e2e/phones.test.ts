@@ -164,6 +164,18 @@ describe('on a phone (375×667)', () => {
       all.push(...r.findings);
       counts.push(r.pages.length);
     }
+    // The leader's chart reads at 375 px: every unit's score in figures at a readable size, on screen.
+    await run.page.goto(`${run.base}/leader`);
+    const scores = await run.page.locator('ol.hbars .score').evaluateAll((els) =>
+      els.map((e) => ({ text: (e as HTMLElement).innerText, size: parseFloat(getComputedStyle(e).fontSize), right: e.getBoundingClientRect().right })),
+    );
+    expect(scores.length).toBeGreaterThan(3);
+    for (const s of scores) {
+      expect(s.text).toMatch(/^\d+\.\d{2}/);
+      expect(s.size).toBeGreaterThanOrEqual(14);
+      expect(s.right).toBeLessThanOrEqual(375);
+    }
+    await run.shot('phones-leader-chart');
     if (all.length) console.log(all.map((f) => `${f.page}\t${f.problem}`).join('\n'));
     console.log('pages checked per role:', counts.join(', '));
     for (const n of counts) expect(n).toBeGreaterThan(3);

@@ -130,9 +130,11 @@ describe('the leader page', () => {
     const html = await res.text();
     expect(html).toContain('每日排名（2014-11-06）');
     expect(html).toContain('href="/leader/workbook.xlsx"');
-    expect(html).toContain('<svg class="chart"');
-    expect(html).toMatch(/<rect [^>]*fill="#d93025"/); // under 60
-    expect(html).toMatch(/<rect [^>]*fill="#1e7d32"/);
+    // The chart is a bar list that reflows on a phone, every score in figures; units under 60 are marked.
+    expect(html).toContain('<figure class="chart">');
+    expect(html).toMatch(/<li class="below" data-unit="t-a"><span class="name">/);
+    expect(html).toMatch(/<li data-unit="[^"]+"><span class="name">/);
+    expect(html).toContain('<span class="hp"> 分，低于60分</span>');
     expect(html).toContain('↑1');
     expect(html).toContain('↓1');
     expect(html).toContain('class="below" data-unit="t-a"');
@@ -163,7 +165,7 @@ describe('the leader page', () => {
     expect(html).toContain('2014-11-02 的排名将于次日北京时间 0:05 自动生成');
     expect(html).not.toContain('npx');
     expect(html).toContain('href="/leader?date=2014-11-06&amp;group=towns"');
-    expect(html).not.toContain('<svg class="chart"');
+    expect(html).not.toContain('<figure class="chart"');
   });
 });
 
