@@ -24,10 +24,15 @@ export async function exportData(db: Db, photos: PhotoStore, out: string, at = n
   await mkdir(join(out, 'tables'), { recursive: true });
   const tables: Record<string, number> = {};
   const keys = new Set<string>();
+  // Tables WITHOUT ROWID (the ranking rollups) have no rowid to page by: their primary key orders them.
+  const withoutRowid = new Set(
+    (await db.$client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND upper(sql) LIKE '%WITHOUT ROWID%'")).rows.map((r) => String(r[0])),
+  );
   for (const name of await tableNames(db.$client)) {
     const lines: string[] = [];
+    const order = withoutRowid.has(name) ? '' : ' ORDER BY rowid';
     for (let offset = 0; ; offset += PAGE) {
-      const page = await db.$client.execute({ sql: `SELECT * FROM "${name}" ORDER BY rowid LIMIT ? OFFSET ?`, args: [PAGE, offset] });
+      const page = await db.$client.execute({ sql: `SELECT * FROM "${name}"${order} LIMIT ? OFFSET ?`, args: [PAGE, offset] });
       for (const row of page.rows) {
         const obj: Record<string, unknown> = {};
         page.columns.forEach((col, i) => (obj[col] = row[i]));
@@ -76,9 +81,13 @@ export async function importData(db: Db, photos: PhotoStore, dir: string): Promi
   }
   const statements: { sql: string; args: (string | number | null)[] }[] = [{ sql: 'PRAGMA defer_foreign_keys = ON', args: [] }];
   const counts: Record<string, number> = {};
-  for (const name of Object.keys(manifest.tables)) {
+  // The rollups are derived: the rows inserted before them fill them by trigger, so they come last and replace that.
+  const derived = (name: string) => name.startsWith('rollup_');
+  const order = [...Object.keys(manifest.tables).filter((n) => !derived(n)), ...Object.keys(manifest.tables).filter(derived)];
+  for (const name of order) {
     if (!names.includes(name)) throw new ImportError(`The export has a table this database does not: ${name}.`);
     counts[name] = 0;
+    if (derived(name)) statements.push({ sql: `DELETE FROM "${name}"`, args: [] });
     const file = join(dir, 'tables', `${name}.jsonl`);
     if (!existsSync(file)) continue;
     for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
