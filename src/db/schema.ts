@@ -311,3 +311,4 @@ export * from './schema/notifications.ts';
 export * from './schema/handins.ts';
 export * from './schema/workflow.ts';
 export * from './schema/rollups.ts';
+export * from './schema/locations.ts';
