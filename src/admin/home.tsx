@@ -62,7 +62,7 @@ export function adminHomeRoutes(deps: Deps) {
             <b>{overdue}</b>已超期的隐患
           </a>
           <div class="fig">
-            <b>{open}</b>整改中（含待办）
+            <b>{open}</b>未办结的隐患（含待分办）
           </div>
           <div class="fig">
             <b>{closedToday}</b>今日销号

@@ -41,6 +41,15 @@ export function SheetStatusCard(props: { status: SheetStatus }) {
     <div class="card" id="sheet-status">
       <h2>领导查看表（Google 表格）同步</h2>
       {!s.configured && <p class="muted">未配置 Google 表格（GOOGLE_SERVICE_ACCOUNT、SHEET_ID）。领导可在领导页下载 Excel 汇总表。</p>}
+      {/* Sync figures mean something only where a sheet is configured: without one nothing is ever sent. */}
+      {s.configured ? <SyncFigures s={s} recovered={Boolean(recovered)} /> : null}
+    </div>
+  );
+}
+
+function SyncFigures({ s, recovered }: { s: SheetStatus; recovered: boolean }) {
+  return (
+    <>
       <p>
         上次同步成功：{s.lastSuccessAt ? formatShanghai(new Date(s.lastSuccessAt)) : '尚未同步'}
       </p>
@@ -54,7 +63,7 @@ export function SheetStatusCard(props: { status: SheetStatus }) {
         </p>
       )}
       <p class="help">数据先保存在本系统，Google 暂时连不上时不会丢失，恢复后自动补传。</p>
-    </div>
+    </>
   );
 }
 

@@ -69,7 +69,8 @@ nav.portal a[aria-current]{font-weight:700;text-decoration:none;color:#1f2328}
 nav.tabs{display:flex;flex-wrap:wrap;gap:0 14px;margin:8px 0;font-size:15px}
 nav.tabs a[aria-current]{font-weight:700;color:#1f2328;text-decoration:none}
 .row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
-.row form{margin:0}
+.row form{margin:0}.row>label{margin:0}
+figure.lead-photo{margin:12px 0}figure.lead-photo img{display:block;max-width:100%;max-height:60vh;border-radius:8px}figure.lead-photo figcaption{margin-top:4px}
 /* the hazard pages' one-click forms, one per line in a card */
 .card>form.row{margin:8px 0}
 button.link{background:none;border:0;color:#0b57d0;text-decoration:underline;cursor:pointer;font:inherit;padding:0}

@@ -15,7 +15,7 @@ import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazar
 import { allowedActions, awaitsOffice, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
-import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, StatePill, type UnitOption } from './views.tsx';
+import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, LeadPhoto, StatePill, type UnitOption } from './views.tsx';
 import { DataTable, SubmitButton } from '../../web/components.tsx';
 import { SignOutButton } from '../../auth/routes.tsx';
 
@@ -32,7 +32,7 @@ const TABS: { status: StatusFilter; label: string }[] = [
 /** Units that can lead or help: towns, sub-districts and departments (they hold access codes). */
 export async function leadUnitOptions(deps: Deps): Promise<UnitOption[]> {
   return deps.db
-    .select({ code: units.code, name: units.name })
+    .select({ code: units.code, name: units.name, kind: units.kind })
     .from(units)
     .where(and(inArray(units.kind, ['subdistrict', 'town', 'department']), eq(units.active, true)))
     .orderBy(asc(units.kind), asc(units.code));
@@ -62,12 +62,15 @@ async function renderDetail(
   const principal = c.get('principal');
   const row = await findHazard(deps, id);
   const today = shanghaiDay(deps.now());
-  const [shownView, shownHistory, names, unitOptions] = await Promise.all([
+  const [shownView, shownHistory, names, unitOptions, reportedIn] = await Promise.all([
     getHazardView(deps.db, row.id, today),
     hazardHistory(deps.db, row.id),
     unitNames(deps.db),
     leadUnitOptions(deps),
+    row.reportedUnitCode ? deps.db.select({ code: units.code, parent: units.parentCode, kind: units.kind }).from(units).where(eq(units.code, row.reportedUnitCode)) : Promise.resolve([]),
   ]);
+  // The town or sub-district the tip came from: the village's parent, or the unit itself.
+  const ownTown = reportedIn[0] ? (reportedIn[0].kind === 'village' || reportedIn[0].kind === 'community' ? reportedIn[0].parent : reportedIn[0].code) : null;
   const view = forReader(principal, shownView!);
   const history = shownHistory.map((e) => forReader(principal, e));
   const duplicates = (awaitsOffice(row.state) ? await duplicateCandidates(deps.db, row, today) : []).map((d) => forReader(principal, d));
@@ -87,6 +90,7 @@ async function renderDetail(
         </div>
       ) : null}
       <FieldErrors message={extra.error} errors={extra.errors} />
+      <LeadPhoto events={history} hazardId={row.id} />
       <HazardSummary h={view!} today={today} names={names} />
       <PartsTable parts={(await partsOf(deps.db, row.id)).map((p) => forReader(principal, p))} names={names} />
       {duplicates.length ? (
@@ -120,7 +124,7 @@ async function renderDetail(
       {principal.role === 'admin' ? (
         <div class="card">
           <h2>办理</h2>
-          <ActionForms actions={allowed} postTo={post} units={unitOptions} current={view!} today={today} values={extra.values} failed={extra.failed} />
+          <ActionForms actions={allowed} postTo={post} units={unitOptions} current={view!} today={today} values={extra.values} failed={extra.failed} ownTown={ownTown} />
         </div>
       ) : null}
       <h2>办理记录</h2>

@@ -15,7 +15,7 @@ import { categoryLabel } from '../categories.ts';
 import { allowedNow, partsOf } from '../parts.ts';
 import { PartsTable } from './parts.tsx';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
-import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable } from './views.tsx';
+import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, LeadPhoto } from './views.tsx';
 import { SubmitButton } from '../../web/components.tsx';
 import { SignOutButton } from '../../auth/routes.tsx';
 
@@ -70,6 +70,7 @@ async function renderDetail(
         </div>
       ) : null}
       <FieldErrors message={extra.error} />
+      <LeadPhoto events={history} hazardId={row.id} />
       <HazardSummary h={view!} today={today} names={names} />
       <PartsTable parts={parts.map((p) => forReader(principal, p))} names={names} />
       <div class="card">

@@ -13,6 +13,45 @@ import { ACTIONS, type ActionDefinition, type ActionField, type HazardAction } f
 export interface UnitOption {
   code: string;
   name: string;
+  /** town, subdistrict or department: the lead-unit list groups them. */
+  kind?: string;
+}
+
+/**
+ * The lead-unit choices in two groups, towns and sub-districts first, then departments; the town the tip came from
+ * (`first`) heads its group, marked, since it usually leads.
+ */
+function LeadUnitOptions(props: { units: UnitOption[]; selected?: string | null; first?: string | null }) {
+  const place = props.units.filter((u) => u.kind !== 'department');
+  const departments = props.units.filter((u) => u.kind === 'department');
+  const own = place.find((u) => u.code === props.first);
+  const towns = own ? [own, ...place.filter((u) => u !== own)] : place;
+  const option = (u: UnitOption) => (
+    <option value={u.code} selected={props.selected === u.code}>
+      {u === own ? `${u.name}（反映所在地）` : u.name}
+    </option>
+  );
+  return (
+    <>
+      {towns.length ? <optgroup label="镇、街道">{towns.map(option)}</optgroup> : null}
+      {departments.length ? <optgroup label="区级部门">{departments.map(option)}</optgroup> : null}
+    </>
+  );
+}
+
+/** The first photo of a hazard (the resident's, when the tip had one) at the top of its page, not a link in the history. */
+export function LeadPhoto(props: { events: EventView[]; hazardId: number }) {
+  const e = props.events.find((x) => typeof x.data?.photo === 'string');
+  if (!e) return null;
+  const src = `/hazards/${props.hazardId}/photos/${e.data!.photo as string}`;
+  return (
+    <figure class="card lead-photo">
+      <a href={src}>
+        <img src={src} alt={`${e.actionLabel}时的现场照片`} loading="lazy" />
+      </a>
+      <figcaption class="muted">{`${e.actionLabel}时的现场照片（点按查看原图）`}</figcaption>
+    </figure>
+  );
 }
 
 export function HazardLayout(props: { title: string; heading: string; home: string; children?: Child; who?: Child }) {
@@ -179,6 +218,8 @@ export function ActionForms(props: {
   today: string;
   values?: Record<string, string | string[]>;
   failed?: string;
+  /** The town or sub-district the tip came from: first in the lead-unit list. */
+  ownTown?: string | null;
 }) {
   if (!props.actions.length) return <p class="muted">当前没有需要您处理的操作。</p>;
   return (
@@ -206,11 +247,7 @@ export function ActionForms(props: {
                       </label>
                       <select id={id(f)} name="leadUnit" required={req.has(f)}>
                         <option value="">请选择</option>
-                        {props.units.map((u) => (
-                          <option value={u.code} selected={(val('leadUnit') || props.current.leadUnit) === u.code}>
-                            {u.name}
-                          </option>
-                        ))}
+                        <LeadUnitOptions units={props.units} selected={val('leadUnit') || props.current.leadUnit} first={props.ownTown} />
                       </select>
                     </>
                   );
@@ -227,28 +264,38 @@ export function ActionForms(props: {
                     </details>
                   );
                 }
-                case 'deadline':
+                case 'deadline': {
+                  // Either a date or a number of days, each labelled for what it is; a date wins when both are filled.
+                  // The days start empty: left empty with no date, the campaign's default applies (said in the hint).
+                  const d = pageCampaign().hazardDeadline;
                   return (
                     <fieldset>
                       <legend>
                         {FIELD_LABELS[f]}
                         {mark}
                       </legend>
-                      <p class="help">填写日期，或填写天数并选择自然日 / 工作日（工作日自动避开节假日、计入调休上班日）。</p>
+                      <p class="help">
+                        填一个到期日期，或填从今天算起的天数（二选一，都填时按日期）。{action === 'assign' ? `都不填则为 ${d.days} 个${DEADLINE_KIND_LABELS[d.kind]}。` : ''}
+                      </p>
                       <label for={id('date')}>到期日期</label>
-                      <input type="date" id={id('date')} name="deadline" min={props.today} value={val('deadline')} />
-                      <label for={id('days')}>或 天数</label>
-                      <input type="number" id={id('days')} name="days" min={1} max={365} value={val('days') || String(pageCampaign().hazardDeadline.days)} />
-                      <label for={id('kind')}>天数类型</label>
-                      <select id={id('kind')} name="deadlineKind">
-                        {DEADLINE_KINDS.map((k) => (
-                          <option value={k} selected={(val('deadlineKind') || pageCampaign().hazardDeadline.kind) === k}>
-                            {DEADLINE_KIND_LABELS[k]}
-                          </option>
-                        ))}
-                      </select>
+                      <input type="date" id={id('date')} name="deadline" min={props.today} value={val('deadline') || (action === 'reassign' ? (props.current.deadline ?? '') : '')} />
+                      <div class="row">
+                        <label for={id('days')}>或：从今天起</label>
+                        <input type="number" id={id('days')} name="days" min={1} max={365} class="num" placeholder={String(d.days)} value={val('days')} />
+                        <label for={id('kind')} class="hp">
+                          天数按
+                        </label>
+                        <select id={id('kind')} name="deadlineKind" style="width:auto">
+                          {DEADLINE_KINDS.map((k) => (
+                            <option value={k} selected={(val('deadlineKind') || d.kind) === k}>
+                              {DEADLINE_KIND_LABELS[k]}
+                            </option>
+                          ))}
+                        </select>
+                      </div>
                     </fieldset>
                   );
+                }
                 case 'note':
                 case 'reason':
                   return (
@@ -305,7 +352,8 @@ export function formInput(form: Record<string, string | File | (string | File)[]
   }
   // `photo` is dropped: the key comes only from the uploaded file (takeHazardPhoto), never the client.
   const { action, photo: _photo, ...input } = values;
-  // A date wins over days: the form always carries the default days.
+  // A date wins over days. With neither, the campaign's default number of days applies (the days box starts empty).
   if (typeof input.deadline === 'string' && input.deadline.trim()) delete input.days;
+  else if (action === 'assign' && !(typeof input.days === 'string' && input.days.trim())) input.days = String(pageCampaign().hazardDeadline.days);
   return { action: typeof action === 'string' ? action : '', input, values };
 }
