@@ -3,9 +3,10 @@ import type { Bench } from './types.ts';
 import rankings from './rankings.ts';
 import submissions from './submissions.ts';
 import sheets from './sheets.ts';
+import roundTrips from './round-trips.ts';
 
 /** Add a benchmark module here. */
-export const BENCHES: readonly Bench[] = [rankings, submissions, sheets];
+export const BENCHES: readonly Bench[] = [rankings, submissions, sheets, roundTrips];
 
 async function main(argv: string[]) {
   const wanted = argv.filter((a) => !a.startsWith('-'));

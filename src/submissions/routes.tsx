@@ -26,6 +26,7 @@ import { checkFormToken, issueFormToken } from './tokens.ts';
 import { FormPage, TOKEN_FIELD, TURNSTILE_FIELD } from '../web/form-page.tsx';
 import { Layout } from '../web/layout.tsx';
 import { formById, formsOf, heldForm, lastKnownForms } from '../forms/store.ts';
+import { trustedForWrite } from '../core/request-memo.ts';
 
 /** Set on the redirect to a new receipt, read (and cleared) by the receipt page. */
 export const JUST_SENT_COOKIE = 'pingan_sent';
@@ -51,8 +52,20 @@ async function publicContext(deps: Deps, form: FormDefinition): Promise<FormCont
   const today = shanghaiDay(deps.now());
   const campaign = readsCampaign(form.fields) ? (await currentCampaign(deps.db)).settings : undefined;
   if (!form.fields.some((f) => f.type === 'unit')) return { today, campaign };
-  const rows = await deps.db.select({ code: units.code, name: units.name }).from(units).where(and(eq(units.kind, 'department'), eq(units.active, true))).orderBy(asc(units.code));
-  return { today, campaign, units: rows };
+  return { today, campaign, units: await departments(deps.db) };
+}
+
+/** The departments a public form may name, as this isolate last read them (a page read refreshes them). */
+const departmentCache = new WeakMap<Deps['db'], { rows: { code: string; name: string }[]; at: number }>();
+
+/** A public post trusts the list its page was built from (WRITE_TRUSTS_CACHE_MS), so the post stays one round trip. */
+async function departments(db: Deps['db']): Promise<{ code: string; name: string }[]> {
+  const known = departmentCache.get(db);
+  if (known && trustedForWrite(known.at)) return known.rows;
+  const at = Date.now();
+  const rows = await db.select({ code: units.code, name: units.name }).from(units).where(and(eq(units.kind, 'department'), eq(units.active, true))).orderBy(asc(units.code));
+  departmentCache.set(db, { rows, at });
+  return rows;
 }
 
 /** The unit a ?u= code names, or null: an unknown code still shows the form and stores the answer unattributed. */

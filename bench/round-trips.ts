@@ -1,0 +1,152 @@
+// Round trips to the database per operation, and what they cost at Turso's distance: the app on libSQL over HTTP
+// (the @libsql/client/web path the Worker uses) against the project's local libSQL server, behind a proxy that
+// counts each request and adds a fixed delay to it. Reports trips per submission form, hazard action and main
+// page; the p50 of a tip at 40 ms per trip; and 16 concurrent clients submitting for a few seconds, with every
+// accepted submission checked to be stored exactly once.
+import { count } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { hazards, submissions } from '../src/db/schema.ts';
+import { issueAccessCode } from '../src/auth/codes.ts';
+import { makeHttpTestApp, type HttpTestContext } from '../test/helpers/round-trips.ts';
+import { VALID } from '../test/helpers/public-forms.ts';
+import { machine } from './submissions.ts';
+import type { Bench } from './types.ts';
+
+const DELAY_MS = Number(process.env.BENCH_TRIP_DELAY_MS ?? 40);
+const CONCURRENCY = 16;
+const LOAD_SECONDS = Number(process.env.BENCH_TRIPS_SECONDS ?? 5);
+const ORIGIN = { origin: 'https://pingan.example.org' };
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+async function expectStatus(res: Response | Promise<Response>, status: number, what: string): Promise<Response> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`${what}: ${r.status} ${(await r.text()).slice(0, 200)}`);
+  return r;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function signIn(t: HttpTestContext, unitCode: string) {
+  const issued = await issueAccessCode(t.db, { unitCode, label: 'bench' });
+  const res = await expectStatus(
+    t.app.request('/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...ORIGIN },
+      body: new URLSearchParams({ code: issued.code, next: '/unit' }).toString(),
+    }),
+    303,
+    'sign-in',
+  );
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  return { code: issued.code, cookie };
+}
+
+const bench: Bench = {
+  name: 'round-trips',
+  async run(log) {
+    const before = machine();
+    const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' } });
+    try {
+      const office = await signIn(t, 'office');
+      const police = await signIn(t, 'police');
+      const town = await signIn(t, 'chencang');
+      const bearer = (s: { code: string }) => ({ authorization: `Bearer ${s.code}` });
+      // A running isolate has checked its campaign and forms once: warm it as production would be.
+      // (The suggestion form's page lists the departments: a post trusts the list its isolate last read.)
+      for (const form of ['mass-feedback', 'hazard-tip', 'deputy-suggestion']) await t.app.request(`/f/${form}`);
+      await t.app.request('/api/v1/forms/mass-feedback/submissions', json(VALID['mass-feedback']));
+
+      const trips: Record<string, number> = {};
+      const measure = async (name: string, status: number, fn: () => Response | Promise<Response>) => {
+        trips[name] = await t.trips(() => expectStatus(fn(), status, name));
+      };
+      for (const form of ['mass-feedback', 'hazard-tip', 'deputy-suggestion'] as const) {
+        await measure(`POST ${form}`, 201, () => t.app.request(`/api/v1/forms/${form}/submissions`, json(VALID[form])));
+      }
+      await measure('POST mass-feedback ?u=village', 201, () => t.app.request('/api/v1/forms/mass-feedback/submissions?u=chencang-v1', json(VALID['mass-feedback'])));
+      const tip = (await (await t.app.request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip']))).json()) as { id: number };
+      const h = (await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, tip.id) }))!;
+      const move = (who: 'admin' | 'unit', s: { code: string }, body: unknown) => t.app.request(`/api/v1/${who}/hazards/${h.id}/transitions`, json(body, bearer(s)));
+      await measure('hazard assign', 200, () => move('admin', office, { action: 'assign', leadUnit: 'police', coUnits: ['education'], days: 5 }));
+      await measure('hazard accept (签收)', 200, () => move('unit', police, { action: 'accept' }));
+      await measure('hazard report_fixed', 200, () => move('unit', police, { action: 'report_fixed', note: '已清理' }));
+      await measure('hazard close (销号)', 200, () => move('admin', office, { action: 'close', note: '核查属实' }));
+      const page = (s: { cookie: string }, path: string) => t.app.request(path, { headers: { cookie: s.cookie } });
+      await measure('GET /f/mass-feedback', 200, () => t.app.request('/f/mass-feedback'));
+      await measure('GET /unit', 200, () => page(town, '/unit'));
+      await measure('GET /unit/hazards', 200, () => page(police, '/unit/hazards'));
+      await measure('GET /admin', 200, () => page(office, '/admin'));
+      await measure('GET /admin/hazards', 200, () => page(office, '/admin/hazards'));
+      await measure('GET /api/v1/admin/hazards', 200, () => t.app.request('/api/v1/admin/hazards', { headers: bearer(office) }));
+      for (const [name, n] of Object.entries(trips)) log(`${name}: ${n} round trip${n === 1 ? '' : 's'}`);
+
+      // At Turso's distance: every round trip costs DELAY_MS more.
+      t.proxy.delayMs = DELAY_MS;
+      const tipTimes: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const started = performance.now();
+        await expectStatus(t.app.request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip'])), 201, 'tip');
+        tipTimes.push(performance.now() - started);
+      }
+      tipTimes.sort((a, b) => a - b);
+      const tipP50 = Math.round(percentile(tipTimes, 50));
+      log(`tip at ${DELAY_MS} ms per round trip: p50 ${tipP50} ms (aim ≤ 120)`);
+
+      const [{ n: storedBefore } = { n: 0 }] = await t.db.select({ n: count() }).from(submissions);
+      const latencies: number[] = [];
+      let ok = 0;
+      let failed = 0;
+      const until = performance.now() + LOAD_SECONDS * 1000;
+      const startedAt = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async (_, client) => {
+          for (let i = 0; performance.now() < until; i++) {
+            const started = performance.now();
+            const res = await t.app.request(
+              '/api/v1/forms/mass-feedback/submissions',
+              json(VALID['mass-feedback'], { 'idempotency-key': `bench-${client}-${i}`, 'x-forwarded-for': `10.0.${client}.${i % 250}` }),
+            );
+            latencies.push(performance.now() - started);
+            if (res.status === 201) ok++;
+            else failed++;
+            await res.arrayBuffer();
+          }
+        }),
+      );
+      const seconds = (performance.now() - startedAt) / 1000;
+      t.proxy.delayMs = 0;
+      const [{ n: storedAfter } = { n: 0 }] = await t.db.select({ n: count() }).from(submissions);
+      latencies.sort((a, b) => a - b);
+      const load = {
+        clients: CONCURRENCY,
+        seconds: Math.round(seconds * 10) / 10,
+        accepted: ok,
+        failed,
+        rowsStored: storedAfter - storedBefore,
+        submissionsPerSecond: Math.round(ok / seconds),
+        latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)) },
+      };
+      log(
+        `${CONCURRENCY} clients at ${DELAY_MS} ms per round trip: ${load.submissionsPerSecond} submissions/s (aim ≥ 100), p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms (aim ≤ 500); ${failed} failed; ${load.rowsStored} rows for ${ok} accepted`,
+      );
+      return {
+        machine: { ...before, loadavgAfter: machine().loadavg },
+        runtime: 'node (the @libsql/client/web path the Worker uses, app in process)',
+        delayPerRoundTripMs: DELAY_MS,
+        trips,
+        tipP50Ms: tipP50,
+        load,
+        lostOrDoubled: load.rowsStored - ok,
+      };
+    } finally {
+      await t.close();
+    }
+  },
+};
+
+export default bench;

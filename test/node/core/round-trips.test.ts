@@ -1,0 +1,97 @@
+// Round trips to the database per request, counted at the HTTP boundary with the app on libSQL over HTTP
+// (the project's local server), as on Workers talking to Turso: each one costs tens of milliseconds there.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { hazards } from '../../../src/db/schema.ts';
+import { VALID } from '../../helpers/public-forms.ts';
+import { SAME_ORIGIN, signIn, type Session } from '../../helpers/unit-portal.ts';
+import { makeHttpTestApp, type HttpTestContext } from '../../helpers/round-trips.ts';
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+describe('round trips per request over libSQL HTTP', () => {
+  let t: HttpTestContext;
+  let office: Session;
+  let police: Session;
+  let town: Session;
+  const seen: Record<string, number> = {};
+  const measure = async (name: string, fn: () => Response | Promise<Response>, status = 200) => {
+    let res!: Response;
+    const n = await t.trips(async () => {
+      res = await fn();
+    });
+    if (res.status !== status) throw new Error(`${name}: ${res.status} ${await res.text()}`);
+    seen[name] = n;
+    if (process.env.TRIPS_LOG) console.log(name, n, JSON.stringify(t.proxy.log));
+    return { n, res };
+  };
+
+  beforeAll(async () => {
+    t = await makeHttpTestApp();
+    office = await signIn(t, 'office');
+    police = await signIn(t, 'police');
+    town = await signIn(t, 'chencang');
+    // Warm the isolate's caches as a running Worker has them.
+    for (const form of ['mass-feedback', 'hazard-tip', 'deputy-suggestion']) await t.app.request(`/f/${form}`);
+    await t.app.request('/api/v1/forms/mass-feedback/submissions', json(VALID['mass-feedback']));
+  }, 30_000);
+  afterAll(async () => {
+    if (process.env.TRIPS_LOG) console.log(seen);
+    await t?.close();
+  });
+
+  it('an anonymous submission is one round trip', async () => {
+    const { n } = await measure('feedback', () => t.app.request('/api/v1/forms/mass-feedback/submissions', json(VALID['mass-feedback'])), 201);
+    const village = await measure('feedback ?u=village', () => t.app.request('/api/v1/forms/mass-feedback/submissions?u=chencang', json(VALID['mass-feedback'])), 201);
+    const tip = await measure('hazard tip', () => t.app.request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip'])), 201);
+    const suggestion = await measure('suggestion', () => t.app.request('/api/v1/forms/deputy-suggestion/submissions', json(VALID['deputy-suggestion'])), 201);
+    expect({ feedback: n, village: village.n, tip: tip.n, suggestion: suggestion.n }).toEqual({ feedback: 1, village: 1, tip: 1, suggestion: 1 });
+  });
+
+  it('a hazard action is at most two round trips', async () => {
+    const tip = (await (await t.app.request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip']))).json()) as { id: number };
+    const h = await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, tip.id) });
+    const path = (who: string) => `/api/v1/${who}/hazards/${h!.id}/transitions`;
+    const bearer = (s: Session) => ({ authorization: `Bearer ${s.code}` });
+    const assign = await measure('assign', () => t.app.request(path('admin'), json({ action: 'assign', leadUnit: 'police', coUnits: ['education'], days: 5 }, bearer(office))));
+    const accept = await measure('accept', () => t.app.request(path('unit'), json({ action: 'accept' }, bearer(police))));
+    expect({ assign: assign.n, accept: accept.n }).toEqual({ assign: 2, accept: 2 });
+  });
+
+  it('the main pages are at most two round trips', async () => {
+    const pages: [string, Session | null][] = [
+      ['/f/mass-feedback', null],
+      ['/unit', town],
+      ['/admin', office],
+      ['/api/v1/admin/hazards', office],
+      ['/admin/hazards', office],
+      ['/unit/hazards', police],
+    ];
+    const counts: Record<string, number> = {};
+    for (const [path, who] of pages) {
+      const { n } = await measure(`GET ${path}`, () => (who ? who.page(path, path.startsWith('/api') ? { headers: { authorization: `Bearer ${who.code}` } } : {}) : t.app.request(path)));
+      counts[path] = n;
+    }
+    expect(Object.entries(counts).filter(([, n]) => n > 2)).toEqual([]);
+  });
+
+  it('a unit sign-in is at most two round trips', async () => {
+    const { issueAccessCode } = await import('../../../src/auth/codes.ts');
+    const issued = await issueAccessCode(t.db, { unitCode: 'panlong', label: 'test' });
+    const { n } = await measure(
+      'signin',
+      () =>
+        t.app.request('/signin', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN },
+          body: new URLSearchParams({ code: issued.code, next: '/unit' }).toString(),
+        }),
+      303,
+    );
+    expect(n).toBeLessThanOrEqual(2);
+  });
+});
