@@ -1,6 +1,6 @@
 // A unit's own records of its forms: find one it may touch, list a day's, change or delete them with
 // an audit trail (who, when, before/after) written in the same transaction as the change.
-import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { hazards, submissionAudit, submissionPersonal, submissions } from '../db/schema.ts';
 import { metricValues } from '../forms/projections.ts';
@@ -8,7 +8,8 @@ import type { Answers, FormDefinition } from '../forms/types.ts';
 import { AppError, forbidden, notFound } from '../lib/errors.ts';
 import type { Principal } from '../auth/codes.ts';
 import type { Deps } from '../deps.ts';
-import { recordChange } from '../core/changes.ts';
+import { changeStatements } from '../core/changes.ts';
+import { guard, guardFailed, runBatch, type Stmt } from '../db/batch.ts';
 import { maskPersonal } from '../forms/personal.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import { VISIT_FORM, visitColumns } from '../visits/checks.ts';
@@ -143,30 +144,36 @@ export async function updateRecord(
   next = { ...next, personal: keepStoredPersonal(form, record.personal, next.personal) };
   // A corrected name, address, village or cadre moves the visit's household key and flags with it.
   const visit = form.id === VISIT_FORM ? await visitColumns(deps.config.SESSION_SECRET, (await currentCampaign(deps.db)).id, next.answers, next.personal, record.id) : {};
-  await deps.db.transaction(async (tx) => {
-    await assertNotHazard(tx, record.id);
-    const changed = await tx
+  const { db } = deps;
+  await writeGuarded(db, record.id, [
+    db
       .update(submissions)
       .set({ payload: JSON.stringify(next.answers), ...metricValues(form, next.answers), ...visit, updatedAt: at })
-      .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt)))
-      .returning({ id: submissions.id });
-    // Deleted meanwhile by someone else: nothing to change.
-    if (changed.length === 0) throw notFound('找不到这条记录，可能已被删除');
-    await tx.delete(submissionPersonal).where(eq(submissionPersonal.submissionId, record.id));
-    if (Object.keys(next.personal).length > 0) {
-      await tx.insert(submissionPersonal).values({ submissionId: record.id, data: JSON.stringify(next.personal) });
-    }
-    await tx.insert(submissionAudit).values({
-      submissionId: record.id,
-      actor: actorOf(principal),
-      action: 'update',
-      at,
-      before: snapshot(record),
-      after: snapshot(next),
-    });
+      .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt), notAHazard(record.id))),
+    guard(db, sql`changes() = 1`, 'record gone or under supervision'),
+    db.delete(submissionPersonal).where(eq(submissionPersonal.submissionId, record.id)),
+    ...(Object.keys(next.personal).length > 0 ? [db.insert(submissionPersonal).values({ submissionId: record.id, data: JSON.stringify(next.personal) })] : []),
+    db.insert(submissionAudit).values({ submissionId: record.id, actor: actorOf(principal), action: 'update', at, before: snapshot(record), after: snapshot(next) }),
     // The sheet shows these figures too; an edit makes its tabs stale just as a new entry does.
-    await recordChange(tx, deps, { kind: 'form', formId: record.formId, at });
-  });
+    ...changeStatements(db, deps, { kind: 'form', formId: record.formId, at }),
+  ]);
+}
+
+/** No hazard was made from the record: a ledger row under supervision is the office's to correct. */
+const notAHazard = (id: number) => sql`NOT EXISTS (SELECT 1 FROM ${hazards} WHERE ${hazards.submissionId} = ${id})`;
+
+/**
+ * Sends a record's change as one batch (one round trip), its first statement guarded: when the record was deleted
+ * meanwhile or has become a hazard, nothing is written and the refusal says which.
+ */
+async function writeGuarded(db: Db, id: number, statements: Stmt[]): Promise<void> {
+  try {
+    await runBatch(db, statements);
+  } catch (err) {
+    if (!guardFailed(err)) throw err;
+    await assertNotHazard(db, id);
+    throw notFound('找不到这条记录，可能已被删除');
+  }
 }
 
 /**
@@ -175,22 +182,14 @@ export async function updateRecord(
  */
 export async function deleteRecord(deps: Pick<Deps, 'db' | 'plugins'>, principal: Principal, record: UnitRecord, now: Date): Promise<void> {
   const at = now.getTime();
-  await deps.db.transaction(async (tx) => {
-    await assertNotHazard(tx, record.id);
-    const changed = await tx
+  const { db } = deps;
+  await writeGuarded(db, record.id, [
+    db
       .update(submissions)
       .set({ deletedAt: at, updatedAt: at })
-      .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt)))
-      .returning({ id: submissions.id });
-    if (changed.length === 0) throw notFound('找不到这条记录，可能已被删除');
-    await tx.insert(submissionAudit).values({
-      submissionId: record.id,
-      actor: actorOf(principal),
-      action: 'delete',
-      at,
-      before: snapshot(record),
-      after: null,
-    });
-    await recordChange(tx, deps, { kind: 'form', formId: record.formId, at });
-  });
+      .where(and(eq(submissions.id, record.id), isNull(submissions.deletedAt), notAHazard(record.id))),
+    guard(db, sql`changes() = 1`, 'record gone or under supervision'),
+    db.insert(submissionAudit).values({ submissionId: record.id, actor: actorOf(principal), action: 'delete', at, before: snapshot(record), after: null }),
+    ...changeStatements(db, deps, { kind: 'form', formId: record.formId, at }),
+  ]);
 }
