@@ -34,7 +34,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   const code = String(e.code ?? '');
-  if (/^(SERVER_ERROR|HRANA_WEBSOCKET_ERROR|STREAM_EXPIRED|SQLITE_BUSY|SQLITE_CANTOPEN|SQLITE_IOERR|SQLITE_FULL|CLIENT_CLOSED|ECONNREFUSED|ECONNRESET)/.test(code)) return true;
+  if (/^(SERVER_ERROR|HRANA_WEBSOCKET_ERROR|STREAM_EXPIRED|TRANSACTION_TIMEOUT|SQLITE_BUSY|SQLITE_CANTOPEN|SQLITE_IOERR|SQLITE_FULL|CLIENT_CLOSED|ECONNREFUSED|ECONNRESET)/.test(code)) return true;
   if (e.name === 'TypeError' && /fetch|network|connect/i.test(String(e.message ?? ''))) return true;
   if (/ECONNREFUSED|fetch failed|database is locked|disk I\/O/i.test(String(e.message ?? ''))) return true;
   return e.cause ? isDatabaseUnavailable(e.cause) : false;
