@@ -9,4 +9,5 @@ CREATE TABLE `hazard_locations` (
 );
 --> statement-breakpoint
 CREATE INDEX `hazard_locations_hazard_idx` ON `hazard_locations` (`hazard_id`,`kind`);--> statement-breakpoint
-CREATE INDEX `hazard_locations_lat_idx` ON `hazard_locations` (`lat`,`lng`);
+CREATE INDEX `hazard_locations_lat_idx` ON `hazard_locations` (`lat`,`lng`);--> statement-breakpoint
+CREATE INDEX `hazards_submission_idx` ON `hazards` (`submission_id`);

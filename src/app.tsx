@@ -32,6 +32,7 @@ import { campaignContext } from './campaign/context.ts';
 import { contextStorage } from 'hono/context-storage';
 import { securityHeaders } from './web/security-headers.ts';
 import { pageScriptRoutes } from './web/page-script.ts';
+import { locationScriptRoutes } from './web/location.tsx';
 import { sameOriginWrites } from './auth/csrf.ts';
 import { prefetchSession } from './auth/middleware.ts';
 
@@ -66,6 +67,7 @@ export function createApp(deps: Deps) {
   app.use('*', prefetchSession(deps));
   app.use('*', campaignContext(deps.db));
   app.route('/', pageScriptRoutes());
+  app.route('/', locationScriptRoutes());
   app.route('/', coreRoutes(deps));
   app.route('/', sheetsRoutes(deps));
   app.route('/', publicFormRoutes(deps));

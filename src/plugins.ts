@@ -10,6 +10,7 @@ import { purgeStaleFormTokens } from './submissions/tokens.ts';
 import { HAZARD_TIP_FORM } from './hazards/from-submission.ts';
 import { runHazardSupervision } from './hazards/overdue.ts';
 import { hazardReceiptStatus, hazardSubmissionHook } from './hazards/plugin.ts';
+import { hazardLocationHook } from './hazards/location-store.ts';
 import { runDailyRankings } from './rankings/backfill.ts';
 import { flushSheets } from './sheets/flush.ts';
 import { sheetsChangeHook } from './sheets/plugin.ts';
@@ -31,8 +32,9 @@ export interface Plugins {
 }
 
 export const PLUGINS: Plugins = {
-  // The notifier runs after the hazard hook so a new tip's hazard number is there to tell the office.
-  submissionHooks: [hazardSubmissionHook, notifySubmissionHook],
+  // The notifier runs after the hazard hook so a new tip's hazard number is there to tell the office; the location
+  // hook after it too, as it finds the hazard the hazard hook inserted.
+  submissionHooks: [hazardSubmissionHook, hazardLocationHook, notifySubmissionHook],
   changeHooks: [sheetsChangeHook, notifyChangeHook],
   receiptStatus: {
     [HAZARD_TIP_FORM]: hazardReceiptStatus,

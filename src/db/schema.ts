@@ -227,6 +227,8 @@ export const hazards = sqliteTable(
     index('hazards_lead_state_idx').on(t.leadUnitCode, t.state),
     index('hazards_state_deadline_idx').on(t.state, t.deadline),
     index('hazards_place_idx').on(t.category, t.day),
+    // A submission's hooks find its hazard by the submission inside the same batch (src/hazards/location-store.ts).
+    index('hazards_submission_idx').on(t.submissionId),
   ],
 );
 

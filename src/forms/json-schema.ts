@@ -5,6 +5,7 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { optionsFor, type FormContext } from './context.ts';
 import { valueSchema, type AnySchema } from './schema.ts';
 import type { FieldDefinition, FormDefinition } from './types.ts';
+import { acceptsLocation, LOCATION_JSON_SCHEMA } from '../hazards/location.ts';
 
 function describedSchema(f: FieldDefinition, ctx: FormContext): AnySchema {
   let base: AnySchema;
@@ -49,5 +50,7 @@ function describedSchema(f: FieldDefinition, ctx: FormContext): AnySchema {
 export function formJsonSchema(form: FormDefinition, ctx: FormContext = {}) {
   const entries: Record<string, AnySchema> = {};
   for (const f of form.fields) entries[f.name] = describedSchema(f, ctx);
-  return toJsonSchema(v.pipe(v.object(entries), v.title(form.title), v.description(form.intro)), { errorMode: 'ignore' });
+  const schema = toJsonSchema(v.pipe(v.object(entries), v.title(form.title), v.description(form.intro)), { errorMode: 'ignore' });
+  // A hazard's optional place is no answer (it is stored apart) but is posted beside them.
+  return acceptsLocation(form.id) ? { ...schema, properties: { ...schema.properties, location: LOCATION_JSON_SCHEMA } } : schema;
 }

@@ -9,6 +9,7 @@ import type { Principal } from '../auth/codes.ts';
 import { notFound } from '../lib/errors.ts';
 import { maskDigits } from '../forms/personal.ts';
 import { canSee, type DbOrTx, type HazardRow } from './service.ts';
+import { nearbyHazards } from './location-store.ts';
 import {
   CLOSED_STATES,
   isClosed,
@@ -257,10 +258,19 @@ export function normalisePlace(place: string): string {
 export const DUPLICATE_WINDOW_DAYS = 7;
 
 /**
- * Other hazards at the same place (normalised) and category within 7 days either side, not
- * themselves merged away: what the office sees while triaging.
+ * Other hazards of the same category within 7 days either side, not themselves merged away, at the same place
+ * (normalised) or within 200 m of this one's point (those carry `distanceMetres`): what the office sees while triaging.
  */
-export async function duplicateCandidates(db: DbOrTx, hazard: HazardRow, today: string): Promise<HazardView[]> {
+export async function duplicateCandidates(db: DbOrTx, hazard: HazardRow, today: string): Promise<(HazardView & { distanceMetres?: number })[]> {
+  const [byPlace, near] = await Promise.all([samePlace(db, hazard, today), nearbyHazards(db, hazard)]);
+  if (near.length === 0) return byPlace;
+  const metres = new Map(near.map((n) => [n.row.id, n.metres]));
+  const placeIds = new Set(byPlace.map((h) => h.id));
+  const nearViews = await viewsOf(db, near.map((n) => n.row).filter((r) => !placeIds.has(r.id)), today);
+  return [...byPlace, ...nearViews].map((h) => (metres.has(h.id) ? { ...h, distanceMetres: metres.get(h.id)! } : h));
+}
+
+async function samePlace(db: DbOrTx, hazard: HazardRow, today: string): Promise<HazardView[]> {
   const rows = await db
     .select()
     .from(hazards)

@@ -20,6 +20,7 @@ import { hazardAdminPages } from './pages/admin.tsx';
 import { hazardUnitPages } from './pages/unit.tsx';
 import { hazardPhotoRoutes } from './pages/photos.tsx';
 import { safeBack } from './pages/feedback.tsx';
+import { hazardLocationsOf } from './location-store.ts';
 
 /** A move: the action and its fields, which service.ts checks against the action's definition. */
 const TransitionBody = v.looseObject({ action: v.optional(v.string('操作（action）应为文字，例如 "accept"')) });
@@ -41,16 +42,19 @@ export function transitionJson(r: TransitionResult) {
 
 async function detailJson(deps: Deps, principal: Principal, row: HazardRow) {
   const today = shanghaiDay(deps.now());
-  const [view, history, duplicates, parts] = await Promise.all([
+  const [view, history, duplicates, parts, places] = await Promise.all([
     getHazardView(deps.db, row.id, today),
     hazardHistory(deps.db, row.id),
     principal.role !== 'unit' && awaitsOffice(row.state) ? duplicateCandidates(deps.db, row, today) : Promise.resolve([]),
     partsOf(deps.db, row.id),
+    hazardLocationsOf(deps.db, row.id),
   ]);
   const shown = <T extends object>(x: T) => forReader(principal, x);
   const actors = actorsFor(principal, row, view!.coUnits);
   const allowed = await allowedNow(deps.db, row, actors, principal.role === 'unit' ? principal.unitCode : undefined);
-  return { ...shown(view!), allowed, parts: parts.map(shown), history: history.map(shown), duplicates: duplicates.map(shown) };
+  // A place is shown to the office and the hazard's units, as precisely as it was given; leaders read the list without it.
+  const hidePlace = principal.role === 'leader';
+  return { ...shown(view!), allowed, location: hidePlace ? null : places.location, fixLocation: hidePlace ? null : places.fixLocation, parts: parts.map(shown), history: history.map(shown), duplicates: duplicates.map(shown) };
 }
 
 export function hazardsRoutes(deps: Deps) {

@@ -8,6 +8,7 @@ import type { Stmt, StmtBuilder } from '../db/batch.ts';
 import type { Answers } from '../forms/types.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import type { CurrentCampaign } from '../campaign/settings.ts';
+import type { GeoPoint } from '../hazards/location.ts';
 
 /** The transaction handle drizzle passes to db.transaction's callback. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -37,6 +38,8 @@ export interface SubmissionHookContext {
   campaign: CurrentCampaign;
   /** Filled by the hazard hook (it runs first) for the hooks after it: the hazard the batch makes. */
   hazard?: { category: string; place: string; state: string };
+  /** The optional point the browser gave (forms that take one): stored apart, by the location hook. */
+  location?: GeoPoint;
 }
 
 /** Statements for the submission's batch; throwing refuses the whole submission. */

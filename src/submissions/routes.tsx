@@ -26,6 +26,8 @@ import { checkFormToken, issueFormToken } from './tokens.ts';
 import { FormPage, TOKEN_FIELD, TURNSTILE_FIELD } from '../web/form-page.tsx';
 import { Layout } from '../web/layout.tsx';
 import { formById, formsOf, heldForm, lastKnownForms } from '../forms/store.ts';
+import { acceptsLocation, locationFromForm, takeLocation } from '../hazards/location.ts';
+import { LocationField, locationValuesOf, type LocationValues } from '../web/location.tsx';
 import { trustedForWrite } from '../core/request-memo.ts';
 
 /** Set on the redirect to a new receipt, read (and cleared) by the receipt page. */
@@ -175,7 +177,7 @@ export function publicFormRoutes(deps: Deps) {
     return retryAfter;
   };
 
-  const renderForm = async (c: Context, form: FormDefinition, opts: { values?: Record<string, unknown>; errors?: FieldError[]; token?: string; status?: 200 | 422 | 503; keptPhotos?: Record<string, string> }) => {
+  const renderForm = async (c: Context, form: FormDefinition, opts: { values?: Record<string, unknown>; errors?: FieldError[]; token?: string; status?: 200 | 422 | 503; keptPhotos?: Record<string, string>; location?: LocationValues }) => {
     const u = c.req.query('u');
     const unit = await attributedUnit(deps, u);
     const action = `/f/${form.id}${unit ? `?u=${encodeURIComponent(unit.code)}` : ''}`;
@@ -190,6 +192,7 @@ export function publicFormRoutes(deps: Deps) {
         token={opts.token ?? (await issueFormToken(deps))}
         hiddenFields={{ [VERSION_FIELD]: String(form.version) }}
         keptPhotos={opts.keptPhotos}
+        extra={acceptsLocation(form.id) ? <LocationField values={opts.location} error={opts.errors?.find((e) => e.field === '_location')?.message} /> : undefined}
         turnstileSiteKey={siteKey}
         notice={unit ? <p class="muted">{`所属村（社区）或单位：${unit.name}`}</p> : undefined}
       />,
@@ -249,7 +252,8 @@ export function publicFormRoutes(deps: Deps) {
       const human = await verifyTurnstile(deps, body[TURNSTILE_FIELD], deps.clientAddress(c));
       const ctx = await publicContext(deps, form);
       const result = validateAnswers(form, input, ctx);
-      const errors = mergeErrors(form, photoErrors, result.ok ? [] : result.errors, human ? [] : [{ field: '_turnstile', message: TURNSTILE_MESSAGE }]);
+      const place = acceptsLocation(form.id) ? locationFromForm(body) : { errors: [] };
+      const errors = mergeErrors(form, photoErrors, result.ok ? [] : result.errors, place.errors, human ? [] : [{ field: '_turnstile', message: TURNSTILE_MESSAGE }]);
       if (!result.ok || errors.length > 0) {
         const values = { ...input };
         for (const f of form.fields) if (f.type === 'photo') delete values[f.name];
@@ -262,7 +266,7 @@ export function publicFormRoutes(deps: Deps) {
           if (f.type !== 'photo' || typeof input[f.name] !== 'string' || errors.some((e) => e.field === f.name)) continue;
           keptPhotos[f.name] = await signPhotoRef(deps.config.SESSION_SECRET, form.id, f.name, input[f.name] as string, now);
         }
-        return renderForm(c, form, { values, errors: mergeErrors(form, errors), token, status: 422, keptPhotos });
+        return renderForm(c, form, { values, errors: mergeErrors(form, errors), token, status: 422, keptPhotos, location: place.errors.length ? undefined : locationValuesOf(body) });
       }
       for (const p of pending) await photos.put(p.key, p.bytes, p.type);
       let stored: Awaited<ReturnType<typeof storeSubmission>>;
@@ -275,6 +279,7 @@ export function publicFormRoutes(deps: Deps) {
           source: 'public',
           formToken: token,
           clientAddress: deps.clientAddress(c),
+          location: place.location,
         });
       } catch (err) {
         // The database failed: delete the photos once the token shows no tip was stored. A commit can land with only its
@@ -293,7 +298,7 @@ export function publicFormRoutes(deps: Deps) {
           if (input[f.name] !== undefined) again.push({ field: f.name, message: PHOTO_AGAIN_MESSAGE });
         }
         c.header('Retry-After', '30');
-        return renderForm(c, form, { values, errors: again, token, status: 503 }).catch(() => {
+        return renderForm(c, form, { values, errors: again, token, status: 503, location: locationValuesOf(body) }).catch(() => {
           throw err;
         });
       }
@@ -343,7 +348,9 @@ export function publicFormRoutes(deps: Deps) {
       if (turnstileEnabled(deps) && !(await verifyTurnstile(deps, c.req.header('cf-turnstile-response'), deps.clientAddress(c)))) {
         throw new AppError(403, 'TURNSTILE_FAILED', '人机验证未通过：请在 CF-Turnstile-Response 请求头中附上有效的 Turnstile 令牌');
       }
-      const input = { ...body };
+      // `location` is no answer: it is checked here and stored apart (src/hazards/location-store.ts).
+      const { location, errors: placeErrors, rest } = takeLocation(form.id, body);
+      const input = { ...rest };
       const photoErrors: FieldError[] = [];
       for (const f of form.fields) {
         if (f.type !== 'photo') continue;
@@ -351,7 +358,7 @@ export function publicFormRoutes(deps: Deps) {
         delete input[f.name];
       }
       const result = validateAnswers(form, input, { ...(await publicContext(deps, form)), unknown: 'reject' });
-      const errors = mergeErrors(form, photoErrors, result.ok ? [] : result.errors);
+      const errors = mergeErrors(form, photoErrors, result.ok ? [] : result.errors, placeErrors);
       if (!result.ok || errors.length > 0) {
         throw validationFailed(errors);
       }
@@ -363,6 +370,7 @@ export function publicFormRoutes(deps: Deps) {
         source: 'api',
         clientAddress: deps.clientAddress(c),
         idempotencyKey: key,
+        location,
       });
       deps.log.info(stored.created ? 'submission stored' : 'idempotent replay', { form: form.id, id: stored.id, source: 'api' });
       if (!stored.created) c.header('Idempotent-Replayed', 'true');

@@ -14,6 +14,7 @@ import { changeStatements } from '../core/changes.ts';
 import { runBatch, type Stmt } from '../db/batch.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import { VISIT_FORM, visitColumns } from '../visits/checks.ts';
+import type { GeoPoint } from '../hazards/location.ts';
 
 /** 25 characters ^ 10 ≈ 10^14: unguessable at any rate the limiter lets through, and short enough to write down. */
 export const RECEIPT_LENGTH = 10;
@@ -33,6 +34,8 @@ export interface StoreInput {
   formToken?: string;
   /** The client address of an anonymous answer; only its keyed HMAC is stored, to cap what one address adds to the ranking. */
   clientAddress?: string;
+  /** An optional checked point, for the hooks (src/hazards/location-store.ts stores it beside the hazard). */
+  location?: GeoPoint;
 }
 
 /** Anonymous answers from one address for one unit on one day that count in the ranking; later ones wait for the office. */
@@ -176,7 +179,7 @@ export async function storeSubmission(deps: Deps, input: StoreInput): Promise<St
     // The token's primary key makes the second of two simultaneous taps fail here, and its whole batch with it.
     if (input.formToken) statements.push(db.insert(formTokens).values({ token: input.formToken, createdAt: at.getTime(), submissionId: idSql }));
     statements.push(...changeStatements(db, deps, { kind: 'form', formId: form.id, at: at.getTime() }));
-    const ctx: SubmissionHookContext = { deps, form, submission, answers, personal, campaign };
+    const ctx: SubmissionHookContext = { deps, form, submission, answers, personal, campaign, location: input.location };
     for (const hook of deps.plugins.submissionHooks) statements.push(...hook(db, ctx));
     try {
       const [inserted] = (await runBatch(db, statements)) as [{ id: number }[]];

@@ -1,5 +1,6 @@
 // The unit form entry page: the form (personal fields blank for non-office editors), the day's entries beneath
 // with edit and delete, kept apart from the routes that load and save them (forms-routes.tsx).
+import type { Child } from 'hono/jsx';
 import type { Principal } from '../auth/codes.ts';
 import type { FormContext } from '../forms/context.ts';
 import { shownAnswer } from '../forms/personal.ts';
@@ -84,6 +85,8 @@ export interface EntryPageProps {
   editing?: UnitRecord;
   notice?: string;
   focus?: string;
+  /** After the questions, before the submit button: the ledger's optional location block. */
+  extra?: Child;
 }
 
 export function EntryPage(props: EntryPageProps) {
@@ -120,6 +123,7 @@ export function EntryPage(props: EntryPageProps) {
             action={action}
             token={props.token}
             submitLabel={props.editing ? '保存修改' : undefined}
+            extra={props.extra}
           />
           {props.editing ? (
             <p>

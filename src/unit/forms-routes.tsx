@@ -24,10 +24,30 @@ import { unitQuery } from './layout.tsx';
 import { EntryPage, type EntryPageProps } from './forms-pages.tsx';
 import { currentCampaign } from '../campaign/store.ts';
 import { formById, formVersionsFor } from '../forms/store.ts';
+import { acceptsLocation, locationFromForm, takeLocation } from '../hazards/location.ts';
+import { LocationField, locationValuesOf, type LocationValues } from '../web/location.tsx';
 
 const MAX_BODY = 64 * 1024;
 /** Field types whose answer usually stays the same from one entry to the next (a night of one cadre's visits). */
 const STICKY_TYPES = new Set(['cadre', 'place', 'date', 'task']);
+
+/**
+ * A unit's Idempotency-Key, kept per unit (unit:<code>:<key>) so two units choosing the same key never meet; the
+ * page's POST honours it too, which the offline queue relies on: an entry resent after a lost answer is stored once.
+ */
+function unitIdempotencyKey(c: Context, unitCode: string): string | undefined {
+  const key = c.req.header('idempotency-key')?.trim();
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > 200) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 应为 1–200 个字符');
+  return `unit:${unitCode}:${key}`;
+}
+
+/** The offline queue posts the page's own form but asks for JSON: its 201 is the receipt, its 422 the server's messages. */
+const wantsJsonAnswer = (c: Context) => /application\/json/.test(c.req.header('accept') ?? '');
+
+/** The optional location block of the ledger (new entries only). */
+const locationBlock = (formId: string, values?: LocationValues, errors?: readonly { field: string; message: string }[]) =>
+  acceptsLocation(formId) ? <LocationField values={values} error={errors?.find((e) => e.field === '_location')?.message} /> : undefined;
 
 /** The unit form with this id: 404 unknown, 403 for a public form (those go through /f/). */
 export async function unitForm(db: Deps['db'], formId: string): Promise<FormDefinition> {
@@ -109,6 +129,7 @@ export function unitFormRoutes(deps: Deps) {
       formVersionsFor(deps.db, base.form, records.map((r) => r.formVersion)),
     ]);
     const { status, ...rest } = extra;
+    if (!rest.editing && rest.extra === undefined) rest.extra = locationBlock(base.form.id);
     return c.html(
       <EntryPage {...base} ctx={ctx} values={{}} errors={[]} records={records} versions={versions} hazardNumbers={hazardNumbers} day={day} today={today} token={token} {...rest} />,
       (status ?? 200) as 200,
@@ -150,17 +171,29 @@ export function unitFormRoutes(deps: Deps) {
   app.post('/unit/forms/:formId', writers, limit, async (c) => {
     const base = await scope(c, true);
     const input = await formInput(c);
+    const idempotencyKey = unitIdempotencyKey(c, base.unit.code);
     const ctx = await unitFormContext(deps, base.unit);
     const result = validateAnswers(base.form, input, ctx);
-    if (!result.ok) return page(c, base, { values: input, errors: result.errors, status: 422 });
+    const place = acceptsLocation(base.form.id) ? locationFromForm(input) : { errors: [] };
+    const errors = [...(result.ok ? [] : result.errors), ...place.errors];
+    if (!result.ok || errors.length) {
+      if (wantsJsonAnswer(c)) throw validationFailed(errors, '提交的内容有误');
+      return page(c, base, { values: input, errors, status: 422, extra: locationBlock(base.form.id, place.errors.length ? undefined : locationValuesOf(input), errors) });
+    }
     const stored = await storeSubmission(deps, {
       form: base.form,
       answers: await withDerived(deps.db, base.form, result.answers),
       personal: result.personal,
       unitCode: base.unit.code,
       source: 'unit',
-      formToken: await checkFormToken(deps, input._token),
+      formToken: idempotencyKey ? undefined : await checkFormToken(deps, input._token),
+      idempotencyKey,
+      location: place.location,
     });
+    if (wantsJsonAnswer(c)) {
+      if (!stored.created) c.header('Idempotent-Replayed', 'true');
+      return c.json({ id: stored.id, created: stored.created }, stored.created ? 201 : 200);
+    }
     const keep = new URLSearchParams({ saved: String(stored.id) });
     for (const f of base.form.fields) {
       const v = result.answers[f.name];
@@ -201,9 +234,9 @@ export function unitFormRoutes(deps: Deps) {
 
   app.post('/api/v1/unit/forms/:formId/submissions', writers, limit, vJson(JSON_OBJECT), async (c) => {
     const base = await scope(c, true);
-    const body = c.req.valid('json');
+    const { location, errors: placeErrors, rest: body } = takeLocation(base.form.id, c.req.valid('json'));
     const result = validateAnswers(base.form, body, { ...(await unitFormContext(deps, base.unit)), unknown: 'reject' });
-    if (!result.ok) throw validationFailed(result.errors, '提交的内容有误');
+    if (!result.ok || placeErrors.length) throw validationFailed([...(result.ok ? [] : result.errors), ...placeErrors], '提交的内容有误');
     const key = c.req.header('idempotency-key')?.trim();
     if (key !== undefined && (key.length === 0 || key.length > 200)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 应为 1–200 个字符');
     const stored = await storeSubmission(deps, {
@@ -214,6 +247,7 @@ export function unitFormRoutes(deps: Deps) {
       source: 'api',
       // Keys are per unit: two units choosing the same key do not see each other's submission.
       idempotencyKey: key ? `unit:${base.unit.code}:${key}` : undefined,
+      location,
     });
     return c.json({ id: stored.id }, 201);
   });

@@ -34,6 +34,8 @@ export interface FormViewProps {
   submitLabel?: string;
   /** Photos received on an earlier try, by field: their signed references go back in hidden fields. */
   keptPhotos?: Record<string, string>;
+  /** Rendered after the questions, before the submit button (e.g. the optional location block, web/location.tsx). */
+  extra?: Child;
 }
 
 const fieldId = (name: string) => `f-${name}`;
@@ -242,7 +244,7 @@ export function FormView(props: FormViewProps) {
           <ul>
             {errors.map((e) => {
               const f = form.fields.find((x) => x.name === e.field);
-              return <li>{known.has(e.field) ? <a href={`#${fieldId(e.field)}`}>{inSummary(f!, e.message)}</a> : e.message}</li>;
+              return <li>{known.has(e.field) ? <a href={`#${fieldId(e.field)}`}>{inSummary(f!, e.message)}</a> : e.field === '_location' ? <a href="#f-_location">{e.message}</a> : e.message}</li>;
             })}
           </ul>
         </div>
@@ -261,6 +263,7 @@ export function FormView(props: FormViewProps) {
         {form.fields.map((f) => (
           <Field form={form} field={f} values={asStrings(values[f.name])} error={byField.get(f.name)} ctx={ctx} autofocus={f.name === firstError} keptPhoto={props.keptPhotos?.[f.name]} />
         ))}
+        {props.extra}
         {props.turnstileSiteKey ? <div class="cf-turnstile" data-sitekey={props.turnstileSiteKey} data-language="zh-cn"></div> : null}
         <div class="submit">
           <button type="submit" class="btn">
