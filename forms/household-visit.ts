@@ -17,7 +17,7 @@ const householdVisit: FormDefinition = {
     { name: 'householdHead', type: 'text', label: '户主姓名', required: true, max: 30, personal: true },
     { name: 'address', type: 'text', label: '住址', required: true, max: 100, personal: true, placeholder: '如：3组15号、5号楼2单元301' },
     { name: 'phone', type: 'phone', label: '联系电话', personal: true },
-    { name: 'almanac', type: 'boolean', label: '已送平安历书', required: true, help: 'R7：每户发放一本《平安历书》' },
+    { name: 'almanac', type: 'boolean', label: '已送平安历书', required: true, help: '每户发放一本《平安历书》' },
     { name: 'aware', type: 'boolean', label: '知晓平安建设活动', required: true, metric: 'aware' },
     { name: 'participated', type: 'boolean', label: '参与过平安建设活动', required: true, metric: 'participated' },
     { name: 'satisfaction', type: 'choice', label: '对社会治安和政法工作的满意度', required: true, options: SATISFACTION_OPTIONS, metric: 'satisfaction' },

@@ -33,12 +33,25 @@ const FORM_BLURBS: Record<string, string> = {
   'deputy-suggestion': '代表委员意见建议',
 };
 
-/** One unit's A4 poster: its name, a slogan and the QR codes of the public forms (also printed many to a set). */
-export function Poster(props: { deps: Deps; unit: { code: string; name: string }; slogan: string; forms: { id: string; title: string }[]; printButton?: boolean }) {
+/** Paper sizes a poster is laid out for: A4 on a notice board, A5 and A6 for doors and counters. */
+export const POSTER_SIZES = ['a4', 'a5', 'a6'] as const;
+export type PosterSize = (typeof POSTER_SIZES)[number];
+/** CSS page sizes (A6 has no keyword in CSS, so every size is given in millimetres). */
+const PAPER: Record<PosterSize, string> = { a4: '210mm 297mm', a5: '148mm 210mm', a6: '105mm 148mm' };
+export const posterSize = (s: string | undefined): PosterSize => ((POSTER_SIZES as readonly string[]).includes(s ?? '') ? (s as PosterSize) : 'a4');
+
+/**
+ * One unit's poster: its name, a slogan and the QR codes of the public forms, laid out to fill the whole printed page
+ * of its size (also printed many to a set).
+ */
+export function Poster(props: { deps: Deps; unit: { code: string; name: string }; slogan: string; forms: { id: string; title: string }[]; printButton?: boolean; size?: PosterSize }) {
   const { deps, unit, slogan } = props;
   const list = props.forms;
+  const size = props.size ?? 'a4';
   return (
-    <div class="poster">
+    <div class={`poster ${size}`}>
+      {/* The page's paper: A4 is every printout's default (web/styles.ts); a smaller poster says its own. */}
+      {size === 'a4' ? null : <style dangerouslySetInnerHTML={{ __html: `@page{size:${PAPER[size]};margin:12mm}.poster.${size}{page:auto}` }} />}
       <p class="muted">{pageCampaign().district} · {pageCampaign().name}</p>
       <h1>{unit.name}</h1>
       <p class="slogan">{slogan}</p>
@@ -58,9 +71,18 @@ export function Poster(props: { deps: Deps; unit: { code: string; name: string }
       {props.printButton === false ? null : (
         <p class="noprint">
           <button type="button" class="btn" data-print>
-            打印海报（A4）
+            打印海报（{size.toUpperCase()}）
           </button>
         </p>
+      )}
+      {props.printButton === false ? null : (
+        <nav class="noprint tabs" aria-label="纸张大小">
+          {POSTER_SIZES.map((s) => (
+            <a href={`/posters/${encodeURIComponent(unit.code)}${s === 'a4' ? '' : `?size=${s}`}`} aria-current={s === size ? 'page' : undefined}>
+              {s === 'a4' ? 'A4 张贴' : s === 'a5' ? 'A5 小海报' : 'A6 门贴'}
+            </a>
+          ))}
+        </nav>
       )}
     </div>
   );
@@ -91,7 +113,7 @@ export function qrRoutes(deps: Deps) {
     const list = await publicForms(deps);
     return c.html(
       <Layout title={`${unit.name} 平安建设海报`}>
-        <Poster deps={deps} unit={unit} slogan={slogan} forms={list} />
+        <Poster deps={deps} unit={unit} slogan={slogan} forms={list} size={posterSize(c.req.query('size'))} />
       </Layout>,
     );
   });

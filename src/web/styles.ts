@@ -57,7 +57,13 @@ ol.steps{padding-left:20px}ol.steps li{margin:6px 0}
 .qrs{display:flex;flex-wrap:wrap;gap:12px;justify-content:center}
 .qr{flex:1 1 180px;max-width:220px;border:1px solid #e3e6ea;border-radius:10px;padding:10px;background:#fff}
 .qr img{width:100%;height:auto;display:block}.qr h2{font-size:17px;margin:6px 0 2px}.qr p{margin:0;font-size:13px;color:#59636e;word-break:break-all}
-@media print{header.top,footer,.noprint{display:none}body{background:#fff}main:has(>.poster){max-width:none;padding:0}.qr{break-inside:avoid}}
+@media print{header.top,footer,.noprint{display:none}body{background:#fff}main:has(>.poster),main:has(.poster){max-width:none;padding:0}.qr{break-inside:avoid}
+/* a poster fills its whole printed page: the name at the top, the codes in the middle, the note at the foot */
+.poster{display:flex;flex-direction:column;justify-content:space-between;height:268mm}
+.poster h1{font-size:44px}.poster .slogan{font-size:34px}
+.poster .qrs{flex-wrap:nowrap;gap:6mm}.poster .qr{max-width:none;flex:1 1 0}.poster .qr h2{font-size:22px}.poster .qr p{font-size:14px}
+.poster.a5{height:180mm}.poster.a5 h1{font-size:30px}.poster.a5 .slogan{font-size:22px}.poster.a5 .qr h2{font-size:16px}.poster.a5 .qr p{font-size:10px}
+.poster.a6{height:118mm}.poster.a6 h1{font-size:20px}.poster.a6 .slogan{font-size:15px;padding:4px 0;margin:6px 0}.poster.a6 .qr{padding:4px}.poster.a6 .qr h2{font-size:12px}.poster.a6 .qr p{display:none}.poster.a6>p.muted{font-size:10px}}
 `;
 
 /** Staff pages: the portal, hazard supervision, suggestions, the office home, rankings and the printed circular. */

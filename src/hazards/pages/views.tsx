@@ -255,7 +255,7 @@ export function ActionForms(props: {
                   const chosen = new Set(Array.isArray(values.coUnits) ? values.coUnits : val('coUnits') ? [val('coUnits')] : props.current.coUnits);
                   return (
                     <details class="co" open={chosen.size > 0}>
-                      <summary>{FIELD_LABELS[f]}（多个部门时选择，R12）</summary>
+                      <summary>{FIELD_LABELS[f]}（涉及多个部门时选择）</summary>
                       {props.units.map((u) => (
                         <label class="opt">
                           <input type="checkbox" name="coUnits" value={u.code} checked={chosen.has(u.code)} /> {u.name}

@@ -226,4 +226,29 @@ describe('on a phone (375×667)', () => {
     expect(JSON.parse(tip!.payload).photo).toBe(photos.keys()[0]);
     expect(photos.keys()).toHaveLength(1);
   });
+
+  it('a poster prints as one full page of A4, A5 or A6', { timeout: 60_000 }, async () => {
+    const { page, base } = run;
+    // PDF points: A4 595×842, A5 420×595, A6 298×420.
+    const sizes = { a4: [595, 842], a5: [420, 595], a6: [298, 420] } as const;
+    for (const [size, [w, h]] of Object.entries(sizes)) {
+      await page.goto(`${base}/posters/chencang-v1${size === 'a4' ? '' : `?size=${size}`}`);
+      await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+      const pdf = Buffer.from(await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+      // One page, of the poster's paper (the page tree may repeat the box it gives its page).
+      expect(pdf.match(/\/Type\s*\/Page(?![s\w])/g), size).toHaveLength(1);
+      const boxes = [...pdf.matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)].map((m) => `${Math.round(Number(m[1]))}×${Math.round(Number(m[2]))}`);
+      expect(new Set(boxes), size).toEqual(new Set([`${w}×${h}`]));
+      // The poster fills the page: its foot line sits in the bottom fifth of the printed page.
+      await page.emulateMedia({ media: 'print' });
+      const fill = await page.evaluate(() => {
+        const p = document.querySelector('.poster')!;
+        const notes = p.querySelectorAll(':scope > p.muted');
+        const foot = notes[notes.length - 1]!;
+        return (foot.getBoundingClientRect().bottom - p.getBoundingClientRect().top) / p.getBoundingClientRect().height;
+      });
+      await page.emulateMedia({ media: null });
+      expect(fill, size).toBeGreaterThan(0.8);
+    }
+  });
 });
