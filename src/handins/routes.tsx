@@ -9,6 +9,7 @@ import { toXlsx } from '../unit/export/xlsx.ts';
 import { attachment } from '../web/attachment.ts';
 import { OfficePage } from '../admin/office-page.tsx';
 import { handIn, handInBoard, handInSteps, handInsReadBy, listHandIns, readHandIn, stepsFor } from './service.ts';
+import { DataTable } from '../web/components.tsx';
 
 async function unitView(deps: Deps, c: Context<AuthEnv>) {
   const { principal, unit } = await portalScope(deps, c);
@@ -93,20 +94,18 @@ export function handInRoutes(deps: Deps) {
         {readable.length ? (
           <section class="card">
             <h2>各镇街报送的隐患台账</h2>
-            <table>
-              <tbody>
-                {readable.map((r) => (
-                  <tr>
-                    <td>{r.unitCode}</td>
-                    <td>{formatShanghai(r.at)}</td>
-                    <td>{r.late ? '逾期' : '按时'}</td>
-                    <td>
-                      <a href={`/unit/hand-ins/${r.id}/export.xlsx`}>Excel</a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable head={['单位', '报送时间', '是否按时', '下载']} label="各镇街报送的隐患台账">
+              {readable.map((r) => (
+                <tr>
+                  <td>{r.unitCode}</td>
+                  <td>{formatShanghai(r.at)}</td>
+                  <td>{r.late ? '逾期' : '按时'}</td>
+                  <td>
+                    <a href={`/unit/hand-ins/${r.id}/export.xlsx`}>Excel</a>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           </section>
         ) : null}
       </PortalLayout>,
@@ -126,27 +125,25 @@ export function handInRoutes(deps: Deps) {
             <h2>
               {s.label}（{s.date}，已报 {s.handedIn.length}，未报 {s.missing.length}）
             </h2>
-            <table>
-              <tbody>
-                {s.handedIn.map((h) => (
-                  <tr>
-                    <td>{h.name}</td>
-                    <td>{formatShanghai(Date.parse(h.at))}</td>
-                    <td>{h.late ? '逾期报送' : '按时报送'}</td>
-                    <td>{h.rows} 条</td>
-                    <td>
-                      <a href={`/unit/hand-ins/${h.id}/export.xlsx`}>Excel</a>
-                    </td>
-                  </tr>
-                ))}
-                {s.missing.map((m) => (
-                  <tr>
-                    <td>{m.name}</td>
-                    <td colspan={4}>尚未报送</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable head={['单位', '报送时间', '是否按时', '条数', '下载']} label={s.label}>
+              {s.handedIn.map((h) => (
+                <tr>
+                  <td>{h.name}</td>
+                  <td>{formatShanghai(Date.parse(h.at))}</td>
+                  <td>{h.late ? '逾期报送' : '按时报送'}</td>
+                  <td>{h.rows} 条</td>
+                  <td>
+                    <a href={`/unit/hand-ins/${h.id}/export.xlsx`}>Excel</a>
+                  </td>
+                </tr>
+              ))}
+              {s.missing.map((m) => (
+                <tr>
+                  <td>{m.name}</td>
+                  <td colspan={4}>尚未报送</td>
+                </tr>
+              ))}
+            </DataTable>
           </section>
         ))}
       </OfficePage>,

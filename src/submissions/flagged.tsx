@@ -9,6 +9,7 @@ import { submissions, units } from '../db/schema.ts';
 import { badRequest } from '../lib/errors.ts';
 import { OfficePage } from '../admin/office-page.tsx';
 import { RANKED_PER_ADDRESS } from './store.ts';
+import { DataTable } from '../web/components.tsx';
 
 export interface FlaggedBurst {
   addressKey: string;
@@ -66,35 +67,24 @@ export function flaggedRoutes(deps: Deps) {
         {bursts.length === 0 ? (
           <p class="muted">目前没有待确认的集中填报。</p>
         ) : (
-          <table>
-            <thead>
+          <DataTable head={['日期', '单位', '当天份数', '暂不计入', '']} label="集中填报">
+            {bursts.map((b) => (
               <tr>
-                <th>日期</th>
-                <th>单位</th>
-                <th>当天份数</th>
-                <th>暂不计入</th>
-                <th></th>
+                <td>{b.day}</td>
+                <td>{b.unitName ?? b.unitCode}</td>
+                <td>{b.answers}</td>
+                <td>{b.unranked}</td>
+                <td>
+                  <form method="post" action="/admin/flagged/accept">
+                    <input type="hidden" name="key" value={b.addressKey} />
+                    <input type="hidden" name="unit" value={b.unitCode} />
+                    <input type="hidden" name="day" value={b.day} />
+                    <button type="submit">确认计入排名</button>
+                  </form>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {bursts.map((b) => (
-                <tr>
-                  <td>{b.day}</td>
-                  <td>{b.unitName ?? b.unitCode}</td>
-                  <td>{b.answers}</td>
-                  <td>{b.unranked}</td>
-                  <td>
-                    <form method="post" action="/admin/flagged/accept">
-                      <input type="hidden" name="key" value={b.addressKey} />
-                      <input type="hidden" name="unit" value={b.unitCode} />
-                      <input type="hidden" name="day" value={b.day} />
-                      <button type="submit">确认计入排名</button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </OfficePage>,
     );

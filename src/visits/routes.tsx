@@ -11,6 +11,7 @@ import { formatShanghai } from '../lib/time.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import { OfficePage } from '../admin/office-page.tsx';
 import { VISIT_FORM } from './checks.ts';
+import { DataTable } from '../web/components.tsx';
 
 export interface VisitFlag {
   id: number;
@@ -99,34 +100,22 @@ export function visitFlagRoutes(deps: Deps) {
         {flags.length === 0 ? (
           <p class="muted">目前没有待核实的走访。</p>
         ) : (
-          <table>
-            <thead>
+          <DataTable head={['编号', '登记时间', '单位', '走访干部', '提示', '']} label="待核实的走访">
+            {flags.map((f) => (
               <tr>
-                <th>编号</th>
-                <th>登记时间</th>
-                <th>单位</th>
-                <th>走访干部</th>
-                <th>提示</th>
-                <th></th>
+                <td>{f.id}</td>
+                <td>{f.createdAt}</td>
+                <td>{f.unitName ?? f.unitCode}</td>
+                <td>{f.cadreName ?? ''}</td>
+                <td>{[f.repeat ? '重复走访同一户' : '', f.outside ? '非包抓村（社区）' : ''].filter(Boolean).join('；')}</td>
+                <td>
+                  <form method="post" action={`/admin/visit-flags/${f.id}/clear`}>
+                    <button type="submit">核实无误，清除提示</button>
+                  </form>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {flags.map((f) => (
-                <tr>
-                  <td>{f.id}</td>
-                  <td>{f.createdAt}</td>
-                  <td>{f.unitName ?? f.unitCode}</td>
-                  <td>{f.cadreName ?? ''}</td>
-                  <td>{[f.repeat ? '重复走访同一户' : '', f.outside ? '非包抓村（社区）' : ''].filter(Boolean).join('；')}</td>
-                  <td>
-                    <form method="post" action={`/admin/visit-flags/${f.id}/clear`}>
-                      <button type="submit">核实无误，清除提示</button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </OfficePage>,
     );
