@@ -14,7 +14,7 @@ import { addDays, isValidDay, shanghaiDay } from '../lib/time.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import type { CampaignSettings } from '../campaign/settings.ts';
 import type { Db } from '../db/index.ts';
-import { guard, guardFailed, runBatch, type Stmt } from '../db/batch.ts';
+import { guard, guardFailed, runBatch, type Stmt, type StmtBuilder } from '../db/batch.ts';
 import { askedFor, readTransitionState, type HazardRow, type TransitionReads } from './transition-reads.ts';
 import { tipsterOf } from '../notifications/events.ts';
 import type { HazardFact } from '../core/changes.ts';
@@ -204,6 +204,8 @@ export interface TransitionRequest {
   check?: (db: Db, hazard: HazardRow) => Promise<void>;
   /** The reads, when the route started them alongside its sign-in check (readTransitionState with the same input). */
   reads?: Promise<TransitionReads>;
+  /** More statements for the move's one batch (a fix report's place), built once the move is allowed. */
+  also?: (q: StmtBuilder, at: number) => Stmt[];
 }
 
 export interface TransitionResult {
@@ -373,6 +375,7 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
   statements.push(
     ...changeStatements(db, deps, { kind: 'hazards', hazardIds: input.duplicateOf ? [hazard.id, input.duplicateOf] : [hazard.id], action, at, facts: [fact] }),
   );
+  if (req.also) statements.push(...req.also(db, at));
   try {
     await runBatch(db, statements);
   } catch (err) {

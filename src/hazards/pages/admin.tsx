@@ -18,6 +18,8 @@ import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.ts
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, LeadPhoto, StatePill, type UnitOption } from './views.tsx';
 import { DataTable, SubmitButton } from '../../web/components.tsx';
 import { SignOutButton } from '../../auth/routes.tsx';
+import { hazardLocationsOf } from '../location-store.ts';
+import { distanceNote, HazardPlaces } from './location.tsx';
 
 const HOME = '/admin/hazards';
 const TABS: { status: StatusFilter; label: string }[] = [
@@ -62,12 +64,13 @@ async function renderDetail(
   const principal = c.get('principal');
   const row = await findHazard(deps, id);
   const today = shanghaiDay(deps.now());
-  const [shownView, shownHistory, names, unitOptions, reportedIn] = await Promise.all([
+  const [shownView, shownHistory, names, unitOptions, reportedIn, places] = await Promise.all([
     getHazardView(deps.db, row.id, today),
     hazardHistory(deps.db, row.id),
     unitNames(deps.db),
     leadUnitOptions(deps),
     row.reportedUnitCode ? deps.db.select({ code: units.code, parent: units.parentCode, kind: units.kind }).from(units).where(eq(units.code, row.reportedUnitCode)) : Promise.resolve([]),
+    hazardLocationsOf(deps.db, row.id),
   ]);
   // The town or sub-district the tip came from: the village's parent, or the unit itself.
   const ownTown = reportedIn[0] ? (reportedIn[0].kind === 'village' || reportedIn[0].kind === 'community' ? reportedIn[0].parent : reportedIn[0].code) : null;
@@ -92,17 +95,21 @@ async function renderDetail(
       <FieldErrors message={extra.error} errors={extra.errors} />
       <LeadPhoto events={history} hazardId={row.id} />
       <HazardSummary h={view!} today={today} names={names} />
+      {principal.role === 'admin' ? <HazardPlaces {...places} /> : null}
       <PartsTable parts={(await partsOf(deps.db, row.id)).map((p) => forReader(principal, p))} names={names} />
       {duplicates.length ? (
         <div class="card">
-          <h2>可能重复的反映（同一地点、同一类别，前后 7 天内）</h2>
+          <h2>可能重复的反映（同一类别、前后 7 天内，地点相同或相距 200 米内）</h2>
           <DataTable>
             {duplicates.map((d) => (
               <tr>
                 <td>
                   <a href={`${HOME}/${d.id}`}>{d.number}</a>
                 </td>
-                <td>{d.place}</td>
+                <td>
+                  {d.place}
+                  {distanceNote(d)}
+                </td>
                 <td>
                   <StatePill h={d} />
                 </td>
@@ -156,7 +163,7 @@ export function hazardAdminPages(deps: Deps) {
           ))}
         </nav>
         <p class="muted">
-          {tabLabel}：{items.length} 条。逾期的排在最前（按逾期天数），其次是被多次反映的。
+          {tabLabel}：{items.length} 条。逾期的排在最前（按逾期天数），其次是被多次反映的。 <a href={`${HOME}/map`}>未办结隐患分布图</a>
         </p>
         <HazardTable items={items} today={today} hrefBase={HOME} empty="没有符合条件的隐患。" />
       </HazardLayout>,

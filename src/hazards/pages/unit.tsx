@@ -18,6 +18,14 @@ import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.ts
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, LeadPhoto } from './views.tsx';
 import { SubmitButton } from '../../web/components.tsx';
 import { SignOutButton } from '../../auth/routes.tsx';
+import { hazardLocationsOf, locationStatement } from '../location-store.ts';
+import { locationFromForm } from '../location.ts';
+import { LocationField } from '../../web/location.tsx';
+import { HazardPlaces } from './location.tsx';
+
+/** The fix reports that may carry where the unit stood when it reported the work done. */
+const FIX_ACTIONS = ['report_fixed', 'report_part_fixed'] as const satisfies readonly HazardAction[];
+const FIX_PURPOSE = '可选：在整改现场点“使用我的位置”，区综治办核查时可以在地图上找到这里。不用位置也可以报告。';
 
 const HOME = '/unit/hazards';
 
@@ -45,11 +53,12 @@ async function renderDetail(
   const principal = c.get('principal');
   const row = await findVisibleHazard(deps, principal, id);
   const today = shanghaiDay(deps.now());
-  const [shownView, shownHistory, names, parts] = await Promise.all([
+  const [shownView, shownHistory, names, parts, places] = await Promise.all([
     getHazardView(deps.db, row.id, today),
     hazardHistory(deps.db, row.id),
     unitNames(deps.db),
     partsOf(deps.db, row.id),
+    hazardLocationsOf(deps.db, row.id),
   ]);
   const view = forReader(principal, shownView!);
   const history = shownHistory.map((e) => forReader(principal, e));
@@ -72,11 +81,14 @@ async function renderDetail(
       <FieldErrors message={extra.error} />
       <LeadPhoto events={history} hazardId={row.id} />
       <HazardSummary h={view!} today={today} names={names} />
+      <HazardPlaces {...places} />
       <PartsTable parts={parts.map((p) => forReader(principal, p))} names={names} />
       <div class="card">
         <h2>办理</h2>
         {role === '配合单位' ? <p class="muted">配合单位签收本单位承担的部分，报告进展和完成情况；隐患的签收、整改完成由牵头单位报告。</p> : null}
-        <ActionForms actions={allowed} postTo={`${HOME}/${row.id}/transitions`} units={[]} current={view!} today={today} values={extra.values} failed={extra.failed} />
+        <ActionForms actions={allowed} postTo={`${HOME}/${row.id}/transitions`} units={[]} current={view!} today={today} values={extra.values} failed={extra.failed}
+          extra={Object.fromEntries(FIX_ACTIONS.map((a) => [a, <LocationField purpose={FIX_PURPOSE} />]))}
+        />
       </div>
       <h2>办理记录</h2>
       <HistoryTable events={history} hazardId={row.id} />
@@ -150,11 +162,15 @@ export function hazardUnitPages(deps: Deps) {
     const row = await findVisibleHazard(deps, principal, c.req.param('id'));
     const body = await c.req.parseBody({ all: true });
     const { action, input, values } = formInput(body);
+    // Where the fix was reported from, when the unit chose to give it: stored in the move's own batch.
+    const place = (FIX_ACTIONS as readonly string[]).includes(action) ? locationFromForm(body as Record<string, unknown>) : { errors: [] };
+    if (place.errors.length) return renderDetail(deps, c, String(row.id), { error: place.errors[0]!.message, failed: action, values }, 422);
+    const fixAt = place.location;
     let photo: string | undefined;
     try {
       photo = await takeHazardPhoto(deps, body);
       if (photo) input.photo = photo;
-      await transition(deps, { hazardId: row.id, actor: principal, action, input });
+      await transition(deps, { hazardId: row.id, actor: principal, action, input, also: fixAt ? (q, at) => [locationStatement(q, row.id, fixAt, 'fix', at)] : undefined });
     } catch (err) {
       // The move did not happen: its evidence photo would be an orphan.
       if (photo) await hazardPhotoStore(deps).delete?.(photo);

@@ -220,6 +220,8 @@ export function ActionForms(props: {
   failed?: string;
   /** The town or sub-district the tip came from: first in the lead-unit list. */
   ownTown?: string | null;
+  /** More inputs inside one action's form, before its button (a fix report's optional location). */
+  extra?: Partial<Record<HazardAction, Child>>;
 }) {
   if (!props.actions.length) return <p class="muted">当前没有需要您处理的操作。</p>;
   return (
@@ -331,6 +333,7 @@ export function ActionForms(props: {
                   return null;
               }
             })}
+            {props.extra?.[action]}
             <p>
               <button class={def.negative ? 'btn secondary' : 'btn'} type="submit">
                 {def.label}

@@ -163,5 +163,21 @@ describe('a ledger row with a location', () => {
     expect(unitPage).toContain('34.361234, 107.237891');
     expect(unitPage).toContain('https://uri.amap.com/marker?position=');
     expect(unitPage).toContain('https://api.map.baidu.com/marker?location=');
+    expect(unitPage).toContain('在整改现场点“使用我的位置”');
+
+    // The fix report carries where the unit stood, in the move's own batch; a broken one stores neither.
+    const broken = await s.post(`/unit/hazards/${hazard.id}/transitions`, { action: 'report_fixed', note: '已清理', _lat: 'x', _lng: '107.2', _accuracy: '8' });
+    expect(broken.status).toBe(422);
+    expect((await t.db.query.hazards.findFirst({ where: eq(hazards.id, hazard.id) }))!.state).toBe('rectifying');
+    const fixed = await s.post(`/unit/hazards/${hazard.id}/transitions`, { action: 'report_fixed', note: '已清理', _lat: '34.3615', _lng: '107.2381', _accuracy: '8' });
+    expect(fixed.status).toBe(303);
+    expect((await t.db.query.hazards.findFirst({ where: eq(hazards.id, hazard.id) }))!.state).toBe('fixed_reported');
+    const fix = (await t.db.select().from(hazardLocations).where(eq(hazardLocations.kind, 'fix')))[0]!;
+    expect([fix.hazardId, fix.lat, fix.lng, fix.accuracy]).toEqual([hazard.id, 34.3615, 107.2381, 8]);
+    const office = await adminGet(t, `/api/v1/admin/hazards/${hazard.id}`);
+    expect((office.body.fixLocation as { lat: number }).lat).toBe(34.3615);
+    const officePage = await (await (await signIn(t, 'office')).page(`/admin/hazards/${hazard.id}`)).text();
+    expect(officePage).toContain('报告整改时的位置');
+    expect(officePage).toContain('34.361500, 107.238100');
   });
 });
