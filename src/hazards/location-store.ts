@@ -99,8 +99,8 @@ export interface MapPoint {
   town: string | null;
 }
 
-/** The open hazards that have a reported point, with the town each belongs to. */
-export async function openHazardPoints(db: DbOrTx): Promise<MapPoint[]> {
+/** The open hazards that have a reported point, with the town each belongs to; overdue by the flag or the deadline. */
+export async function openHazardPoints(db: DbOrTx, today: string): Promise<MapPoint[]> {
   const [rows, unitRows] = await Promise.all([
     db
       .select({
@@ -109,6 +109,7 @@ export async function openHazardPoints(db: DbOrTx): Promise<MapPoint[]> {
         category: hazards.category,
         state: hazards.state,
         overdue: hazards.overdue,
+        deadline: hazards.deadline,
         unit: sql<string | null>`coalesce(${hazards.leadUnitCode}, ${hazards.reportedUnitCode})`,
         reported: hazards.reportedUnitCode,
         lat: hazardLocations.lat,
@@ -131,5 +132,5 @@ export async function openHazardPoints(db: DbOrTx): Promise<MapPoint[]> {
   const seen = new Set<number>();
   return rows
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map((r) => ({ id: r.id, number: r.number, category: r.category, state: r.state, overdue: r.overdue, lat: r.lat, lng: r.lng, town: townOf(r.unit) ?? townOf(r.reported) }));
+    .map((r) => ({ id: r.id, number: r.number, category: r.category, state: r.state, overdue: r.overdue || (r.deadline !== null && r.deadline < today), lat: r.lat, lng: r.lng, town: townOf(r.unit) ?? townOf(r.reported) }));
 }

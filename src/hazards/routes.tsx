@@ -17,6 +17,7 @@ import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
 import { allowedNow, partsOf } from './parts.ts';
 import { tipsterFeedback } from './receipt.ts';
 import { hazardAdminPages } from './pages/admin.tsx';
+import { hazardMapPages } from './pages/map.tsx';
 import { hazardUnitPages } from './pages/unit.tsx';
 import { hazardPhotoRoutes } from './pages/photos.tsx';
 import { safeBack } from './pages/feedback.tsx';
@@ -156,6 +157,8 @@ export function hazardsRoutes(deps: Deps) {
     return c.json({ state: result.state, stateLabel: stateLabel(result.state), fixed });
   });
 
+  // Before the office's pages: /admin/hazards/map is not a hazard id.
+  app.route('/', hazardMapPages(deps));
   app.route('/', hazardAdminPages(deps));
   app.route('/', hazardUnitPages(deps));
   app.route('/', hazardPhotoRoutes(deps));
