@@ -31,10 +31,13 @@ async function expectStatus(res: Response | Promise<Response>, status: number, w
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-async function signIn(t: HttpTestContext, unitCode: string) {
+/** Sends a request to the app: in process (app.request) or to the Worker in workerd (wrangler's dev server). */
+type Requester = (path: string, init?: RequestInit) => Promise<Response>;
+
+async function signIn(t: HttpTestContext, request: Requester, unitCode: string) {
   const issued = await issueAccessCode(t.db, { unitCode, label: 'bench' });
   const res = await expectStatus(
-    t.app.request('/signin', {
+    request('/signin', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...ORIGIN },
       body: new URLSearchParams({ code: issued.code, next: '/unit' }).toString(),
@@ -46,103 +49,130 @@ async function signIn(t: HttpTestContext, unitCode: string) {
   return { code: issued.code, cookie };
 }
 
+/** Trips per operation, a tip's latency and concurrent throughput at DELAY_MS per round trip, through `request`. */
+async function scenario(t: HttpTestContext, request: Requester, log: (line: string) => void) {
+  const office = await signIn(t, request, 'office');
+  const police = await signIn(t, request, 'police');
+  const town = await signIn(t, request, 'chencang');
+  const bearer = (s: { code: string }) => ({ authorization: `Bearer ${s.code}` });
+  // A running isolate has checked its campaign and forms once: warm it as production would be.
+  // (The suggestion form's page lists the departments: a post trusts the list its isolate last read.)
+  for (const form of ['mass-feedback', 'hazard-tip', 'deputy-suggestion']) await request(`/f/${form}`);
+  await request('/api/v1/forms/mass-feedback/submissions', json(VALID['mass-feedback']));
+
+  const trips: Record<string, number> = {};
+  const measure = async (name: string, status: number, fn: () => Response | Promise<Response>) => {
+    trips[name] = await t.trips(() => expectStatus(fn(), status, name));
+  };
+  for (const form of ['mass-feedback', 'hazard-tip', 'deputy-suggestion'] as const) {
+    await measure(`POST ${form}`, 201, () => request(`/api/v1/forms/${form}/submissions`, json(VALID[form])));
+  }
+  await measure('POST mass-feedback ?u=village', 201, () => request('/api/v1/forms/mass-feedback/submissions?u=chencang-v1', json(VALID['mass-feedback'])));
+  const tip = (await (await request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip']))).json()) as { id: number };
+  const h = (await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, tip.id) }))!;
+  const move = (who: 'admin' | 'unit', s: { code: string }, body: unknown) => request(`/api/v1/${who}/hazards/${h.id}/transitions`, json(body, bearer(s)));
+  await measure('hazard assign', 200, () => move('admin', office, { action: 'assign', leadUnit: 'police', coUnits: ['education'], days: 5 }));
+  await measure('hazard accept (签收)', 200, () => move('unit', police, { action: 'accept' }));
+  await measure('hazard report_fixed', 200, () => move('unit', police, { action: 'report_fixed', note: '已清理' }));
+  await measure('hazard close (销号)', 200, () => move('admin', office, { action: 'close', note: '核查属实' }));
+  const page = (s: { cookie: string }, path: string) => request(path, { headers: { cookie: s.cookie } });
+  await measure('GET /f/mass-feedback', 200, () => request('/f/mass-feedback'));
+  await measure('GET /unit', 200, () => page(town, '/unit'));
+  await measure('GET /unit/hazards', 200, () => page(police, '/unit/hazards'));
+  await measure('GET /admin', 200, () => page(office, '/admin'));
+  await measure('GET /admin/hazards', 200, () => page(office, '/admin/hazards'));
+  await measure('GET /api/v1/admin/hazards', 200, () => request('/api/v1/admin/hazards', { headers: bearer(office) }));
+  for (const [name, n] of Object.entries(trips)) log(`${name}: ${n} round trip${n === 1 ? '' : 's'}`);
+
+  // At Turso's distance: every round trip costs DELAY_MS more.
+  t.proxy.delayMs = DELAY_MS;
+  const tipTimes: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now();
+    await expectStatus(request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip'])), 201, 'tip');
+    tipTimes.push(performance.now() - started);
+  }
+  tipTimes.sort((a, b) => a - b);
+  const tipP50 = Math.round(percentile(tipTimes, 50));
+  log(`tip at ${DELAY_MS} ms per round trip: p50 ${tipP50} ms (aim ≤ 120)`);
+
+  const [{ n: storedBefore } = { n: 0 }] = await t.db.select({ n: count() }).from(submissions);
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  const until = performance.now() + LOAD_SECONDS * 1000;
+  const startedAt = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, client) => {
+      for (let i = 0; performance.now() < until; i++) {
+        const started = performance.now();
+        const res = await request(
+          '/api/v1/forms/mass-feedback/submissions',
+          json(VALID['mass-feedback'], { 'idempotency-key': `bench-${client}-${i}`, 'x-forwarded-for': `10.0.${client}.${i % 250}` }),
+        );
+        latencies.push(performance.now() - started);
+        if (res.status === 201) ok++;
+        else failed++;
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  const seconds = (performance.now() - startedAt) / 1000;
+  t.proxy.delayMs = 0;
+  const [{ n: storedAfter } = { n: 0 }] = await t.db.select({ n: count() }).from(submissions);
+  latencies.sort((a, b) => a - b);
+  const load = {
+    clients: CONCURRENCY,
+    seconds: Math.round(seconds * 10) / 10,
+    accepted: ok,
+    failed,
+    rowsStored: storedAfter - storedBefore,
+    submissionsPerSecond: Math.round(ok / seconds),
+    latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)) },
+  };
+  log(
+    `${CONCURRENCY} clients at ${DELAY_MS} ms per round trip: ${load.submissionsPerSecond} submissions/s (aim ≥ 100), p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms (aim ≤ 500); ${failed} failed; ${load.rowsStored} rows for ${ok} accepted`,
+  );
+  return { delayPerRoundTripMs: DELAY_MS, trips, tipP50Ms: tipP50, load, lostOrDoubled: load.rowsStored - ok };
+}
+
+/** The same in workerd: the Worker entry under wrangler's dev server, its database the counted, delayed proxy. */
+async function inWorkerd(log: (line: string) => void) {
+  const { unstable_dev } = await import('wrangler');
+  const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' } });
+  const worker = await unstable_dev('src/runtime/workers/entry.ts', {
+    config: 'wrangler.toml',
+    vars: { LIBSQL_URL: t.proxy.url, PUBLIC_BASE_URL: ORIGIN.origin, SESSION_SECRET: 'bench-secret-0123456789abcdef', SUBMIT_RATE_LIMIT: '1000000000', SHEET_ID: '' },
+    experimental: { disableExperimentalWarning: true },
+    logLevel: 'error',
+  } as never);
+  try {
+    log('in workerd (wrangler dev):');
+    // Redirects are the app's answer (a sign-in's 303): not followed.
+    const request: Requester = (path, init) => worker.fetch(path, { ...init, redirect: 'manual' } as never) as unknown as Promise<Response>;
+    return { runtime: 'workerd (wrangler unstable_dev), @libsql/client/web', ...(await scenario(t, request, log)) };
+  } finally {
+    await worker.stop();
+    await t.close();
+  }
+}
+
 const bench: Bench = {
   name: 'round-trips',
   async run(log) {
     const before = machine();
     const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' } });
     try {
-      const office = await signIn(t, 'office');
-      const police = await signIn(t, 'police');
-      const town = await signIn(t, 'chencang');
-      const bearer = (s: { code: string }) => ({ authorization: `Bearer ${s.code}` });
-      // A running isolate has checked its campaign and forms once: warm it as production would be.
-      // (The suggestion form's page lists the departments: a post trusts the list its isolate last read.)
-      for (const form of ['mass-feedback', 'hazard-tip', 'deputy-suggestion']) await t.app.request(`/f/${form}`);
-      await t.app.request('/api/v1/forms/mass-feedback/submissions', json(VALID['mass-feedback']));
-
-      const trips: Record<string, number> = {};
-      const measure = async (name: string, status: number, fn: () => Response | Promise<Response>) => {
-        trips[name] = await t.trips(() => expectStatus(fn(), status, name));
-      };
-      for (const form of ['mass-feedback', 'hazard-tip', 'deputy-suggestion'] as const) {
-        await measure(`POST ${form}`, 201, () => t.app.request(`/api/v1/forms/${form}/submissions`, json(VALID[form])));
+      log('in process on Node:');
+      const node = await scenario(t, (path, init) => Promise.resolve(t.app.request(path, init)), log);
+      let workerd: Record<string, unknown>;
+      try {
+        workerd = await inWorkerd(log);
+      } catch (err) {
+        log(`workerd: not measured (${(err as Error).message})`);
+        workerd = { error: (err as Error).message };
       }
-      await measure('POST mass-feedback ?u=village', 201, () => t.app.request('/api/v1/forms/mass-feedback/submissions?u=chencang-v1', json(VALID['mass-feedback'])));
-      const tip = (await (await t.app.request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip']))).json()) as { id: number };
-      const h = (await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, tip.id) }))!;
-      const move = (who: 'admin' | 'unit', s: { code: string }, body: unknown) => t.app.request(`/api/v1/${who}/hazards/${h.id}/transitions`, json(body, bearer(s)));
-      await measure('hazard assign', 200, () => move('admin', office, { action: 'assign', leadUnit: 'police', coUnits: ['education'], days: 5 }));
-      await measure('hazard accept (签收)', 200, () => move('unit', police, { action: 'accept' }));
-      await measure('hazard report_fixed', 200, () => move('unit', police, { action: 'report_fixed', note: '已清理' }));
-      await measure('hazard close (销号)', 200, () => move('admin', office, { action: 'close', note: '核查属实' }));
-      const page = (s: { cookie: string }, path: string) => t.app.request(path, { headers: { cookie: s.cookie } });
-      await measure('GET /f/mass-feedback', 200, () => t.app.request('/f/mass-feedback'));
-      await measure('GET /unit', 200, () => page(town, '/unit'));
-      await measure('GET /unit/hazards', 200, () => page(police, '/unit/hazards'));
-      await measure('GET /admin', 200, () => page(office, '/admin'));
-      await measure('GET /admin/hazards', 200, () => page(office, '/admin/hazards'));
-      await measure('GET /api/v1/admin/hazards', 200, () => t.app.request('/api/v1/admin/hazards', { headers: bearer(office) }));
-      for (const [name, n] of Object.entries(trips)) log(`${name}: ${n} round trip${n === 1 ? '' : 's'}`);
-
-      // At Turso's distance: every round trip costs DELAY_MS more.
-      t.proxy.delayMs = DELAY_MS;
-      const tipTimes: number[] = [];
-      for (let i = 0; i < 15; i++) {
-        const started = performance.now();
-        await expectStatus(t.app.request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip'])), 201, 'tip');
-        tipTimes.push(performance.now() - started);
-      }
-      tipTimes.sort((a, b) => a - b);
-      const tipP50 = Math.round(percentile(tipTimes, 50));
-      log(`tip at ${DELAY_MS} ms per round trip: p50 ${tipP50} ms (aim ≤ 120)`);
-
-      const [{ n: storedBefore } = { n: 0 }] = await t.db.select({ n: count() }).from(submissions);
-      const latencies: number[] = [];
-      let ok = 0;
-      let failed = 0;
-      const until = performance.now() + LOAD_SECONDS * 1000;
-      const startedAt = performance.now();
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async (_, client) => {
-          for (let i = 0; performance.now() < until; i++) {
-            const started = performance.now();
-            const res = await t.app.request(
-              '/api/v1/forms/mass-feedback/submissions',
-              json(VALID['mass-feedback'], { 'idempotency-key': `bench-${client}-${i}`, 'x-forwarded-for': `10.0.${client}.${i % 250}` }),
-            );
-            latencies.push(performance.now() - started);
-            if (res.status === 201) ok++;
-            else failed++;
-            await res.arrayBuffer();
-          }
-        }),
-      );
-      const seconds = (performance.now() - startedAt) / 1000;
-      t.proxy.delayMs = 0;
-      const [{ n: storedAfter } = { n: 0 }] = await t.db.select({ n: count() }).from(submissions);
-      latencies.sort((a, b) => a - b);
-      const load = {
-        clients: CONCURRENCY,
-        seconds: Math.round(seconds * 10) / 10,
-        accepted: ok,
-        failed,
-        rowsStored: storedAfter - storedBefore,
-        submissionsPerSecond: Math.round(ok / seconds),
-        latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)) },
-      };
-      log(
-        `${CONCURRENCY} clients at ${DELAY_MS} ms per round trip: ${load.submissionsPerSecond} submissions/s (aim ≥ 100), p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms (aim ≤ 500); ${failed} failed; ${load.rowsStored} rows for ${ok} accepted`,
-      );
-      return {
-        machine: { ...before, loadavgAfter: machine().loadavg },
-        runtime: 'node (the @libsql/client/web path the Worker uses, app in process)',
-        delayPerRoundTripMs: DELAY_MS,
-        trips,
-        tipP50Ms: tipP50,
-        load,
-        lostOrDoubled: load.rowsStored - ok,
-      };
+      return { machine: { ...before, loadavgAfter: machine().loadavg }, node: { runtime: 'node, app in process, @libsql/client/web', ...node }, workerd };
     } finally {
       await t.close();
     }
