@@ -2,6 +2,9 @@
 // of bare single-row INSERTs into the same table through the same client (WAL, synchronous NORMAL, auto-commit).
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { count } from 'drizzle-orm';
 import { submissions } from '../src/db/schema.ts';
 import { startNodeServer } from '../test/helpers/node-server.ts';
@@ -80,6 +83,32 @@ const bench: Bench = {
       log(`  ${ok} bare INSERTs in ${bareSeconds.toFixed(2)} s: ${Math.round(bareRate)} inserts/s`);
       log(`  ratio submissions / bare inserts: ${ratio} (aim ≥ ${AIM})`);
 
+      // The floor the issue measures against: a minimal Hono handler on the same Node server stack and the same
+      // database client, inserting one row per POST under the same load.
+      const floorServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const minimal = new Hono();
+        let n = 0;
+        minimal.post('/insert', async (c) => {
+          const body = await c.req.json<Record<string, unknown>>();
+          const i = n++;
+          await $client.execute({
+            sql: `INSERT INTO submissions (form_id, form_version, source, created_at, day, payload, receipt, idempotency_key, satisfaction, aware, participated)
+                  VALUES (?, 1, 'api', ?, '2014-11-04', ?, ?, ?, 'satisfied', 1, 0)`,
+            args: [FORM, Date.now(), JSON.stringify(body), `FLOOR${String(i).padStart(10, '0')}`, `floor-${i}`],
+          });
+          return c.json({ ok: true }, 201);
+        });
+        const srv = serve({ fetch: minimal.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv));
+      });
+      const floorUrl = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/insert`;
+      await cannon(floorUrl, WARMUP_S);
+      const f = await cannon(floorUrl, DURATION_S);
+      await new Promise<void>((resolve) => floorServer.close(() => resolve()));
+      const floorRate = f['2xx'] / (f.duration || DURATION_S);
+      const floorRatio = Math.round((appRate / floorRate) * 1000) / 1000;
+      log(`  minimal Hono handler inserting one row, same server stack and client: ${Math.round(floorRate)} inserts/s, p50 ${f.latency.p50} ms`);
+      log(`  ratio submissions / minimal handler: ${floorRatio} (aim ≥ ${AIM})`);
+
       // The floor under any route: the same server answering GET /healthz (one SELECT 1), for scale.
       const h = await cannon(`${server.url}/healthz`, HEALTHZ_S, false);
       const healthzRate = Math.round(h['2xx'] / (h.duration || HEALTHZ_S));
@@ -100,6 +129,8 @@ const bench: Bench = {
         bareInserts: ok,
         bareInsertsPerSecond: Math.round(bareRate),
         ratio,
+        minimalHandler: { insertsPerSecond: Math.round(floorRate), latencyMs: { p50: f.latency.p50, p99: f.latency.p99 } },
+        floorRatio,
         aim: AIM,
         durability: { journalMode: 'wal', synchronous: 'normal' },
         healthz: { requestsPerSecond: healthzRate, latencyMs: { p50: h.latency.p50, p99: h.latency.p99 } },
