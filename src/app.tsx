@@ -33,6 +33,7 @@ import { contextStorage } from 'hono/context-storage';
 import { securityHeaders } from './web/security-headers.ts';
 import { pageScriptRoutes } from './web/page-script.ts';
 import { locationScriptRoutes } from './web/location.tsx';
+import { offlineRoutes } from './web/offline.tsx';
 import { sameOriginWrites } from './auth/csrf.ts';
 import { prefetchSession } from './auth/middleware.ts';
 
@@ -68,6 +69,7 @@ export function createApp(deps: Deps) {
   app.use('*', campaignContext(deps.db));
   app.route('/', pageScriptRoutes());
   app.route('/', locationScriptRoutes());
+  app.route('/', offlineRoutes());
   app.route('/', coreRoutes(deps));
   app.route('/', sheetsRoutes(deps));
   app.route('/', publicFormRoutes(deps));

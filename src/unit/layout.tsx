@@ -1,4 +1,5 @@
 // The frame of the unit portal's pages: who is signed in, which unit is shown, and the portal's links.
+import { OfflineHead } from '../web/offline.tsx';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Deps } from '../deps.ts';
@@ -44,7 +45,8 @@ export function PortalLayout(props: PortalProps) {
   if (props.principal.role === 'unit') links.push(['/unit/hazards', '隐患督办'], ['/unit/suggestions', '代表委员建议']);
   if (props.principal.role === 'admin') links.push(['/admin/hazards', '隐患督办'], ['/admin/access', '访问码管理']);
   return (
-    <Layout title={props.title} heading="单位工作台" headingHref={`/unit${q}`} staff wide={props.wide ?? true}>
+    // A unit's own pages install as an app and keep working offline (src/web/offline.tsx); the office acting for a unit does not.
+    <Layout title={props.title} heading="单位工作台" headingHref={`/unit${q}`} staff wide={props.wide ?? true} head={props.principal.role === 'unit' ? <OfflineHead /> : undefined}>
       <p class="who">
         {props.unitName}
         {props.principal.role === 'leader' ? '（只读）' : ''} ·{' '}

@@ -18,6 +18,8 @@ export interface LayoutProps {
   /** Shown in the top bar; defaults to the app name. */
   heading?: string;
   headingHref?: string;
+  /** More in <head> (the unit portal's manifest and offline script, web/offline.tsx). */
+  head?: Child;
 }
 
 export function Layout(props: LayoutProps) {
@@ -34,6 +36,7 @@ export function Layout(props: LayoutProps) {
         <style dangerouslySetInnerHTML={{ __html: props.staff ? STAFF_PAGE_CSS : PUBLIC_CSS }} />
         {/* Same-origin and deferred: the CSP allows no inline script. */}
         <script src={PAGE_SCRIPT_PATH} defer />
+        {props.head}
       </head>
       <body>
         <header class="top">

@@ -25,6 +25,9 @@ export function securityHeaders(): MiddlewareHandler {
       imgSrc: ["'self'", 'data:', 'blob:'],
       frameSrc: [TURNSTILE],
       connectSrc: ["'self'"],
+      // The unit portal's service worker and manifest (src/web/offline.tsx), same origin only.
+      workerSrc: ["'self'"],
+      manifestSrc: ["'self'"],
       formAction: ["'self'"],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],
