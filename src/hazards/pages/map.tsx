@@ -12,6 +12,7 @@ import { categoryLabel } from '../categories.ts';
 import { openHazardPoints, type MapPoint } from '../location-store.ts';
 import { OPEN_STATES, stateLabel, type HazardState } from '../states.ts';
 import { HazardLayout } from './views.tsx';
+import { SignOutButton } from '../../auth/routes.tsx';
 
 export const MAP_PATH = '/admin/hazards/map';
 
@@ -127,7 +128,16 @@ export function hazardMapPages(deps: Deps) {
     // Overdue first, then by town, in the text list that stands in for the drawing.
     const listed = [...points].sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.town ?? '').localeCompare(b.town ?? '') || a.id - b.id);
     return c.html(
-      <HazardLayout title="未办结隐患分布图" heading="隐患督办" home="/admin/hazards">
+      <HazardLayout
+        title="未办结隐患分布图"
+        heading="隐患督办"
+        home="/admin/hazards"
+        who={
+          <>
+            区综治办{c.get('principal').role === 'leader' ? '（领导只读）' : ''} · <a href="/admin">工作台</a> · <SignOutButton />
+          </>
+        }
+      >
         <p>
           <a href="/admin/hazards">← 返回隐患列表</a>
         </p>
