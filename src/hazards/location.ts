@@ -78,9 +78,14 @@ export function locationFromForm(body: Record<string, unknown>): { location?: Ge
 }
 
 /** The JSON body's `location`, taken out of the answers; refused on a form that does not take one. */
-export function takeLocation(formId: string, body: Record<string, unknown>): { location?: GeoPoint; errors: FieldError[]; rest: Record<string, unknown> } {
+export function takeLocation(
+  form: { id: string; fields: readonly { name: string }[] },
+  body: Record<string, unknown>,
+): { location?: GeoPoint; errors: FieldError[]; rest: Record<string, unknown> } {
+  // A form with its own field named "location" (the publicity register's place) keeps it as an answer.
+  if (!acceptsLocation(form.id) && form.fields.some((f) => f.name === 'location')) return { errors: [], rest: body };
   const { location: raw, ...rest } = body;
   if (raw === undefined || raw === null) return { errors: [], rest };
-  if (!acceptsLocation(formId)) return { errors: [{ field: 'location', message: LOCATION_MESSAGES.form }], rest };
+  if (!acceptsLocation(form.id)) return { errors: [{ field: 'location', message: LOCATION_MESSAGES.form }], rest };
   return { ...parseLocation(raw), rest };
 }

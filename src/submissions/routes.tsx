@@ -349,7 +349,7 @@ export function publicFormRoutes(deps: Deps) {
         throw new AppError(403, 'TURNSTILE_FAILED', '人机验证未通过：请在 CF-Turnstile-Response 请求头中附上有效的 Turnstile 令牌');
       }
       // `location` is no answer: it is checked here and stored apart (src/hazards/location-store.ts).
-      const { location, errors: placeErrors, rest } = takeLocation(form.id, body);
+      const { location, errors: placeErrors, rest } = takeLocation(form, body);
       const input = { ...rest };
       const photoErrors: FieldError[] = [];
       for (const f of form.fields) {

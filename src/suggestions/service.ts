@@ -6,7 +6,8 @@ import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { submissionPersonal, submissions, suggestionReplies, units, type SuggestionReplyStatus } from '../db/schema.ts';
 import { forbidden, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
-import { recordChange } from '../core/changes.ts';
+import { changeStatements } from '../core/changes.ts';
+import { guard, guardFailed, runBatch, type Stmt } from '../db/batch.ts';
 import { displayValue } from '../forms/projections.ts';
 import { formById, formVersionsFor } from '../forms/store.ts';
 
@@ -75,23 +76,35 @@ export async function replyToSuggestion(deps: Deps, input: ReplyInput): Promise<
   if (!v.ok) throw validationFailed(v.errors);
   const now = deps.now();
   const at = now.getTime();
-  return deps.db.transaction(async (tx) => {
+  const { db } = deps;
+  const statements: Stmt[] = [];
+  if (v.status === 'in_progress') {
     // Once answered, "办理中" would tell the deputy the answer was withdrawn; a further answer is a supplement.
-    if (v.status === 'in_progress') {
-      const [answered] = await tx
-        .select({ id: suggestionReplies.id })
-        .from(suggestionReplies)
-        .where(and(eq(suggestionReplies.submissionId, suggestion.id), eq(suggestionReplies.status, 'answered')))
-        .limit(1);
-      if (answered) throw validationFailed([{ field: 'status', message: '这条建议已答复，不能改回“办理中”；如需补充，请再选“已答复”填写补充答复' }]);
-    }
-    const [row] = await tx
+    // Checked inside the batch, so an answer saved at the same moment cannot slip between the check and the write.
+    statements.push(
+      guard(
+        db,
+        sql`NOT EXISTS (SELECT 1 FROM ${suggestionReplies} WHERE ${suggestionReplies.submissionId} = ${suggestion.id} AND ${suggestionReplies.status} = 'answered')`,
+        'already answered',
+      ),
+    );
+  }
+  statements.push(
+    db
       .insert(suggestionReplies)
       .values({ submissionId: suggestion.id, status: v.status, note: v.note, unitCode: input.principal.unitCode, at })
-      .returning({ id: suggestionReplies.id });
-    await recordChange(tx, deps, { kind: 'form', formId: SUGGESTION_FORM, at });
-    return { id: row!.id, submissionId: suggestion.id, status: v.status, note: v.note, at };
-  });
+      .returning({ id: suggestionReplies.id }),
+    ...changeStatements(db, deps, { kind: 'form', formId: SUGGESTION_FORM, at }),
+  );
+  let results: unknown[];
+  try {
+    results = await runBatch(db, statements);
+  } catch (err) {
+    if (guardFailed(err)) throw validationFailed([{ field: 'status', message: '这条建议已答复，不能改回“办理中”；如需补充，请再选“已答复”填写补充答复' }]);
+    throw err;
+  }
+  const [row] = results[v.status === 'in_progress' ? 1 : 0] as { id: number }[];
+  return { id: row!.id, submissionId: suggestion.id, status: v.status, note: v.note, at };
 }
 
 export interface ReplyRow {

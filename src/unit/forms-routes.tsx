@@ -234,7 +234,7 @@ export function unitFormRoutes(deps: Deps) {
 
   app.post('/api/v1/unit/forms/:formId/submissions', writers, limit, vJson(JSON_OBJECT), async (c) => {
     const base = await scope(c, true);
-    const { location, errors: placeErrors, rest: body } = takeLocation(base.form.id, c.req.valid('json'));
+    const { location, errors: placeErrors, rest: body } = takeLocation(base.form, c.req.valid('json'));
     const result = validateAnswers(base.form, body, { ...(await unitFormContext(deps, base.unit)), unknown: 'reject' });
     if (!result.ok || placeErrors.length) throw validationFailed([...(result.ok ? [] : result.errors), ...placeErrors], '提交的内容有误');
     const key = c.req.header('idempotency-key')?.trim();

@@ -5,7 +5,8 @@ import type { Db } from '../../db/index.ts';
 import { cadres, CADRE_ROLES, units, type CadreRole } from '../../db/schema.ts';
 import { currentCampaign } from '../../campaign/store.ts';
 import type { Deps } from '../../deps.ts';
-import { recordChange } from '../../core/changes.ts';
+import { changeStatements } from '../../core/changes.ts';
+import { runBatch } from '../../db/batch.ts';
 import type { FieldError } from '../../lib/errors.ts';
 
 export const CADRE_ROLE_LABELS: Record<CadreRole, string> = {
@@ -137,36 +138,36 @@ export function checkCadre(
   return { ok: true, value: { name, post, role: role!, assignedCode: assigned } };
 }
 
-// Every roster change also marks the sheet's visit-progress tabs stale, in the same transaction: the
+// Every roster change also marks the sheet's visit-progress tabs stale, in the same batch (one round trip): the
 // sheet lists cadres and their quotas.
 export async function addCadre(deps: Pick<Deps, 'db' | 'plugins'>, unitCode: string, input: CadreInput, now: Date): Promise<number> {
-  return deps.db.transaction(async (tx) => {
-    const [row] = await tx
+  const { db } = deps;
+  const [rows] = (await runBatch(db, [
+    db
       .insert(cadres)
       .values({ unitCode, ...input, active: true, createdAt: now.getTime() })
-      .returning({ id: cadres.id });
-    await recordChange(tx, deps, { kind: 'organisation', at: now.getTime() });
-    return row!.id;
-  });
+      .returning({ id: cadres.id }),
+    ...changeStatements(db, deps, { kind: 'organisation', at: now.getTime() }),
+  ])) as [{ id: number }[]];
+  return rows[0]!.id;
 }
 
-/** The cadre's details and, when given, whether they are active — one statement, so it cannot half-write. */
+/** The cadre's details and, when given, whether they are active — with the sheet's note, one batch. */
 export async function updateCadre(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, id: number, input: CadreInput, opts: { active?: boolean } = {}): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    await tx
+  const { db } = deps;
+  await runBatch(db, [
+    db
       .update(cadres)
       .set(opts.active === undefined ? input : { ...input, active: opts.active })
-      .where(eq(cadres.id, id));
-    await recordChange(tx, deps, { kind: 'organisation', at: deps.now().getTime() });
-  });
+      .where(eq(cadres.id, id)),
+    ...changeStatements(db, deps, { kind: 'organisation', at: deps.now().getTime() }),
+  ]);
 }
 
 /** Deactivated cadres keep their visits (they count in history) but leave the entry lists and the quota. */
 export async function setCadreActive(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, id: number, active: boolean): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    await tx.update(cadres).set({ active }).where(eq(cadres.id, id));
-    await recordChange(tx, deps, { kind: 'organisation', at: deps.now().getTime() });
-  });
+  const { db } = deps;
+  await runBatch(db, [db.update(cadres).set({ active }).where(eq(cadres.id, id)), ...changeStatements(db, deps, { kind: 'organisation', at: deps.now().getTime() })]);
 }
 
 export async function getCadre(db: Db, id: number) {
