@@ -76,7 +76,7 @@ export function Poster(props: { deps: Deps; unit: { code: string; name: string }
         </p>
       )}
       {props.printButton === false ? null : (
-        <nav class="noprint tabs" aria-label="纸张大小">
+        <nav class="noprint sizes" aria-label="纸张大小">
           {POSTER_SIZES.map((s) => (
             <a href={`/posters/${encodeURIComponent(unit.code)}${s === 'a4' ? '' : `?size=${s}`}`} aria-current={s === size ? 'page' : undefined}>
               {s === 'a4' ? 'A4 张贴' : s === 'a5' ? 'A5 小海报' : 'A6 门贴'}

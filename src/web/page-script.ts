@@ -8,7 +8,8 @@ export const PAGE_SCRIPT_PATH = '/assets/page.js';
  * - [data-print] prints, [data-back] goes back (its href is where it goes without script);
  * - [data-focus] names the element to focus (the field of a record being corrected);
  * - a form with a chosen photo (input[data-shrink]) shrinks it on the phone (long side ≤ data-shrink px, JPEG 0.7,
- *   which also drops its metadata) and sends the form itself with a progress bar, then shows the page the server
+ *   which also drops its metadata) and sends the form itself with a progress bar, once the required fields are
+ *   filled (the browser points at an empty one before any photo byte is sent), then shows the page the server
  *   answered (the receipt, or the form with its errors and the photo kept). Without JavaScript the form posts as is.
  */
 const PAGE_SCRIPT = `(function(){
@@ -20,7 +21,7 @@ function sendPhotos(f){f.addEventListener('submit',function(e){
 var chosen=[].filter.call(f.querySelectorAll('input[type=file][data-shrink]'),function(i){return i.files&&i.files.length});
 if(f.getAttribute('data-sending')){e.preventDefault();return}
 if(!chosen.length||!window.FormData||!window.XMLHttpRequest||!window.Promise)return;
-e.preventDefault();f.setAttribute('data-sending','1');
+e.preventDefault();if(f.checkValidity&&!f.checkValidity()){f.reportValidity();return}f.setAttribute('data-sending','1');
 var btn=f.querySelector('[type=submit]'),box=document.createElement('div'),st=document.createElement('p'),bar=document.createElement('progress');
 if(btn)btn.disabled=true;st.setAttribute('role','status');st.textContent='正在处理照片…';bar.max=100;bar.value=0;bar.setAttribute('aria-label','上传进度');bar.style.width='100%';
 box.appendChild(st);box.appendChild(bar);(btn?btn.parentNode:f).appendChild(box);

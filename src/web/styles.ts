@@ -22,6 +22,9 @@ a{color:#0b57d0}
 /* primary actions and navigation are at least 44 px high: a thumb, not a mouse pointer */
 ul.actions{list-style:none;padding:0;margin:8px 0}ul.actions li{margin:8px 0}
 ul.actions a{display:flex;align-items:center;min-height:44px;padding:8px 12px;border:1px solid #d0d7de;border-radius:8px;background:#fff;text-decoration:none;font-weight:600}
+nav.sizes{display:flex;flex-wrap:wrap;gap:8px;justify-content:center}
+nav.sizes a{display:inline-flex;align-items:center;min-height:44px;padding:0 14px;border:1px solid #d0d7de;border-radius:8px;background:#fff;text-decoration:none}
+nav.sizes a[aria-current]{font-weight:700;color:#1f2328;border-color:#1f2328}
 .btn.secondary{background:#fff;color:#b3261e;border:1px solid #b3261e}
 .btn:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f2b8b5;outline-offset:1px}
 label{display:block;font-weight:600;margin:14px 0 4px}
