@@ -146,7 +146,7 @@ async function signInAs(unitCode: string, opts: { leader?: boolean } = {}) {
 }
 
 describe('on a phone (375×667)', () => {
-  it('every page each role reaches has no serious accessibility fault and no horizontal scroll', { timeout: 240_000 }, async () => {
+  it('every page each role reaches has no serious accessibility fault and no horizontal scroll', { timeout: 420_000 }, async () => {
     const all: Finding[] = [];
     const counts: number[] = [];
     await run.context.clearCookies();
