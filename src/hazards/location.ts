@@ -14,6 +14,9 @@ export interface GeoPoint {
 export const LOCATION_FORMS: readonly string[] = [HAZARD_TIP_FORM, HAZARD_LEDGER_FORM];
 export const acceptsLocation = (formId: string) => LOCATION_FORMS.includes(formId);
 
+/** The hazard moves that may carry where the unit stood: reporting the work (or its part) done. */
+export const FIX_ACTIONS: readonly string[] = ['report_fixed', 'report_part_fixed'];
+
 /** The hidden fields a form page posts (leading `_`: never an answer). */
 export const LOCATION_FIELDS = { lat: '_lat', lng: '_lng', accuracy: '_accuracy' } as const;
 
@@ -26,6 +29,7 @@ export const LOCATION_MESSAGES = {
   lng: '经度（lng）应为 -180 到 180 之间的数字',
   accuracy: `精度（accuracy）应为 0 到 ${MAX_ACCURACY_METRES} 之间的米数`,
   form: '这个表单不记录位置',
+  action: '只有报告整改完成时可以附带位置',
   page: '定位信息无效，请重新点击“使用我的位置”，或不带位置提交',
 } as const;
 

@@ -9,7 +9,7 @@ import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { limitBody, MAX_ANSWERS_BYTES } from '../lib/body-limit.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
-import { actorsFor, canSee, transition, type HazardRow, type TransitionInput, type TransitionResult } from './service.ts';
+import { actorsFor, canSee, transition, type HazardRow, type TransitionInput, type TransitionRequest, type TransitionResult } from './service.ts';
 import { readTransitionState, type TransitionReads } from './transition-reads.ts';
 import { readAlongsideAuth, readStartedAlongsideAuth } from '../core/request-memo.ts';
 import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
@@ -21,7 +21,8 @@ import { hazardMapPages } from './pages/map.tsx';
 import { hazardUnitPages } from './pages/unit.tsx';
 import { hazardPhotoRoutes } from './pages/photos.tsx';
 import { safeBack } from './pages/feedback.tsx';
-import { hazardLocationsOf } from './location-store.ts';
+import { hazardLocationsOf, locationStatement } from './location-store.ts';
+import { FIX_ACTIONS, LOCATION_MESSAGES, parseLocation } from './location.ts';
 
 /** A move: the action and its fields, which service.ts checks against the action's definition. */
 const TransitionBody = v.looseObject({ action: v.optional(v.string('操作（action）应为文字，例如 "accept"')) });
@@ -86,7 +87,11 @@ export function hazardsRoutes(deps: Deps) {
       const principal = c.get('principal');
       // The photo key is only ever set from an uploaded file (takeHazardPhoto): a client-chosen key
       // could attach a photo the unit saw on another hazard.
-      const { action, photo: _photo, ...input } = body;
+      const { action, photo: _photo, location: rawPlace, ...input } = body;
+      // A fix report may say where the unit stood (stored in the move's own batch); no other move takes a place.
+      const place = parseLocation(rawPlace);
+      if (rawPlace !== undefined && rawPlace !== null && action && !FIX_ACTIONS.includes(action)) throw validationFailed([{ field: 'location', message: LOCATION_MESSAGES.action }]);
+      if (place.errors.length) throw validationFailed(place.errors);
       // By id, the move's reads were started with the sign-in check: the transition checks that the hazard
       // exists and that a unit may see it. By number, it is found first.
       const reads = readStartedAlongsideAuth<TransitionReads>(c, 'transition');
@@ -96,7 +101,9 @@ export function hazardsRoutes(deps: Deps) {
         throw validationFailed([{ field: 'action', message: '必填' }], '请指定操作（action）', { allowed: allowedActions(row.state, actorsFor(principal, row)) });
       }
       const hazardId = reads ? Number(c.req.param('id')) : row!.id;
-      const result = await transition(deps, { hazardId, actor: principal, action, input: input as TransitionInput, reads });
+      const fixAt = place.location;
+      const also = fixAt ? (q: Parameters<NonNullable<TransitionRequest['also']>>[0], at: number) => [locationStatement(q, hazardId, fixAt, 'fix', at)] : undefined;
+      const result = await transition(deps, { hazardId, actor: principal, action, input: input as TransitionInput, reads, also });
       return c.json(transitionJson(result));
     };
 
@@ -106,7 +113,7 @@ export function hazardsRoutes(deps: Deps) {
     if (!/^\d{1,12}$/.test(id)) return null;
     const body = (await c.req.json()) as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
-    const { photo: _photo, ...input } = body as Record<string, unknown>;
+    const { photo: _photo, location: _place, ...input } = body as Record<string, unknown>;
     return () => readTransitionState(deps.db, Number(id), input as TransitionInput);
   });
 

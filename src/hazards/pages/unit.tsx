@@ -1,5 +1,6 @@
 // A unit's hazard pages: what it leads or helps with, deadlines first, and the lead unit's actions
 // (sign for it, return it with a reason, report it fixed). Another unit's hazard is a 404.
+import type { Child } from 'hono/jsx';
 import { Hono, type Context } from 'hono';
 import type { Deps } from '../../deps.ts';
 import type { Principal } from '../../auth/codes.ts';
@@ -19,12 +20,10 @@ import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, Hazar
 import { SubmitButton } from '../../web/components.tsx';
 import { SignOutButton } from '../../auth/routes.tsx';
 import { hazardLocationsOf, locationStatement } from '../location-store.ts';
-import { locationFromForm } from '../location.ts';
+import { FIX_ACTIONS, locationFromForm } from '../location.ts';
 import { LocationField } from '../../web/location.tsx';
 import { HazardPlaces } from './location.tsx';
 
-/** The fix reports that may carry where the unit stood when it reported the work done. */
-const FIX_ACTIONS = ['report_fixed', 'report_part_fixed'] as const satisfies readonly HazardAction[];
 const FIX_PURPOSE = '可选：在整改现场点“使用我的位置”，区综治办核查时可以在地图上找到这里。不用位置也可以报告。';
 
 const HOME = '/unit/hazards';
@@ -87,7 +86,7 @@ async function renderDetail(
         <h2>办理</h2>
         {role === '配合单位' ? <p class="muted">配合单位签收本单位承担的部分，报告进展和完成情况；隐患的签收、整改完成由牵头单位报告。</p> : null}
         <ActionForms actions={allowed} postTo={`${HOME}/${row.id}/transitions`} units={[]} current={view!} today={today} values={extra.values} failed={extra.failed}
-          extra={Object.fromEntries(FIX_ACTIONS.map((a) => [a, <LocationField purpose={FIX_PURPOSE} />]))}
+          extra={Object.fromEntries(FIX_ACTIONS.map((a) => [a, <LocationField purpose={FIX_PURPOSE} />])) as Partial<Record<HazardAction, Child>>}
         />
       </div>
       <h2>办理记录</h2>
@@ -163,7 +162,7 @@ export function hazardUnitPages(deps: Deps) {
     const body = await c.req.parseBody({ all: true });
     const { action, input, values } = formInput(body);
     // Where the fix was reported from, when the unit chose to give it: stored in the move's own batch.
-    const place = (FIX_ACTIONS as readonly string[]).includes(action) ? locationFromForm(body as Record<string, unknown>) : { errors: [] };
+    const place = FIX_ACTIONS.includes(action) ? locationFromForm(body as Record<string, unknown>) : { errors: [] };
     if (place.errors.length) return renderDetail(deps, c, String(row.id), { error: place.errors[0]!.message, failed: action, values }, 422);
     const fixAt = place.location;
     let photo: string | undefined;

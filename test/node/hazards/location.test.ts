@@ -181,3 +181,29 @@ describe('a ledger row with a location', () => {
     expect(officePage).toContain('34.361500, 107.238100');
   });
 });
+
+describe('a fix report over the API', () => {
+  it('takes a location on report_fixed only, in the move\'s batch', async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, 'chencang');
+    const body = {
+      category: 'rental-housing', village: 'chencang-v2', address: '陈仓示范村二4组', description: '消防通道堵塞', foundBy: '韩春生',
+      foundOn: '2014-11-03', handling: 'deadline', plan: '清理杂物', deadline: '2014-11-10',
+    };
+    const created = await s.api('/api/v1/unit/forms/hazard-ledger/submissions', { body });
+    const hazard = await hazardOf(t, ((await created.json()) as { id: number }).id);
+    const path = `/api/v1/unit/hazards/${hazard.id}/transitions`;
+    const wrongMove = await s.api(path, { body: { action: 'progress', note: '进行中', location: HERE } });
+    expect(wrongMove.status).toBe(422);
+    expect(((await wrongMove.json()) as { errors: unknown }).errors).toEqual([{ field: 'location', message: '只有报告整改完成时可以附带位置' }]);
+    const bad = await s.api(path, { body: { action: 'report_fixed', note: '已清理', location: { lat: 34.3, lng: 107.2 } } });
+    expect(bad.status).toBe(422);
+    expect((await t.db.query.hazards.findFirst({ where: eq(hazards.id, hazard.id) }))!.state).toBe('rectifying');
+    const ok = await s.api(path, { body: { action: 'report_fixed', note: '已清理', location: HERE } });
+    expect(ok.status).toBe(200);
+    const rows = await t.db.select().from(hazardLocations).where(eq(hazardLocations.kind, 'fix'));
+    expect(rows.map((r) => [r.hazardId, r.lat, r.lng, r.accuracy])).toEqual([[hazard.id, HERE.lat, HERE.lng, HERE.accuracy]]);
+    const detail = (await (await s.api(`/api/v1/unit/hazards/${hazard.id}`)).json()) as { fixLocation: { mapLinks: unknown } };
+    expect(detail.fixLocation.mapLinks).toEqual(mapLinks(HERE, '整改位置'));
+  });
+});
