@@ -13,8 +13,8 @@ import { maskDigits, maskName, maskPhone } from '../forms/personal.ts';
 import { findSuggestion, listSuggestions, MAX_NOTE_LENGTH, replyToSuggestion, STATUS_LABELS, suggestionDetail } from './service.ts';
 import { SignOutButton } from '../auth/routes.tsx';
 import { shanghaiDay } from '../lib/time.ts';
-import { forwardsOf } from './routing.ts';
-import { ForwardsCard, suggestionRoutingRoutes } from './routing-routes.tsx';
+import { forwardsOf, officeTransition } from './routing.ts';
+import { failureOf, ForwardsCard, suggestionRoutingRoutes, type ForwardFailure } from './routing-routes.tsx';
 
 const HOME = '/admin/suggestions';
 function Page(props: { title: string; role: string; children?: Child }) {
@@ -36,7 +36,7 @@ async function renderDetail(
   deps: Deps,
   c: Context<AuthEnv>,
   id: string,
-  extra: { errors?: FieldError[]; values?: { status?: string; note?: string }; done?: boolean } = {},
+  extra: { errors?: FieldError[]; values?: { status?: string; note?: string }; done?: boolean; forward?: ForwardFailure } = {},
   status = 200,
 ) {
   const principal = c.get('principal');
@@ -108,7 +108,7 @@ async function renderDetail(
           </form>
         ) : null}
       </div>
-      <ForwardsCard id={s.id} forwards={isOffice ? forwards : forwards.map((f) => ({ ...f, draft: f.draft && maskDigits(f.draft) }))} office={isOffice} today={today} />
+      <ForwardsCard id={s.id} forwards={isOffice ? forwards : forwards.map((f) => ({ ...f, draft: f.draft && maskDigits(f.draft) }))} office={isOffice} today={today} failed={extra.forward} />
       <h2>办理记录</h2>
       <DataTable head={['时间', '状态', '答复（代表委员可见）', '答复单位']}>
         <tr>
@@ -227,6 +227,21 @@ export function suggestionRoutes(deps: Deps) {
         return renderDetail(deps, c, id, { errors: err.details?.errors as FieldError[], values }, 422);
       }
       throw err;
+    }
+  });
+
+  // Forward, approve or return: a refused move shows the page again, its error beside the field, what was typed kept.
+  app.post(`${HOME}/:id/transitions`, admin, async (c) => {
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const body = Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    try {
+      await officeTransition(deps, id, body);
+      return c.redirect(`${HOME}/${encodeURIComponent(id)}?done=1`, 303);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) throw err;
+      const forward = failureOf(err, body);
+      return renderDetail(deps, c, id, { forward }, (err as AppError).status);
     }
   });
 
