@@ -6,7 +6,7 @@ import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { hazardCoUnits, hazardEvents, hazards, submissions, units } from '../db/schema.ts';
 import { cleanText } from '../lib/text.ts';
-import type { TransitionInput } from './service.ts';
+import type { TransitionInput } from './transition-input.ts';
 
 export type HazardRow = typeof hazards.$inferSelect;
 
