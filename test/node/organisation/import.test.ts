@@ -234,12 +234,13 @@ describe('codes and posters for every unit at once', () => {
     await t.db.update(units).set({ active: false }).where(eq(units.code, 'chencang-v2'));
     const villages = (await t.db.select().from(units).where(eq(units.parentCode, 'chencang'))).filter((u) => u.active);
     const town = await (await office.page('/admin/organisation/posters?town=chencang')).text();
-    expect(town.match(/class="poster"/g)).toHaveLength(villages.length);
+    // A4 by default: class="poster a4".
+    expect(town.match(/class="poster a4"/g)).toHaveLength(villages.length);
     expect(town).not.toContain('?u=chencang-v2');
-    expect(await (await office.page('/admin/organisation/posters')).text()).not.toContain('class="poster"');
+    expect(await (await office.page('/admin/organisation/posters')).text()).not.toContain('class="poster ');
     const all = await (await office.page('/admin/organisation/posters?town=all')).text();
     const active = (await t.db.select().from(units).where(eq(units.active, true))).length;
-    expect(all.match(/class="poster"/g)).toHaveLength(active - 1);
+    expect(all.match(/class="poster a4"/g)).toHaveLength(active - 1);
   });
 });
 
