@@ -20,9 +20,17 @@ export interface HazardFact {
   tipster: { submissionId: number; receipt: string } | null;
 }
 
+/** A deputy's suggestion routed (the notifier tells who must act next): forwarded to units, or a unit's draft answer. */
+export interface SuggestionFact {
+  id: number;
+  action: 'forwarded' | 'drafted';
+  /** The units it was forwarded to, or the unit that drafted. */
+  units: readonly string[];
+}
+
 export type Change =
-  /** A form's records: a new submission, a unit's edit or deletion, a reply to a suggestion. */
-  | { kind: 'form'; formId: string; at: number }
+  /** A form's records: a new submission, a unit's edit or deletion, a reply to a suggestion or its routing. */
+  | { kind: 'form'; formId: string; at: number; suggestion?: SuggestionFact }
   /** A hazard transition, or a supervision pass that reminded or marked something overdue. */
   | { kind: 'hazards'; hazardIds: readonly number[]; action: string; at: number; facts?: readonly HazardFact[] }
   /** Units or cadres (names, quotas). */

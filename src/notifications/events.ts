@@ -4,7 +4,7 @@
 // the submission id, and its number is read when it is sent.
 import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import type { ChangeHook, HazardFact } from '../core/changes.ts';
+import type { ChangeHook, HazardFact, SuggestionFact } from '../core/changes.ts';
 import type { SubmissionHook } from '../submissions/hooks.ts';
 import type { Db } from '../db/index.ts';
 import { handIns, hazardCoUnits, hazardEvents, hazards, notifyEvents, rankingSnapshots, submissions, units } from '../db/schema.ts';
@@ -18,6 +18,8 @@ import { currentCampaign } from '../campaign/store.ts';
 export const EVENT_LABELS = {
   new_tip: '新的隐患线索',
   new_suggestion: '新的代表委员建议',
+  suggestion_forwarded: '代表委员建议转办本单位答复',
+  suggestion_drafted: '部门已拟答复代表委员建议，待审核',
   assigned: '隐患交办（挂牌督办）',
   reassigned: '隐患改派或调整期限',
   urged: '隐患催办',
@@ -25,6 +27,8 @@ export const EVENT_LABELS = {
   overdue: '隐患已超期',
   returned: '责任单位退单',
   fixed_reported: '责任单位报告整改完成',
+  part_accepted: '配合单位已签收',
+  part_fixed_reported: '配合单位报告承担部分整改完成',
   reopened: '群众反映未整改',
   handin_due: '报送节点临近',
   ranking: '每日排名通报',
@@ -63,6 +67,9 @@ const HAZARD_FANOUT: Record<string, { event: NotifyEvent; lead?: boolean; co?: b
   overdue: { event: 'overdue', lead: true, office: true },
   return: { event: 'returned', office: true },
   report_fixed: { event: 'fixed_reported', office: true },
+  // A co-unit's part: the lead coordinates the parts and the office sees all (the co-unit is the actor).
+  accept_part: { event: 'part_accepted', lead: true, office: true },
+  report_part_fixed: { event: 'part_fixed_reported', lead: true, office: true },
   reopen: { event: 'reopened', office: true, lead: true },
   close: { event: 'tipster', tipster: true },
   fix_on_spot: { event: 'tipster', tipster: true },
@@ -81,6 +88,7 @@ function consented(payload: string): boolean {
 }
 
 export const notifyChangeHook: ChangeHook = function notifyChangeHook(q, change) {
+  if (change.kind === 'form' && change.suggestion) return suggestionEvents(q, change.suggestion, change.at);
   if (change.kind !== 'hazards') return [];
   const plan = HAZARD_FANOUT[change.action];
   if (!plan) return [];
@@ -102,6 +110,15 @@ export const notifyChangeHook: ChangeHook = function notifyChangeHook(q, change)
   }
   return out.length ? [q.insert(notifyEvents).values(out)] : [];
 };
+
+/** A suggestion forwarded tells each department; a department's draft tells the office. Only a path: no one's data. */
+function suggestionEvents(q: Parameters<ChangeHook>[0], s: SuggestionFact, at: number) {
+  const rows: EventRow[] =
+    s.action === 'forwarded'
+      ? s.units.filter((u) => u !== 'office').map((target) => ({ event: 'suggestion_forwarded', target, data: JSON.stringify({ path: '/unit/suggestions' }), createdAt: at }))
+      : [{ event: 'suggestion_drafted', target: 'office', data: JSON.stringify({ path: `/admin/suggestions/${s.id}` }), createdAt: at }];
+  return rows.length ? [q.insert(notifyEvents).values(rows)] : [];
+}
 
 /**
  * What the notifier tells about hazards as they now stand, read in the caller's transaction (the supervision

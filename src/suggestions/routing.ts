@@ -9,7 +9,8 @@ import { AppError, notFound, validationFailed, type FieldError } from '../lib/er
 import { cleanText } from '../lib/text.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
 import { maskDigits } from '../forms/personal.ts';
-import { recordChange } from '../core/changes.ts';
+import { changeStatements, recordChange } from '../core/changes.ts';
+import { guard, guardFailed, runBatch } from '../db/batch.ts';
 import { findSuggestion, MAX_NOTE_LENGTH, SUGGESTION_FORM } from './service.ts';
 
 export const FORWARD_STATE_LABELS: Record<SuggestionForwardState, string> = {
@@ -84,6 +85,8 @@ export async function officeTransition(deps: Deps, id: string, body: Record<stri
       deps.db.run(sql`INSERT INTO ${suggestionReplies} (submission_id, status, note, unit_code, at)
         SELECT ${suggestion.id}, 'in_progress', NULL, 'office', ${at}
         WHERE NOT EXISTS (SELECT 1 FROM ${suggestionReplies} WHERE submission_id = ${suggestion.id} AND status IN ('in_progress', 'answered'))`),
+      // Each department hears it has a suggestion to answer; the sheet's suggestions tab shows 办理中.
+      ...changeStatements(deps.db, deps, { kind: 'form', formId: SUGGESTION_FORM, at, suggestion: { id: suggestion.id, action: 'forwarded', units: codes } }),
     ]);
     return { id: suggestion.id, forwards: await forwardsOf(deps, suggestion.id, today) };
   }
@@ -128,13 +131,25 @@ export async function unitTransition(deps: Deps, principal: Principal, id: strin
   if (!ANSWERABLE.includes(share.state)) {
     throw conflict(`本单位的答复当前为「${FORWARD_STATE_LABELS[share.state]}」，不能再修改`, share.state, []);
   }
-  const updated = await deps.db
-    .update(suggestionForwards)
-    .set({ state: 'drafted', draft, draftedAt: at })
-    .where(and(eq(suggestionForwards.id, share.id), inArray(suggestionForwards.state, [...ANSWERABLE])))
-    .returning();
-  if (updated.length !== 1) throw conflict('本单位的答复刚被修改，请刷新后再试', share.state, []);
-  return view(updated[0]!, '', shanghaiDay(at));
+  const { db } = deps;
+  let results: unknown[];
+  try {
+    // One batch: the draft, the guard that it was still answerable, and the office's notice that it waits for review.
+    results = await runBatch(db, [
+      db
+        .update(suggestionForwards)
+        .set({ state: 'drafted', draft, draftedAt: at })
+        .where(and(eq(suggestionForwards.id, share.id), inArray(suggestionForwards.state, [...ANSWERABLE])))
+        .returning(),
+      guard(db, sql`changes() = 1`, 'share still answerable'),
+      ...changeStatements(db, deps, { kind: 'form', formId: SUGGESTION_FORM, at, suggestion: { id: suggestion.id, action: 'drafted', units: [principal.unitCode] } }),
+    ]);
+  } catch (err) {
+    if (guardFailed(err)) throw conflict('本单位的答复刚被修改，请刷新后再试', share.state, []);
+    throw err;
+  }
+  const [updated] = results[0] as (typeof suggestionForwards.$inferSelect)[];
+  return view(updated!, '', shanghaiDay(at));
 }
 
 function view(r: typeof suggestionForwards.$inferSelect, unitName: string, today: string): ForwardView {
