@@ -13,6 +13,13 @@ const taskReport: FormDefinition = {
     { name: 'task', type: 'task', label: '任务', required: true, metric: 'task' },
     { name: 'quantity', type: 'integer', label: '本次完成数量', required: true, min: 1, max: 100000, metric: 'quantity' },
     { name: 'date', type: 'date', label: '完成日期', required: true, min: 'campaign-start', max: 'campaign-end' },
+    {
+      name: 'objectName',
+      type: 'text',
+      label: '对象名称',
+      max: 60,
+      help: '按对象计数的任务（如校园安全检查“每校一次”、网吧检查）请填写学校、网吧的全称；同一对象再次填报只计一次',
+    },
     { name: 'note', type: 'textarea', label: '说明', max: 500, placeholder: '如：完成地点、学校名称' },
   ],
 };

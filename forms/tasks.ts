@@ -2,7 +2,8 @@
 // tasks of 二(四) 1–19 (R20.n), with the display, armband, patrol and school rules R15–R19.
 // owner is a department's unit code (forms/organisation.ts) or 'towns' (every town and sub-district).
 // target is the count each owner reaches during the campaign (G in the daily ranking); `from` counts it from a
-// register (publicity, dispute mediation) so nothing is typed twice; without it the task-report form is summed.
+// register (publicity, dispute mediation, the visits' almanacs) so nothing is typed twice, or counts the distinct
+// objects named in the task's own task reports (schools, internet cafés); without it the task-report form is summed.
 import type { CampaignTask } from '../src/forms/types.ts';
 
 const tasks: readonly CampaignTask[] = [
@@ -10,6 +11,7 @@ const tasks: readonly CampaignTask[] = [
   { id: 'towns-publicity-boards', owner: 'towns', title: '制作平安建设宣传版面、横幅、喷绘、文化墙（不少于10处）', rule: 'R4', unitLabel: '处', target: 10, from: { form: 'publicity', count: 'sum', fields: ['boards', 'banners', 'cultureWalls'] } },
   { id: 'towns-wall-slogans', owner: 'towns', title: '村民小组、居民小区醒目位置墙体标语或喷绘（每组、每小区2-3条）', rule: 'R4', unitLabel: '条', target: 30, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['villager-group', 'compound'] } } },
   { id: 'towns-law-lectures', owner: 'towns', title: '“三个一”：包村、社区干警讲平安建设和法制宣传教育课', rule: 'R15', unitLabel: '堂', target: 3 },
+  { id: 'towns-almanacs', owner: 'towns', title: '入户发放《平安历书》（每户一本）', rule: 'R7', unitLabel: '户', target: 300, from: { form: 'household-visit', count: 'entries', where: { field: 'almanac', equals: ['yes'] } } },
   { id: 'towns-dispute-screenings', owner: 'towns', title: '“三个一”：矛盾纠纷排查调处（小事不出村、大事不出镇街）', rule: 'R15', unitLabel: '次', target: 3, from: { form: 'dispute-mediation', count: 'entries' } },
   { id: 'towns-volunteer-patrols', owner: 'towns', title: '“三个一”：村、社区义务巡逻人员每周一次治安巡逻', rule: 'R15', unitLabel: '次', target: 12 },
   { id: 'towns-deputy-briefings', owner: 'towns', title: '向“两代表一委员”汇报工作（汇报会、登门走访、书面报告）', rule: 'R9', unitLabel: '次', target: 2 },
@@ -39,7 +41,7 @@ const tasks: readonly CampaignTask[] = [
   { id: 'traffic-police-parking-armbands', owner: 'traffic-police', title: '停车收费人员佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 50 },
 
   // 7 区教体局
-  { id: 'education-safety-inspections', owner: 'education', title: '中小学校园安全大检查（每校一次）', rule: 'R19', unitLabel: '所', target: 60 },
+  { id: 'education-safety-inspections', owner: 'education', title: '中小学校园安全大检查（每校一次）', rule: 'R19', unitLabel: '所', target: 60, from: { form: 'task-report', count: 'distinct', fields: ['objectName'] } },
   { id: 'education-small-hands', owner: 'education', title: '“小手拉大手、共创平安区”主题活动（每校一次）', rule: 'R19', unitLabel: '所', target: 60 },
   { id: 'education-school-slogans', owner: 'education', title: '学校宣传标语或横幅（每校至少1-2条）', rule: 'R17', unitLabel: '条', target: 90, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['school'] } } },
   { id: 'education-gate-armbands', owner: 'education', title: '学校门卫佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 60 },
@@ -49,7 +51,7 @@ const tasks: readonly CampaignTask[] = [
   { id: 'housing-property-checks', owner: 'housing', title: '检查物业公司“四防”设施，排查小区技防设施使用维护', rule: 'R20.8', unitLabel: '个', target: 40 },
 
   // 9 区文化广电局
-  { id: 'culture-cafe-inspections', owner: 'culture', title: '网吧检查（查处容留未成年人，校园周边200米内网吧取缔）', rule: 'R20.9', unitLabel: '家', target: 80 },
+  { id: 'culture-cafe-inspections', owner: 'culture', title: '网吧检查（查处容留未成年人，校园周边200米内网吧取缔）', rule: 'R20.9', unitLabel: '家', target: 80, from: { form: 'task-report', count: 'distinct', fields: ['objectName'] } },
   { id: 'culture-cafe-slogans', owner: 'culture', title: '网吧悬挂平安建设宣传标语（每个网吧至少1幅）', rule: 'R17', unitLabel: '幅', target: 80, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['internet-cafe'] } } },
   { id: 'culture-cafe-armbands', owner: 'culture', title: '网吧管理人员佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 80 },
 

@@ -1,6 +1,6 @@
 // A unit's campaign tasks as computed from its registers (one entry counts everywhere): a task with a
-// source counts the register's entries, sums or distinct named objects; one without counts the typed task
-// reports. A town's figures include its villages' and communities' entries (rollupCode). One statement.
+// source counts the register's entries, sums or distinct named objects (a task-report source, the objects named
+// in the task's own reports); one without sums the typed task reports. A town's figures include its villages' and communities' entries (rollupCode). One statement.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import type { CampaignSettings } from '../campaign/settings.ts';
@@ -21,23 +21,35 @@ export function ownTasks(unit: Pick<UnitInfo, 'code' | 'kind'>, tasks: readonly 
 
 const field = (name: string) => sql`json_extract(s.payload, ${`$.${name}`})`;
 
+/** A field as the filter compares it: a yes/no answer (stored as JSON true/false) reads 'yes' or 'no', like its options. */
+const token = (name: string) => sql`CASE json_type(s.payload, ${`$.${name}`}) WHEN 'true' THEN 'yes' WHEN 'false' THEN 'no' ELSE ${field(name)} END`;
+
+/** What a register-sourced task counts of the rows in scope: entries, a sum, or distinct named objects (case and spaces ignored). */
+function sourceValue(src: TaskSource): SQL {
+  if (src.count === 'entries') return sql`count(*)`;
+  if (src.count === 'distinct') return sql`count(DISTINCT nullif(lower(trim(${field(src.fields![0]!)})), ''))`;
+  return sql`coalesce(sum(${sql.join(src.fields!.map((f) => sql`coalesce(CAST(${field(f)} AS INTEGER), 0)`), sql` + `)}), 0)`;
+}
+
+/**
+ * Which rows of the register count: the choice filter; a task counted from task reports reads only its own reports;
+ * a household visited again counts once (its flagged repeat is left out until the office clears the flag).
+ */
+function sourceFilter(t: CampaignTask & { from: TaskSource }): SQL {
+  const src = t.from;
+  const parts: SQL[] = [sql`NOT (s.repeat_visit = 1 AND s.flags_cleared_at IS NULL)`];
+  if (src.form === TASK_REPORT_FORM) parts.push(sql`s.task_id = ${t.id}`);
+  if (src.where) parts.push(sql`${token(src.where.field)} IN (${sql.join(src.where.equals.map((v) => sql`${v}`), sql`, `)})`);
+  return sql` AND ${sql.join(parts, sql` AND `)}`;
+}
+
 /** The figure of one task for one unit as a scalar subquery. */
 function figure(t: CampaignTask, unitCode: string, c: Pick<CampaignSettings, 'startDate' | 'endDate'>): SQL {
-  const src: TaskSource = t.from ?? { form: TASK_REPORT_FORM, count: 'sum' };
-  const scope = sql`s.form_id = ${src.form} AND (s.unit_code = ${unitCode} OR s.rollup_code = ${unitCode}) AND s.deleted_at IS NULL AND s.day BETWEEN ${c.startDate} AND ${c.endDate}`;
-  const filter = !t.from
-    ? sql` AND s.task_id = ${t.id}`
-    : src.where
-      ? sql` AND ${field(src.where.field)} IN (${sql.join(src.where.equals.map((v) => sql`${v}`), sql`, `)})`
-      : sql``;
-  const value = !t.from
-    ? sql`coalesce(sum(s.quantity), 0)`
-    : src.count === 'entries'
-      ? sql`count(*)`
-      : src.count === 'distinct'
-        ? sql`count(DISTINCT nullif(lower(trim(${field(src.fields![0]!)})), ''))`
-        : sql`coalesce(sum(${sql.join(src.fields!.map((f) => sql`coalesce(CAST(${field(f)} AS INTEGER), 0)`), sql` + `)}), 0)`;
-  return sql`(SELECT ${value} FROM submissions s WHERE ${scope}${filter})`;
+  const form = t.from?.form ?? TASK_REPORT_FORM;
+  const scope = sql`s.form_id = ${form} AND (s.unit_code = ${unitCode} OR s.rollup_code = ${unitCode}) AND s.deleted_at IS NULL AND s.day BETWEEN ${c.startDate} AND ${c.endDate}`;
+  if (!t.from) return sql`(SELECT coalesce(sum(s.quantity), 0) FROM submissions s WHERE ${scope} AND s.task_id = ${t.id})`;
+  const sourced = t as CampaignTask & { from: TaskSource };
+  return sql`(SELECT ${sourceValue(sourced.from)} FROM submissions s WHERE ${scope}${sourceFilter(sourced)})`;
 }
 
 export interface UnitTask {
@@ -81,18 +93,10 @@ export interface RegisterFigure {
 export async function registerAggregates(db: Pick<Db, 'all'>, tasks: readonly CampaignTask[], r: { from: string; to: string }): Promise<RegisterFigure[]> {
   const sourced = tasks.filter((t): t is CampaignTask & { from: TaskSource } => !!t.from);
   if (!sourced.length) return [];
-  const parts = sourced.map((t) => {
-    const src = t.from;
-    const value =
-      src.count === 'entries'
-        ? sql`count(*)`
-        : src.count === 'distinct'
-          ? sql`count(DISTINCT nullif(lower(trim(${field(src.fields![0]!)})), ''))`
-          : sql`coalesce(sum(${sql.join(src.fields!.map((f) => sql`coalesce(CAST(${field(f)} AS INTEGER), 0)`), sql` + `)}), 0)`;
-    const where = src.where ? sql` AND ${field(src.where.field)} IN (${sql.join(src.where.equals.map((v) => sql`${v}`), sql`, `)})` : sql``;
-    return sql`SELECT s.unit_code AS unit, ${t.id} AS taskId, ${value} AS reported FROM submissions s
-      WHERE s.form_id = ${src.form} AND s.unit_code IS NOT NULL AND s.deleted_at IS NULL AND s.day BETWEEN ${r.from} AND ${r.to}${where} GROUP BY s.unit_code`;
-  });
+  const parts = sourced.map(
+    (t) => sql`SELECT s.unit_code AS unit, ${t.id} AS taskId, ${sourceValue(t.from)} AS reported FROM submissions s
+      WHERE s.form_id = ${t.from.form} AND s.unit_code IS NOT NULL AND s.deleted_at IS NULL AND s.day BETWEEN ${r.from} AND ${r.to}${sourceFilter(t)} GROUP BY s.unit_code`,
+  );
   const rows = await db.all<RegisterFigure>(sql.join(parts, sql` UNION ALL `));
   return rows.map((x) => ({ unit: x.unit, taskId: x.taskId, reported: Number(x.reported) }));
 }

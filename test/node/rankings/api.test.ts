@@ -76,7 +76,7 @@ describe('GET /api/v1/rankings', () => {
       const d = body.rows[0]!;
       // t-d: every task in full and nothing else → 100; it shared 2nd place the day before.
       expect(d).toMatchObject({ rank: 1, unitCode: 't-d', unitName: '丁镇', group: 'towns', score: 100, change: 1 });
-      expect(d.metrics).toMatchObject({ G: { num: 6, den: 6, value: 1 }, V: null, H: null });
+      expect(d.metrics).toMatchObject({ G: { num: 7, den: 7, value: 1 }, V: null, H: null });
       // t-a: the fixture's V S A P with none of the forms/ tasks reported:
       // 100 × (25×0.625 + 20×0.5 + 10×0.75 + 5×0.25 + 15×0) / 75 = 45.83
       expect(body.rows[1]).toMatchObject({ rank: 2, unitCode: 't-a', score: 45.83, change: -1 });

@@ -253,8 +253,8 @@ describe('answers stored by the forms engine', () => {
     expect(c.metrics.A).toEqual({ num: 2, den: 3, value: 0.6667 });
     expect(c.metrics.P).toEqual({ num: 1, den: 3, value: 0.3333 });
     expect(c.metrics.V).toMatchObject({ visits: 1 });
-    // towns-law-lectures 2 of 3, the five other towns tasks 0: (2/3) / 6
-    expect(c.metrics.G).toEqual({ num: 0.6667, den: 6, value: 0.1111 });
+    // towns-law-lectures 2 of 3, the visit's almanac 1 of 300, the five other towns tasks 0: (2/3 + 1/300) / 7
+    expect(c.metrics.G).toEqual({ num: 0.67, den: 7, value: 0.0957 });
     // Nothing of it is counted the day before.
     const before = byUnit(await computeRanking(t.db, '2014-11-03'))['chencang']!;
     expect([before.metrics.S, before.metrics.V?.visits, before.metrics.G?.num]).toEqual([null, 0, 0]);
