@@ -5,12 +5,11 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from '../../deps.ts';
 import type { Principal } from '../../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
-import { AppError } from '../../lib/errors.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
-import { eq } from 'drizzle-orm';
-import { hazards } from '../../db/schema.ts';
-import { actorsFor, canSee, transition } from '../service.ts';
-import { findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
+import { actorsFor, canSee, transition, type TransitionResult } from '../service.ts';
+import { readTransitionState } from '../transition-reads.ts';
+import { findVisibleHazard, forReader, getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
 import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { allowedNow, partsOf } from '../parts.ts';
@@ -158,18 +157,30 @@ export function hazardUnitPages(deps: Deps) {
 
   app.post(`${HOME}/:id/transitions`, unit, PHOTO_BODY_LIMIT, async (c) => {
     const principal = c.get('principal');
-    const row = await findVisibleHazard(deps, principal, c.req.param('id'));
     const body = await c.req.parseBody({ all: true });
     const { action, input, values } = formInput(body);
+    // The move's reads find the hazard too (one round trip): a unit that neither leads nor helps with it gets 404.
+    const param = c.req.param('id');
+    const reads = /^\d{1,12}$/.test(param) ? readTransitionState(deps.db, Number(param), input) : null;
+    const row = reads ? (await reads).hazard : await findVisibleHazard(deps, principal, param);
+    if (!row || (reads && !(await canSee(deps.db, principal, row)))) throw notFound('找不到该隐患');
     // Where the fix was reported from, when the unit chose to give it: stored in the move's own batch.
     const place = FIX_ACTIONS.includes(action) ? locationFromForm(body as Record<string, unknown>) : { errors: [] };
     if (place.errors.length) return renderDetail(deps, c, String(row.id), { error: place.errors[0]!.message, failed: action, values }, 422);
     const fixAt = place.location;
     let photo: string | undefined;
+    let result: TransitionResult;
     try {
       photo = await takeHazardPhoto(deps, body);
       if (photo) input.photo = photo;
-      await transition(deps, { hazardId: row.id, actor: principal, action, input, also: fixAt ? (q, at) => [locationStatement(q, row.id, fixAt, 'fix', at)] : undefined });
+      result = await transition(deps, {
+        hazardId: row.id,
+        actor: principal,
+        action,
+        input,
+        reads: reads ?? undefined,
+        also: fixAt ? (q, at) => [locationStatement(q, row.id, fixAt, 'fix', at)] : undefined,
+      });
     } catch (err) {
       // The move did not happen: its evidence photo would be an orphan.
       if (photo) await hazardPhotoStore(deps).delete?.(photo);
@@ -179,8 +190,7 @@ export function hazardUnitPages(deps: Deps) {
       throw err;
     }
     // A returned hazard is no longer the unit's: back to its list.
-    const after = await deps.db.query.hazards.findFirst({ where: eq(hazards.id, row.id) });
-    if (!after || !(await canSee(deps.db, principal, after))) return c.redirect(`${HOME}?returned=${encodeURIComponent(row.number)}`, 303);
+    if ((ACTIONS[result.action] as ActionDefinition).releasesLead) return c.redirect(`${HOME}?returned=${encodeURIComponent(row.number)}`, 303);
     return c.redirect(`${HOME}/${row.id}?done=${encodeURIComponent(action)}`, 303);
   });
 
