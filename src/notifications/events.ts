@@ -10,7 +10,7 @@ import type { Db } from '../db/index.ts';
 import { handIns, hazardCoUnits, hazardEvents, hazards, notifyEvents, rankingSnapshots, submissions, units } from '../db/schema.ts';
 import { HAND_IN_KINDS } from '../handins/kinds.ts';
 import { maskDigits } from '../forms/personal.ts';
-import { stateLabel } from '../hazards/states.ts';
+import { publicStateLabel, stateLabel } from '../hazards/states.ts';
 import { categoryLabel } from '../hazards/categories.ts';
 import { addDays, shanghaiDay } from '../lib/time.ts';
 import { currentCampaign } from '../campaign/store.ts';
@@ -105,7 +105,7 @@ export const notifyChangeHook: ChangeHook = function notifyChangeHook(q, change)
     for (const t of targets) out.push({ event: plan.event, target: t, data: JSON.stringify(unitData()), createdAt: change.at });
     if (plan.office) out.push({ event: plan.event, target: 'office', data: JSON.stringify(officeData()), createdAt: change.at });
     if (plan.tipster && h.tipster) {
-      out.push({ event: 'tipster', target: 'tipster', data: JSON.stringify({ submissionId: h.tipster.submissionId, receipt: h.tipster.receipt, status: stateLabel(h.state) }), createdAt: change.at });
+      out.push({ event: 'tipster', target: 'tipster', data: JSON.stringify({ submissionId: h.tipster.submissionId, receipt: h.tipster.receipt, status: publicStateLabel(h.state) }), createdAt: change.at });
     }
   }
   return out.length ? [q.insert(notifyEvents).values(out)] : [];
