@@ -45,3 +45,19 @@ export async function signIn(t: TestContext, unitCode: string, opts: { leader?: 
       }),
   };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** The JSON API as one unit (a fresh Bearer code): GET without a body, POST with one; status and parsed body. */
+export async function apiAs(t: TestContext, unitCode: string) {
+  const { code } = await issueAccessCode(t.db, { unitCode });
+  return async (path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
+    const res = await t.app.request(path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${code}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+}

@@ -1,25 +1,11 @@
 // Suggestions routed (R9, R13): the office forwards a deputy's suggestion to departments with a deadline, a
 // department drafts its answer, the office returns or approves it, and only the approved answer reaches the receipt.
 import { describe, expect, it } from 'vitest';
-import { issueAccessCode } from '../../../src/auth/codes.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { postJson, VALID } from '../../helpers/public-forms.ts';
-import { signIn } from '../../helpers/unit-portal.ts';
+import { signIn, apiAs, type Json } from '../../helpers/unit-portal.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function as(t: TestContext, unitCode: string) {
-  const { code } = await issueAccessCode(t.db, { unitCode });
-  return async (path: string, body?: unknown) => {
-    const res = await t.app.request(path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${code}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
-}
+const as = apiAs;
 
 async function receiptOf(t: TestContext, receipt: string): Promise<Json> {
   return (await t.app.request(`/api/v1/receipts/${receipt}`)).json();

@@ -2,27 +2,13 @@
 // again counts once), and school inspections as the distinct schools named in the education bureau's reports.
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { issueAccessCode } from '../../../src/auth/codes.ts';
 import { cadres } from '../../../src/db/schema.ts';
 import { templateSettings } from '../../../src/campaign/settings.ts';
 import { registerAggregates } from '../../../src/unit/tasks.ts';
-import { makeTestApp, type TestContext } from '../../helpers/app.ts';
-import { signIn } from '../../helpers/unit-portal.ts';
+import { makeTestApp } from '../../helpers/app.ts';
+import { signIn, apiAs, type Json } from '../../helpers/unit-portal.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function as(t: TestContext, unitCode: string) {
-  const { code } = await issueAccessCode(t.db, { unitCode });
-  return async (path: string, body?: unknown) => {
-    const res = await t.app.request(path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${code}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
-}
+const as = apiAs;
 
 const task = (list: Json[], id: string) => list.find((x) => x.id === id);
 

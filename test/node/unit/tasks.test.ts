@@ -5,22 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { issueAccessCode } from '../../../src/auth/codes.ts';
 import { applySettingsPatch, templateSettings } from '../../../src/campaign/settings.ts';
 import { computeRanking } from '../../../src/rankings/snapshot.ts';
-import { makeTestApp, type TestContext } from '../../helpers/app.ts';
+import { makeTestApp } from '../../helpers/app.ts';
+import { apiAs, type Json } from '../../helpers/unit-portal.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function as(t: TestContext, unitCode: string) {
-  const { code } = await issueAccessCode(t.db, { unitCode });
-  return async (path: string, body?: unknown) => {
-    const res = await t.app.request(path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${code}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
-}
+const as = apiAs;
 
 const publicity = (extra: Record<string, unknown>) => ({ date: '2014-11-03', location: '3组村委会墙面', locationKind: 'villager-group', ...extra });
 
