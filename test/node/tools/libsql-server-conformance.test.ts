@@ -2,8 +2,9 @@
 // (tursodatabase/libsql docs/) and sqld's answers (libsql-server/src/hrana/{stmt,batch}.rs, http/stream.rs,
 // connection/libsql.rs), driven by raw pipeline requests and by @libsql/client/web.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createClient, LibsqlError, type Client } from '@libsql/client/web';
+import { createClient, type Client } from '@libsql/client/web';
 import { startLibsqlServer, type LibsqlServer } from '../../../tools/libsql-server/server.ts';
+import { rejection } from '../../helpers/libsql-errors.ts';
 
 type Result = { type: 'ok'; response: Record<string, unknown> } | { type: 'error'; error: { message: string; code: string } };
 interface Answer {
@@ -38,16 +39,6 @@ function stream(server: LibsqlServer) {
     baton = answer.baton;
     return answer.results;
   };
-}
-
-async function rejection(p: Promise<unknown>): Promise<LibsqlError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(LibsqlError);
-    return e as LibsqlError;
-  }
-  throw new Error('expected a rejection');
 }
 
 let server: LibsqlServer;

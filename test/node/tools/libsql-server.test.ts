@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createClient, LibsqlError, type Client, type InValue } from '@libsql/client/web';
+import { createClient, type Client, type InValue } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import { eq, sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { startLibsqlServer, type LibsqlServer } from '../../../tools/libsql-server/server.ts';
+import { rejection } from '../../helpers/libsql-errors.ts';
 
 interface PipelineAnswer {
   baton: string | null;
@@ -25,16 +26,6 @@ async function pipeline(server: LibsqlServer, baton: string | null, requests: un
 }
 
 const stmt = (sqlText: string, args: unknown[] = []) => ({ sql: sqlText, args, named_args: [], want_rows: true });
-
-async function rejection(p: Promise<unknown>): Promise<LibsqlError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(LibsqlError);
-    return e as LibsqlError;
-  }
-  throw new Error('expected a rejection');
-}
 
 let dir: string;
 let server: LibsqlServer;
