@@ -30,49 +30,57 @@ export interface PartView {
   lastAt: string | null;
 }
 
+/** Parts start over when the office (re)assigns the hazard (the co-units may have changed): the id of that event, or 0. */
+export function lastAssignmentId(hazardId: number) {
+  return sql<number>`coalesce((SELECT max(${hazardEvents.id}) FROM ${hazardEvents} WHERE ${hazardEvents.hazardId} = ${hazardId} AND ${hazardEvents.action} IN ('assign', 'reassign')), 0)`;
+}
+
+/** A part's status from its unit's part actions since the last assignment. */
+export function partStatusOf(actions: readonly string[]): PartStatus {
+  return actions.includes('report_part_fixed') ? 'fixed' : actions.includes('accept_part') ? 'accepted' : 'assigned';
+}
+
 /** Every co-unit's part of one hazard, in the order they were named. */
 export async function partsOf(db: DbOrTx, hazardId: number): Promise<PartView[]> {
-  const [co, since] = await Promise.all([
+  // Both reads start together: the co-units' events are found by the co-unit table, not by the first read's rows.
+  const [co, events] = await Promise.all([
     db.select({ unit: hazardCoUnits.unitCode }).from(hazardCoUnits).where(eq(hazardCoUnits.hazardId, hazardId)),
-    lastAssignment(db, hazardId),
+    db
+      .select({ unit: hazardEvents.actorUnitCode, action: hazardEvents.action, note: hazardEvents.note, at: hazardEvents.at })
+      .from(hazardEvents)
+      .where(
+        and(
+          eq(hazardEvents.hazardId, hazardId),
+          gt(hazardEvents.id, lastAssignmentId(hazardId)),
+          inArray(hazardEvents.action, ['accept_part', 'progress', 'report_part_fixed']),
+          inArray(hazardEvents.actorUnitCode, db.select({ u: hazardCoUnits.unitCode }).from(hazardCoUnits).where(eq(hazardCoUnits.hazardId, hazardId))),
+        ),
+      )
+      .orderBy(asc(hazardEvents.at), asc(hazardEvents.id)),
   ]);
   if (!co.length) return [];
-  const events = await db
-    .select({ unit: hazardEvents.actorUnitCode, action: hazardEvents.action, note: hazardEvents.note, at: hazardEvents.at })
-    .from(hazardEvents)
-    .where(
-      and(
-        eq(hazardEvents.hazardId, hazardId),
-        gt(hazardEvents.id, since),
-        inArray(hazardEvents.action, ['accept_part', 'progress', 'report_part_fixed']),
-        inArray(hazardEvents.actorUnitCode, co.map((c) => c.unit)),
-      ),
-    )
-    .orderBy(asc(hazardEvents.at), asc(hazardEvents.id));
   return co.map(({ unit }) => {
     const own = events.filter((e) => e.unit === unit);
-    const status: PartStatus = own.some((e) => e.action === 'report_part_fixed') ? 'fixed' : own.some((e) => e.action === 'accept_part') ? 'accepted' : 'assigned';
+    const status = partStatusOf(own.map((e) => e.action));
     const last = [...own].reverse().find((e) => e.note);
     return { unit, status, statusLabel: PART_LABELS[status], note: last?.note ?? null, lastAt: last ? new Date(last.at).toISOString() : null };
   });
 }
 
-/** The status of one co-unit's part, read inside the transition's transaction. */
+/** The status of one co-unit's part (for a page's allowed actions; a move reads it with its other reads). */
 export async function partStatus(db: DbOrTx, hazardId: number, unit: string): Promise<PartStatus> {
-  const since = await lastAssignment(db, hazardId);
   const rows = await db
     .select({ action: hazardEvents.action })
     .from(hazardEvents)
-    .where(and(eq(hazardEvents.hazardId, hazardId), gt(hazardEvents.id, since), eq(hazardEvents.actorUnitCode, unit), inArray(hazardEvents.action, ['accept_part', 'report_part_fixed'])));
-  return rows.some((r) => r.action === 'report_part_fixed') ? 'fixed' : rows.length ? 'accepted' : 'assigned';
-}
-
-/** Parts start over when the office (re)assigns the hazard: the co-units may have changed. */
-async function lastAssignment(db: DbOrTx, hazardId: number): Promise<number> {
-  const [r] = await db.all<{ id: number | null }>(
-    sql`SELECT max(${hazardEvents.id}) AS id FROM ${hazardEvents} WHERE ${hazardEvents.hazardId} = ${hazardId} AND ${hazardEvents.action} IN ('assign', 'reassign')`,
-  );
-  return r?.id ?? 0;
+    .where(
+      and(
+        eq(hazardEvents.hazardId, hazardId),
+        gt(hazardEvents.id, lastAssignmentId(hazardId)),
+        eq(hazardEvents.actorUnitCode, unit),
+        inArray(hazardEvents.action, ['accept_part', 'report_part_fixed']),
+      ),
+    );
+  return partStatusOf(rows.map((r) => r.action));
 }
 
 /** What an actor may do next on a hazard, a co-unit's actions narrowed to its part's status. */

@@ -9,8 +9,8 @@ import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { limitBody, MAX_ANSWERS_BYTES } from '../lib/body-limit.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
-import { actorsFor, canSee, transition, type HazardRow, type TransitionInput, type TransitionRequest, type TransitionResult } from './service.ts';
-import { readTransitionState, type TransitionReads } from './transition-reads.ts';
+import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionRequest, type TransitionResult } from './service.ts';
+import { readTransitionState, visibleIn, type TransitionReads } from './transition-reads.ts';
 import { readAlongsideAuth, readStartedAlongsideAuth } from '../core/request-memo.ts';
 import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
 import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
@@ -95,9 +95,10 @@ export function hazardsRoutes(deps: Deps) {
       // By id, the move's reads were started with the sign-in check: the transition checks that the hazard
       // exists and that a unit may see it. By number, it is found first.
       const reads = readStartedAlongsideAuth<TransitionReads>(c, 'transition');
-      const row = reads ? (await reads).hazard : role === 'unit' ? await findVisibleHazard(deps, principal, c.req.param('id')!) : await findHazard(deps, c.req.param('id')!);
+      const read = reads && (await reads);
+      const row = read ? read.hazard : role === 'unit' ? await findVisibleHazard(deps, principal, c.req.param('id')!) : await findHazard(deps, c.req.param('id')!);
       if (!action) {
-        if (!row || (reads && role === 'unit' && !(await canSee(deps.db, principal, row)))) throw notFound('找不到该隐患');
+        if (!row || (read && !visibleIn(read, principal))) throw notFound('找不到该隐患');
         throw validationFailed([{ field: 'action', message: '必填' }], '请指定操作（action）', { allowed: allowedActions(row.state, actorsFor(principal, row)) });
       }
       const hazardId = reads ? Number(c.req.param('id')) : row!.id;

@@ -13,11 +13,11 @@ import { shanghaiDay } from '../lib/time.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import type { Db } from '../db/index.ts';
 import { guard, guardFailed, runBatch, type Stmt, type StmtBuilder } from '../db/batch.ts';
-import { askedFor, readTransitionState, type HazardRow, type TransitionReads } from './transition-reads.ts';
+import { askedFor, readTransitionState, visibleIn, type HazardRow, type TransitionReads } from './transition-reads.ts';
 import { cleanInput, type TransitionInput } from './transition-input.ts';
 import { tipsterOf } from '../notifications/events.ts';
 import { changeStatements, type HazardFact } from '../core/changes.ts';
-import { partAllows, type PartStatus } from './parts.ts';
+import { partAllows, partStatusOf } from './parts.ts';
 import {
   ACTIONS,
   allowedActions,
@@ -77,7 +77,7 @@ export interface TransitionRequest {
   /** A further condition on the hazard as read (the tipster's feedback: closed, not yet answered). */
   check?: (db: Db, hazard: HazardRow) => Promise<void>;
   /** The reads, when the route started them alongside its sign-in check (readTransitionState with the same input). */
-  reads?: Promise<TransitionReads>;
+  reads?: TransitionReads | Promise<TransitionReads>;
   /** More statements for the move's one batch (a fix report's place), built once the move is allowed. */
   also?: (q: StmtBuilder, at: number) => Stmt[];
 }
@@ -95,11 +95,6 @@ function illegal(state: string, allowed: HazardAction[], action: string): AppErr
   const what = isHazardAction(action) ? `「${ACTIONS[action].label}」` : '该操作';
   const can = allowed.length ? `，现在可以：${allowed.map((a) => ACTIONS[a].label).join('、')}` : '';
   return new AppError(409, 'ILLEGAL_TRANSITION', `该隐患当前为「${stateLabel(state)}」，不能进行${what}${can}`, { state, allowed });
-}
-
-function partOf(reads: TransitionReads, unit: string): PartStatus {
-  const actions = reads.partActions.get(unit) ?? [];
-  return actions.includes('report_part_fixed') ? 'fixed' : actions.length ? 'accepted' : 'assigned';
 }
 
 /**
@@ -123,12 +118,12 @@ export async function transition(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, req
   // A unit that sees a hazard it does not lead is one of its co-units.
   let co: string[] = [];
   if ('codeId' in actor) {
-    if (actor.role === 'unit' && hazard.leadUnitCode !== actor.unitCode && !reads.coUnits.includes(actor.unitCode)) throw notFound('找不到该隐患');
+    if (!visibleIn(reads, actor)) throw notFound('找不到该隐患');
     if (actor.role === 'leader') throw forbidden('领导查看码只能查看，不能操作');
     if (actor.role === 'unit' && actor.unitCode !== hazard.leadUnitCode) co = [actor.unitCode];
   }
   const actors = actorsFor(actor, hazard, co);
-  const part = co.length && actors.includes('co') ? partOf(reads, co[0]!) : null;
+  const part = co.length && actors.includes('co') ? partStatusOf(reads.partActions.get(co[0]!) ?? []) : null;
   const allowed = allowedActions(hazard.state, actors).filter((a) => !part || partAllows(part, a));
   if (!isHazardAction(req.action)) throw illegal(hazard.state, allowed, req.action);
   const action = req.action;

@@ -7,6 +7,7 @@ import type { Db } from '../db/index.ts';
 import { hazardCoUnits, hazardEvents, hazards, submissions, units } from '../db/schema.ts';
 import { cleanText } from '../lib/text.ts';
 import type { TransitionInput } from './transition-input.ts';
+import { lastAssignmentId } from './parts.ts';
 
 export type HazardRow = typeof hazards.$inferSelect;
 
@@ -51,7 +52,6 @@ export function askedFor(raw: TransitionInput): string {
 export async function readTransitionState(db: Pick<Db, 'select' | 'all'>, hazardId: number, raw: TransitionInput = {}): Promise<TransitionReads> {
   const codes = namedUnits(raw);
   const dup = duplicateWanted(raw);
-  const lastAssign = sql`coalesce((SELECT max(id) FROM ${hazardEvents} WHERE hazard_id = ${hazardId} AND action IN ('assign', 'reassign')), 0)`;
   const [rows, seenRows, co, parts, known, target, reported] = await Promise.all([
     db
       .select({ h: hazards, payload: submissions.payload, receipt: submissions.receipt })
@@ -63,7 +63,7 @@ export async function readTransitionState(db: Pick<Db, 'select' | 'all'>, hazard
     db
       .select({ unit: hazardEvents.actorUnitCode, action: hazardEvents.action })
       .from(hazardEvents)
-      .where(and(eq(hazardEvents.hazardId, hazardId), gt(hazardEvents.id, lastAssign), inArray(hazardEvents.action, ['accept_part', 'report_part_fixed']))),
+      .where(and(eq(hazardEvents.hazardId, hazardId), gt(hazardEvents.id, lastAssignmentId(hazardId)), inArray(hazardEvents.action, ['accept_part', 'report_part_fixed']))),
     codes.length ? db.select({ code: units.code, kind: units.kind }).from(units).where(inArray(units.code, codes)) : Promise.resolve([]),
     dup
       ? db
@@ -93,4 +93,10 @@ export async function readTransitionState(db: Pick<Db, 'select' | 'all'>, hazard
     reportedFixedAt: reported[0]?.at ?? null,
     tip: row?.payload != null && row.receipt != null ? { payload: row.payload, receipt: row.receipt } : null,
   };
+}
+
+/** Whether the hazard read exists for this reader: the office and leaders see every hazard, a unit those it leads or helps with. */
+export function visibleIn(reads: Pick<TransitionReads, 'hazard' | 'coUnits'>, reader: { role: string; unitCode: string }): boolean {
+  if (!reads.hazard) return false;
+  return reader.role !== 'unit' || reads.hazard.leadUnitCode === reader.unitCode || reads.coUnits.includes(reader.unitCode);
 }

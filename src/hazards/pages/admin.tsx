@@ -11,7 +11,7 @@ import { shanghaiDay } from '../../lib/time.ts';
 import { actorsFor, transition } from '../service.ts';
 import { partsOf } from '../parts.ts';
 import { PartsTable } from './parts.tsx';
-import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../queries.ts';
+import { duplicateCandidates, findHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../queries.ts';
 import { allowedActions, awaitsOffice, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';

@@ -7,8 +7,8 @@ import type { Principal } from '../../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
-import { actorsFor, canSee, transition, type TransitionResult } from '../service.ts';
-import { readTransitionState } from '../transition-reads.ts';
+import { actorsFor, transition, type TransitionResult } from '../service.ts';
+import { readTransitionState, visibleIn } from '../transition-reads.ts';
 import { findVisibleHazard, forReader, getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
 import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
@@ -161,9 +161,9 @@ export function hazardUnitPages(deps: Deps) {
     const { action, input, values } = formInput(body);
     // The move's reads find the hazard too (one round trip): a unit that neither leads nor helps with it gets 404.
     const param = c.req.param('id');
-    const reads = /^\d{1,12}$/.test(param) ? readTransitionState(deps.db, Number(param), input) : null;
-    const row = reads ? (await reads).hazard : await findVisibleHazard(deps, principal, param);
-    if (!row || (reads && !(await canSee(deps.db, principal, row)))) throw notFound('找不到该隐患');
+    const reads = /^\d{1,12}$/.test(param) ? await readTransitionState(deps.db, Number(param), input) : null;
+    const row = reads ? reads.hazard : await findVisibleHazard(deps, principal, param);
+    if (!row || (reads && !visibleIn(reads, principal))) throw notFound('找不到该隐患');
     // Where the fix was reported from, when the unit chose to give it: stored in the move's own batch.
     const place = FIX_ACTIONS.includes(action) ? locationFromForm(body as Record<string, unknown>) : { errors: [] };
     if (place.errors.length) return renderDetail(deps, c, String(row.id), { error: place.errors[0]!.message, failed: action, values }, 422);
