@@ -28,12 +28,10 @@ export async function createSession(db: Db, codeId: number, now: Date): Promise<
   return id;
 }
 
-/** The principal of a live session: not ended, not idle too long, its code not revoked. */
-export async function sessionOwner(db: Db, id: string, now: Date): Promise<Principal | null> {
-  return sessionOwnerByHash(db, await sha256Hex(id), now);
-}
-
-/** sessionOwner for an id already hashed, so the lookup can start in the same moment as other reads. */
+/**
+ * The principal of a live session — not ended, not idle too long, its code not revoked — by the hash of its id
+ * (hashed by the caller, so the lookup can start in the same moment as other reads).
+ */
 export async function sessionOwnerByHash(db: Db, idHash: string, now: Date): Promise<Principal | null> {
   const at = now.getTime();
   const [row] = await db

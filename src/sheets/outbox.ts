@@ -1,5 +1,5 @@
 // The transactional outbox: whatever changes data a tab shows enqueues that tab in the same transaction.
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { sheetOutbox } from '../db/schema.ts';
 import { TAB_IDS, type TabId } from './tabs.ts';

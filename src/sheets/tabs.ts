@@ -12,7 +12,7 @@ import { currentCampaign } from '../campaign/store.ts';
 import type { CurrentCampaign } from '../campaign/settings.ts';
 import { HAZARD_CATEGORY_OPTIONS, SATISFIED_VALUES } from '../../forms/options.ts';
 import { countedVisit } from '../visits/checks.ts';
-import { cell, freeTextCell, numberCell, percentCell, textCell, type CellValue } from './cells.ts';
+import { cell, freeTextCell, percentCell, textCell, type CellValue } from './cells.ts';
 
 export const TAB_TITLES = {
   overview: '总览',

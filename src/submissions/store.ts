@@ -6,10 +6,10 @@ import type { Db } from '../db/index.ts';
 import { formTokens, submissionPersonal, submissions, units } from '../db/schema.ts';
 import { metricValues } from '../forms/projections.ts';
 import type { Answers, FormDefinition } from '../forms/types.ts';
-import { AppError, validationFailed } from '../lib/errors.ts';
+import { validationFailed } from '../lib/errors.ts';
 import { hmacSha256, randomCode, toHex } from '../lib/crypto.ts';
 import { shanghaiDay } from '../lib/time.ts';
-import type { StoredSubmission, SubmissionHookContext, Tx } from './hooks.ts';
+import type { StoredSubmission, SubmissionHookContext } from './hooks.ts';
 import { changeStatements } from '../core/changes.ts';
 import { runBatch, type Stmt } from '../db/batch.ts';
 import { currentCampaign } from '../campaign/store.ts';
@@ -55,13 +55,6 @@ export interface StoreResult {
 
 export const idempotencyMismatch = () =>
   validationFailed([{ field: 'Idempotency-Key', message: '已用于另一份内容不同的提交，请换一个新的 Key' }], '这个 Idempotency-Key 已用于另一份内容不同的提交；新的提交请换一个新的 Key');
-
-/** The unit as stored and the town/sub-district or department it rolls up to; null for an unknown code. */
-export async function resolveAttribution(db: Db | Tx, unitCode: string | null | undefined): Promise<{ unitCode: string; rollupCode: string | null } | null> {
-  if (!unitCode) return null;
-  const [row] = await db.all<{ unit: string | null; rollup: string | null }>(sql`SELECT ${attributedUnit(unitCode)} AS unit, ${rollupOf(unitCode)} AS rollup`);
-  return row?.unit ? { unitCode: row.unit, rollupCode: row.rollup } : null;
-}
 
 /** The code as stored on a record: the code itself when such a unit exists, else NULL (an unknown ?u= is unattributed). */
 export function attributedUnit(unitCode: string | null | undefined): SQL {

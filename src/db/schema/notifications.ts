@@ -1,5 +1,5 @@
 // What leaves the server and what the office reads back: the notification outbox (src/notifications/) and the audit trail.
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull();
 

@@ -1,5 +1,5 @@
 // The office's settings, versioned: the campaign (src/campaign/) and the published form definitions (src/forms/).
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull();
 

@@ -2,7 +2,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../core/config.ts';
 import { DatabaseOpenError } from './db.ts';
-import type { Deps } from '../../deps.ts';
 import { issueAccessCode } from '../../auth/codes.ts';
 import { nodeDeps, openNodeRuntime } from './setup.ts';
 import { seedOrganisation } from '../../core/seed.ts';
@@ -87,7 +86,7 @@ export const COMMANDS: Record<string, Command> = {
 
 function help() {
   console.log('Usage: npx pingan <command> [options]\n');
-  for (const [name, cmd] of Object.entries(COMMANDS)) console.log(`  ${cmd.usage.padEnd(48)} ${cmd.summary}`);
+  for (const cmd of Object.values(COMMANDS)) console.log(`  ${cmd.usage.padEnd(48)} ${cmd.summary}`);
   console.log('\nThe database is LIBSQL_URL (with LIBSQL_AUTH_TOKEN), default file:data/pingan.db.');
 }
 

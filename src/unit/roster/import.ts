@@ -1,7 +1,6 @@
 // Importing a roster from the CSV an office keeps in Excel: every bad line reported, nothing stored unless all are good.
 import { cleanText } from '../../lib/text.ts';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/index.ts';
 import { cadres } from '../../db/schema.ts';
 import { decodeCsv, parseCsv, type CsvEncoding } from './csv.ts';
 import { parseRole, placesFor, type CadreInput, type Place, type UnitInfo } from './roster.ts';
