@@ -20,11 +20,11 @@ export interface HazardFact {
   tipster: { submissionId: number; receipt: string } | null;
 }
 
-/** A deputy's suggestion routed (the notifier tells who must act next): forwarded to units, or a unit's draft answer. */
+/** A deputy's suggestion routed (the notifier tells who must act next): forwarded to units, a unit's draft answer, or the draft returned to it. */
 export interface SuggestionFact {
   id: number;
-  action: 'forwarded' | 'drafted';
-  /** The units it was forwarded to, or the unit that drafted. */
+  action: 'forwarded' | 'drafted' | 'returned';
+  /** The units it was forwarded to, the unit that drafted, or the unit whose draft the office returned. */
   units: readonly string[];
 }
 

@@ -20,6 +20,7 @@ export const EVENT_LABELS = {
   new_suggestion: '新的代表委员建议',
   suggestion_forwarded: '代表委员建议转办本单位答复',
   suggestion_drafted: '部门已拟答复代表委员建议，待审核',
+  suggestion_returned: '代表委员建议的答复被退回，请修改后重新答复',
   assigned: '隐患交办（挂牌督办）',
   reassigned: '隐患改派或调整期限',
   urged: '隐患催办',
@@ -111,12 +112,14 @@ export const notifyChangeHook: ChangeHook = function notifyChangeHook(q, change)
   return out.length ? [q.insert(notifyEvents).values(out)] : [];
 };
 
-/** A suggestion forwarded tells each department; a department's draft tells the office. Only a path: no one's data. */
+/** A suggestion forwarded tells each department, a returned draft its department; a department's draft tells the office. Only a path: no one's data. */
 function suggestionEvents(q: Parameters<ChangeHook>[0], s: SuggestionFact, at: number) {
   const rows: EventRow[] =
-    s.action === 'forwarded'
-      ? s.units.filter((u) => u !== 'office').map((target) => ({ event: 'suggestion_forwarded', target, data: JSON.stringify({ path: '/unit/suggestions' }), createdAt: at }))
-      : [{ event: 'suggestion_drafted', target: 'office', data: JSON.stringify({ path: `/admin/suggestions/${s.id}` }), createdAt: at }];
+    s.action === 'drafted'
+      ? [{ event: 'suggestion_drafted', target: 'office', data: JSON.stringify({ path: `/admin/suggestions/${s.id}` }), createdAt: at }]
+      : s.units
+          .filter((u) => u !== 'office')
+          .map((target) => ({ event: s.action === 'forwarded' ? 'suggestion_forwarded' : 'suggestion_returned', target, data: JSON.stringify({ path: '/unit/suggestions' }), createdAt: at }));
   return rows.length ? [q.insert(notifyEvents).values(rows)] : [];
 }
 

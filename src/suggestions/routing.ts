@@ -9,7 +9,7 @@ import { AppError, notFound, validationFailed, type FieldError } from '../lib/er
 import { cleanText } from '../lib/text.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
 import { maskDigits } from '../forms/personal.ts';
-import { changeStatements, recordChange } from '../core/changes.ts';
+import { changeStatements } from '../core/changes.ts';
 import { guard, guardFailed, runBatch } from '../db/batch.ts';
 import { findSuggestion, MAX_NOTE_LENGTH, SUGGESTION_FORM } from './service.ts';
 
@@ -95,22 +95,29 @@ export async function officeTransition(deps: Deps, id: string, body: Record<stri
   if (!unit) errors.push({ field: 'unit', message: '请指定承办单位' });
   const reason = action === 'return' ? text(body.reason, 'reason', '退回原因', errors) : undefined;
   if (errors.length) throw validationFailed(errors);
-  await deps.db.transaction(async (tx) => {
-    const [share] = await tx.select().from(suggestionForwards).where(and(eq(suggestionForwards.submissionId, suggestion.id), eq(suggestionForwards.unitCode, unit)));
-    if (!share) throw validationFailed([{ field: 'unit', message: '这条建议没有转给该单位' }]);
-    if (share.state !== 'drafted') throw conflict(`该单位的答复当前为「${FORWARD_STATE_LABELS[share.state]}」，只能审核待审核的答复`, share.state, ['forward']);
-    const updated = await tx
-      .update(suggestionForwards)
-      .set(action === 'approve' ? { state: 'approved', decidedAt: at, reason: null } : { state: 'returned', decidedAt: at, reason })
-      .where(and(eq(suggestionForwards.id, share.id), eq(suggestionForwards.state, 'drafted'), eq(suggestionForwards.draftedAt, share.draftedAt!)))
-      .returning({ id: suggestionForwards.id });
-    if (updated.length !== 1) throw conflict('该答复刚被修改，请刷新后再审核', share.state, []);
-    if (action === 'approve') {
+  const { db } = deps;
+  const [share] = await db.select().from(suggestionForwards).where(and(eq(suggestionForwards.submissionId, suggestion.id), eq(suggestionForwards.unitCode, unit)));
+  if (!share) throw validationFailed([{ field: 'unit', message: '这条建议没有转给该单位' }]);
+  if (share.state !== 'drafted') throw conflict(`该单位的答复当前为「${FORWARD_STATE_LABELS[share.state]}」，只能审核待审核的答复`, share.state, ['forward']);
+  const approve = action === 'approve';
+  try {
+    // One batch: the decision guarded on the very draft that was read (a second review, or a new draft, in between
+    // changes nothing and answers 409), the approved text as the public answer, and who must hear of it.
+    await runBatch(db, [
+      db
+        .update(suggestionForwards)
+        .set(approve ? { state: 'approved', decidedAt: at, reason: null } : { state: 'returned', decidedAt: at, reason })
+        .where(and(eq(suggestionForwards.id, share.id), eq(suggestionForwards.state, 'drafted'), sql`${suggestionForwards.draftedAt} IS ${share.draftedAt}`)),
+      guard(db, sql`changes() = 1`, 'draft still waiting for review'),
       // The approved text is the public answer: it reaches the deputy's receipt and the sheet.
-      await tx.insert(suggestionReplies).values({ submissionId: suggestion.id, status: 'answered', note: share.draft, unitCode: unit, at });
-      await recordChange(tx, deps, { kind: 'form', formId: SUGGESTION_FORM, at });
-    }
-  });
+      ...(approve ? [db.insert(suggestionReplies).values({ submissionId: suggestion.id, status: 'answered', note: share.draft, unitCode: unit, at })] : []),
+      // A returned draft tells the department it has to answer again.
+      ...changeStatements(db, deps, { kind: 'form', formId: SUGGESTION_FORM, at, ...(approve ? {} : { suggestion: { id: suggestion.id, action: 'returned' as const, units: [unit] } }) }),
+    ]);
+  } catch (err) {
+    if (guardFailed(err)) throw conflict('该答复刚被修改，请刷新后再审核', share.state, []);
+    throw err;
+  }
   return { id: suggestion.id, forwards: await forwardsOf(deps, suggestion.id, today) };
 }
 
