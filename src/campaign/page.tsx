@@ -9,6 +9,7 @@ import { SignOutButton } from '../auth/routes.tsx';
 const ROLE_LABELS: Record<string, string> = { district_leader: '区级领导', unit_leader: '部门、镇街领导', cadre: '每名干部' };
 const METRIC_LABELS: Record<string, string> = {
   V: 'V 入户走访', H: 'H 隐患整改', T: 'T 按期整改', S: 'S 满意率', A: 'A 知晓率', P: 'P 参与率', G: 'G 工作任务',
+  C: 'C 巡逻覆盖（有巡逻队的村、社区占比）', U: 'U 宣传覆盖（有宣传登记的村、社区占比）',
 };
 
 export type FormValues = Record<string, string>;
@@ -22,7 +23,7 @@ export function settingsToValues(s: CampaignSettings): FormValues {
     slogans: s.slogans.join('\n'),
   };
   for (const r of QUOTA_ROLES) v[`visitQuotas.${r}`] = String(s.visitQuotas[r]);
-  for (const k of METRIC_KEYS) v[`rankingWeights.${k}`] = String(s.rankingWeights[k]);
+  for (const k of METRIC_KEYS) v[`rankingWeights.${k}`] = String(s.rankingWeights[k] ?? 0);
   s.deadlines.forEach((d, i) => Object.assign(v, { [`deadlines[${i}].id`]: d.id, [`deadlines[${i}].rule`]: d.rule, [`deadlines[${i}].label`]: d.label, [`deadlines[${i}].date`]: d.date }));
   s.patrolSizes.forEach((b, i) =>
     Object.assign(v, { [`patrolSizes[${i}].populationBelow`]: b.populationBelow === null ? '' : String(b.populationBelow), [`patrolSizes[${i}].min`]: String(b.min), [`patrolSizes[${i}].max`]: String(b.max) }),

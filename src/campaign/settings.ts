@@ -1,7 +1,7 @@
 // A campaign's editable settings: their shape, the template from forms/, and the checks every save passes
 // (answered in Chinese, field by field, before anything is written).
 import type { CadreRole } from '../db/schema.ts';
-import type { Campaign, CampaignTask, MetricKey, TaskSource } from '../forms/types.ts';
+import type { Campaign, CampaignTask, MetricKey, MetricWeights, OptionalMetricKey, TaskSource } from '../forms/types.ts';
 import type { FieldError } from '../lib/errors.ts';
 import { addDays, daysBetween, isValidDay } from '../lib/time.ts';
 import templateCampaign from '../../forms/campaign.ts';
@@ -20,7 +20,9 @@ export interface CurrentCampaign {
   settings: CampaignSettings;
 }
 
-export const METRIC_KEYS: readonly MetricKey[] = ['V', 'H', 'T', 'S', 'A', 'P', 'G'];
+export const METRIC_KEYS: readonly MetricKey[] = ['V', 'H', 'T', 'S', 'A', 'P', 'G', 'C', 'U'];
+/** Metrics added after campaigns were saved: a weight left out is 0 (today's formula), and is then not stored. */
+const OPTIONAL_WEIGHTS: readonly MetricKey[] = ['C', 'U'] satisfies readonly OptionalMetricKey[];
 export const QUOTA_ROLES: readonly CadreRole[] = ['district_leader', 'unit_leader', 'cadre'];
 const DEADLINE_KINDS = ['calendar', 'working'] as const;
 /** PIPL: kept no longer than the purpose needs; half a year after the campaign covers appeals and the year-end review. */
@@ -164,9 +166,12 @@ function checkSettings(s: Dict, errors: FieldError[]): CampaignSettings | null {
   const weightsRaw = isDict(s.rankingWeights) ? s.rankingWeights : {};
   if (!isDict(s.rankingWeights)) errors.push({ field: 'rankingWeights', message: '排名权重应按指标填写' });
   const rankingWeights = Object.fromEntries(
-    METRIC_KEYS.map((k) => [k, whole(errors, `rankingWeights.${k}`, weightsRaw[k], `权重 ${k}`, 0, 1000)]),
-  ) as Record<MetricKey, number>;
-  if (isDict(s.rankingWeights) && Object.values(rankingWeights).reduce((a, b) => a + b, 0) <= 0) {
+    METRIC_KEYS.filter((k) => !(OPTIONAL_WEIGHTS.includes(k) && (weightsRaw[k] === undefined || weightsRaw[k] === null || weightsRaw[k] === ''))).map((k) => [
+      k,
+      whole(errors, `rankingWeights.${k}`, weightsRaw[k], `权重 ${k}`, 0, 1000),
+    ]),
+  ) as MetricWeights;
+  if (isDict(s.rankingWeights) && Object.values(rankingWeights).reduce((a: number, b) => a + (b ?? 0), 0) <= 0) {
     errors.push({ field: 'rankingWeights', message: '各项权重之和必须大于 0' });
   }
   const rankingThreshold = whole(errors, 'rankingThreshold', s.rankingThreshold, '达标分数线', 0, 100);

@@ -72,7 +72,11 @@ export interface FormDefinition {
   readonly thanks?: string;
 }
 
-export type MetricKey = 'V' | 'H' | 'T' | 'S' | 'A' | 'P' | 'G';
+/** The ranking's metrics; C (patrol coverage) and U (publicity coverage) came later and weigh 0 unless the office sets them. */
+export type MetricKey = 'V' | 'H' | 'T' | 'S' | 'A' | 'P' | 'G' | OptionalMetricKey;
+export type OptionalMetricKey = 'C' | 'U';
+/** Weights by metric; an optional metric without a weight weighs 0, so a campaign saved before it existed scores as it did. */
+export type MetricWeights = Readonly<Record<Exclude<MetricKey, OptionalMetricKey>, number> & Partial<Record<OptionalMetricKey, number>>>;
 
 export interface Campaign {
   readonly name: string;
@@ -90,7 +94,7 @@ export interface Campaign {
   readonly patrolSizes: readonly { readonly populationBelow: number | null; readonly min: number; readonly max: number }[];
   /** R3, R7: campaign deadlines shown with days left. */
   readonly deadlines: readonly { readonly id: string; readonly date: string; readonly label: string; readonly rule: string }[];
-  readonly rankingWeights: Readonly<Record<MetricKey, number>>;
+  readonly rankingWeights: MetricWeights;
   /** Score under which a unit is highlighted on the leader page. */
   readonly rankingThreshold: number;
   /** Default rectification deadline for an assigned hazard (R11). */

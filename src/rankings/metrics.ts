@@ -110,3 +110,35 @@ export async function taskAggregates(db: Db, r: DayRange, tasks: readonly Campai
   ]);
   return [...typed, ...registers];
 }
+
+export interface CoverageRow {
+  unit: string;
+  /** The unit's active villages and communities. */
+  places: number;
+  /** Of them, those with a red-armband team registered (R5), and those where publicity was registered (R4). */
+  patrolled: number;
+  publicised: number;
+}
+
+export const PATROL_FORM = 'patrol-team';
+export const PUBLICITY_FORM = 'publicity';
+
+/**
+ * Per town or sub-district, as at the end of r.to: how many of its villages and communities have a patrol team and
+ * publicity registered by the town or the place itself. Read from the two registers' rows (one team per village,
+ * a few publicity entries each: few rows, like the register tasks); the `place` answer names the village.
+ */
+export async function coverageAggregates(db: Pick<Db, 'all'>, r: DayRange): Promise<CoverageRow[]> {
+  return db.all<CoverageRow>(sql`
+    WITH covered AS (
+      SELECT DISTINCT s.form_id AS form, s.rollup_code AS owner, json_extract(s.payload, '$.place') AS place
+      FROM submissions s
+      WHERE s.form_id IN (${PATROL_FORM}, ${PUBLICITY_FORM}) AND s.deleted_at IS NULL AND s.day BETWEEN ${r.from} AND ${r.to}
+    )
+    SELECT p.parent_code AS unit, count(*) AS places,
+           sum(EXISTS (SELECT 1 FROM covered c WHERE c.form = ${PATROL_FORM} AND c.owner = p.parent_code AND c.place = p.code)) AS patrolled,
+           sum(EXISTS (SELECT 1 FROM covered c WHERE c.form = ${PUBLICITY_FORM} AND c.owner = p.parent_code AND c.place = p.code)) AS publicised
+    FROM units p
+    WHERE p.kind IN ('village', 'community') AND p.active = 1 AND p.parent_code IS NOT NULL
+    GROUP BY p.parent_code`);
+}

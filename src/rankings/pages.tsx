@@ -2,15 +2,19 @@
 import type { Child } from 'hono/jsx';
 import { Layout } from '../web/layout.tsx';
 import { SubmitButton } from '../web/components.tsx';
-import { METRIC_KEYS, METRIC_LABELS, type MetricFigure } from './score.ts';
+import { METRIC_KEYS, METRIC_LABELS, OPTIONAL_METRIC_KEYS, type MetricFigure } from './score.ts';
 import type { RankingGroup, RankingRow, RankingView } from './snapshot.ts';
-import type { MetricKey } from '../forms/types.ts';
+import type { MetricKey, MetricWeights } from '../forms/types.ts';
 import { pageCampaign } from '../campaign/context.ts';
 import type { CampaignSettings } from '../campaign/settings.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { SignOutButton } from '../auth/routes.tsx';
 
 export const GROUP_LABELS: Record<RankingGroup, string> = { towns: '镇、街道', departments: '区级部门' };
+
+/** The metrics a day shows: the seven always, patrol and publicity coverage only where they were weighted. */
+export const shownMetrics = (weights: MetricWeights | null | undefined): MetricKey[] =>
+  METRIC_KEYS.filter((k) => !(OPTIONAL_METRIC_KEYS as readonly MetricKey[]).includes(k) || (weights?.[k] ?? 0) > 0);
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const n = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
@@ -34,6 +38,10 @@ export function explainMetric(key: MetricKey, m: MetricFigure | null): string {
       return `参与率 ${v}：参与 ${n(m.num)} ÷ 答卷 ${n(m.den)}`;
     case 'G':
       return `任务完成 ${v}：${m.den} 项任务的完成率（每项封顶100%）之和 ${n(m.num)} ÷ ${m.den}`;
+    case 'C':
+      return `巡逻覆盖 ${v}：已登记红袖标巡逻队的村（社区）${n(m.num)} ÷ 村（社区）${n(m.den)}`;
+    case 'U':
+      return `宣传覆盖 ${v}：已登记宣传的村（社区）${n(m.num)} ÷ 村（社区）${n(m.den)}`;
   }
 }
 
@@ -92,7 +100,8 @@ export function ScoreChart(props: { rows: RankingRow[]; threshold: number; title
   );
 }
 
-function RankingTable(props: { rows: RankingRow[]; threshold: number; weights: Readonly<Record<MetricKey, number>> }) {
+function RankingTable(props: { rows: RankingRow[]; threshold: number; weights: MetricWeights }) {
+  const keys = shownMetrics(props.weights);
   return (
     <div class="scroll">
       <table class="ranking">
@@ -102,8 +111,8 @@ function RankingTable(props: { rows: RankingRow[]; threshold: number; weights: R
             <th>单位</th>
             <th>得分</th>
             <th>较前日</th>
-            {METRIC_KEYS.map((k) => (
-              <th title={`权重 ${props.weights[k]}`}>{METRIC_LABELS[k]}</th>
+            {keys.map((k) => (
+              <th title={`权重 ${props.weights[k] ?? 0}`}>{METRIC_LABELS[k]}</th>
             ))}
           </tr>
         </thead>
@@ -121,8 +130,8 @@ function RankingTable(props: { rows: RankingRow[]; threshold: number; weights: R
               <td>
                 <Change row={r} />
               </td>
-              {METRIC_KEYS.map((k) => (
-                <MetricCell k={k} m={r.metrics[k]} />
+              {keys.map((k) => (
+                <MetricCell k={k} m={r.metrics[k] ?? null} />
               ))}
             </tr>
           ))}
@@ -190,7 +199,7 @@ export function LeaderPage(props: LeaderPageProps) {
           <RankingTable rows={rows} threshold={threshold} weights={weights} />
           <p class="muted">
             得分 = 100 × Σ(权重 × 指标) ÷ Σ 有数据指标的权重。权重：
-            {METRIC_KEYS.map((k) => `${METRIC_LABELS[k]} ${weights[k]}`).join('，')}。
+            {shownMetrics(weights).map((k) => `${METRIC_LABELS[k]} ${weights[k] ?? 0}`).join('，')}。
           </p>
         </>
       ) : (
@@ -227,7 +236,7 @@ function RecomputeForm(props: { date: string | null; min: string }) {
   );
 }
 
-function CircularTable(props: { rows: RankingRow[]; threshold: number }) {
+function CircularTable(props: { rows: RankingRow[]; threshold: number; keys: readonly MetricKey[] }) {
   return (
     <table>
       <thead>
@@ -235,7 +244,7 @@ function CircularTable(props: { rows: RankingRow[]; threshold: number }) {
           <th>名次</th>
           <th>单位</th>
           <th>得分</th>
-          {METRIC_KEYS.map((k) => (
+          {props.keys.map((k) => (
             <th>{METRIC_LABELS[k]}</th>
           ))}
           <th>较前日</th>
@@ -247,7 +256,7 @@ function CircularTable(props: { rows: RankingRow[]; threshold: number }) {
             <td>{r.rank}</td>
             <td class="name">{r.unitName}</td>
             <td>{r.score.toFixed(2)}</td>
-            {METRIC_KEYS.map((k) => {
+            {props.keys.map((k) => {
               const m = r.metrics[k];
               return <td>{m ? pct(m.value) : '—'}</td>;
             })}
@@ -308,7 +317,7 @@ export function CircularPage(props: { view: RankingView; campaign?: CampaignSett
                   <p>{lead(g)}</p>
                   {/* On a phone the eleven columns are wider than the screen: the table scrolls, not the page. */}
                   <div class="scroll">
-                    <CircularTable rows={rows} threshold={threshold} />
+                    <CircularTable rows={rows} threshold={threshold} keys={shownMetrics(props.view.weights ?? campaign.rankingWeights)} />
                   </div>
                 </>
               ) : (

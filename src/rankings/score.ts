@@ -1,7 +1,9 @@
 // The ranking arithmetic of DESIGN.md "Daily ranking": a weighted mean over the metrics that have data, and shared ranks.
-import type { MetricKey } from '../forms/types.ts';
+import type { MetricKey, MetricWeights, OptionalMetricKey } from '../forms/types.ts';
 
-export const METRIC_KEYS: readonly MetricKey[] = ['V', 'H', 'T', 'S', 'A', 'P', 'G'];
+export const METRIC_KEYS: readonly MetricKey[] = ['V', 'H', 'T', 'S', 'A', 'P', 'G', 'C', 'U'];
+/** Metrics a campaign may leave unweighted (0): shown only where they are weighted. */
+export const OPTIONAL_METRIC_KEYS: readonly OptionalMetricKey[] = ['C', 'U'];
 
 export const METRIC_LABELS: Readonly<Record<MetricKey, string>> = {
   V: '入户走访',
@@ -11,6 +13,8 @@ export const METRIC_LABELS: Readonly<Record<MetricKey, string>> = {
   A: '知晓率',
   P: '参与率',
   G: '任务完成',
+  C: '巡逻覆盖',
+  U: '宣传覆盖',
 };
 
 /** One metric of one unit: value = num / den. Extra counts (visits, overdue…) explain num and den to people. */
@@ -22,7 +26,7 @@ export interface MetricFigure {
 }
 
 /** A metric is null when its denominator is 0: there is nothing to judge, so it is left out of the score. */
-export type Metrics = Record<MetricKey, MetricFigure | null>;
+export type Metrics = Record<Exclude<MetricKey, OptionalMetricKey>, MetricFigure | null> & Partial<Record<OptionalMetricKey, MetricFigure | null>>;
 
 /** An exact figure; the score is computed from these, and roundedFigures() prepares them for people and storage. */
 export function figure(num: number, den: number, extra: Record<string, number> = {}): MetricFigure | null {
@@ -36,7 +40,7 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 export function roundedFigures(metrics: Metrics): Metrics {
   const out = {} as Metrics;
   for (const k of METRIC_KEYS) {
-    const m = metrics[k];
+    const m = metrics[k] ?? null;
     out[k] = m ? (Object.fromEntries(Object.entries(m).map(([key, v]) => [key, round4(v)])) as MetricFigure) : null;
   }
   return out;
@@ -46,7 +50,7 @@ export function roundedFigures(metrics: Metrics): Metrics {
  * Score × 100 as an integer (the stored form): 100 × Σ wᵢmᵢ / Σ wᵢ over the metrics with data,
  * rounded to 2 decimals. Pass exact figures (not roundedFigures) so rounding happens once.
  */
-export function scoreX100(metrics: Metrics, weights: Readonly<Record<MetricKey, number>>): number {
+export function scoreX100(metrics: Metrics, weights: MetricWeights): number {
   let sum = 0;
   let wsum = 0;
   for (const k of METRIC_KEYS) {

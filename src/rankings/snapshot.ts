@@ -3,11 +3,11 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { rankingSnapshots, units, type CadreRole, type UnitKind } from '../db/schema.ts';
-import type { CampaignTask, MetricKey } from '../forms/types.ts';
+import type { CampaignTask, MetricWeights } from '../forms/types.ts';
 import { addDays } from '../lib/time.ts';
 import { templateSettings, type CurrentCampaign } from '../campaign/settings.ts';
 import { currentCampaign } from '../campaign/store.ts';
-import { answerAggregates, hazardAggregates, taskAggregates, visitAggregates, type DayRange } from './metrics.ts';
+import { answerAggregates, coverageAggregates, hazardAggregates, taskAggregates, visitAggregates, type DayRange } from './metrics.ts';
 import { competitionRanks, figure, roundedFigures, scoreX100, type Metrics } from './score.ts';
 
 export type RankingGroup = 'towns' | 'departments';
@@ -24,7 +24,7 @@ export interface RankingRules {
   /** The campaign the snapshot belongs to (0: none stored yet, the template in force). */
   campaignId: number;
   startDate: string;
-  weights: Readonly<Record<MetricKey, number>>;
+  weights: MetricWeights;
   quotas: Readonly<Record<CadreRole, number>>;
   tasks: readonly CampaignTask[];
 }
@@ -56,6 +56,7 @@ interface Acc {
   h: { led: number; closed: number; onTime: number; overdue: number };
   a: { sNum: number; sDen: number; aNum: number; aDen: number; pNum: number; pDen: number };
   g: Map<string, number>;
+  c: { places: number; patrolled: number; publicised: number };
 }
 
 const emptyAcc = (): Acc => ({
@@ -63,6 +64,7 @@ const emptyAcc = (): Acc => ({
   h: { led: 0, closed: 0, onTime: 0, overdue: 0 },
   a: { sNum: 0, sDen: 0, aNum: 0, aDen: 0, pNum: 0, pDen: 0 },
   g: new Map(),
+  c: { places: 0, patrolled: 0, publicised: 0 },
 });
 
 function addInto<T extends object>(target: T, row: T) {
@@ -75,6 +77,8 @@ export interface MetricSource {
   hazards: typeof hazardAggregates;
   answers: typeof answerAggregates;
   tasks: typeof taskAggregates;
+  /** Villages covered by patrol teams and publicity; the registers' own rows either way. */
+  coverage?: typeof coverageAggregates;
 }
 
 export const ROLLUP_SOURCE: MetricSource = { visits: visitAggregates, hazards: hazardAggregates, answers: answerAggregates, tasks: taskAggregates };
@@ -104,11 +108,12 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
     return ranked ? acc.get(ranked) : undefined;
   };
 
-  const [visits, hazards, answers, reports] = await Promise.all([
+  const [visits, hazards, answers, reports, coverage] = await Promise.all([
     source.visits(db, range, rules.quotas),
     source.hazards(db, range),
     source.answers(db, range),
     source.tasks(db, range, rules.tasks),
+    (source.coverage ?? coverageAggregates)(db, range),
   ]);
   for (const { unit, ...row } of visits) {
     const a = target(unit);
@@ -121,6 +126,10 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
   for (const { unit, ...row } of answers) {
     const a = target(unit);
     if (a) addInto(a.a, row);
+  }
+  for (const { unit, ...row } of coverage) {
+    const a = target(unit);
+    if (a) addInto(a.c, row);
   }
   for (const r of reports) {
     const a = target(r.unit);
@@ -140,6 +149,8 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
       A: figure(a.a.aNum, a.a.aDen),
       P: figure(a.a.pNum, a.a.pDen),
       G: figure(gNum, own.length),
+      C: figure(a.c.patrolled, a.c.places),
+      U: figure(a.c.publicised, a.c.places),
     };
     result.push({ unitCode: code, grp, scoreX100: scoreX100(metrics, rules.weights), rank: 0, metrics: roundedFigures(metrics) });
   }
@@ -197,7 +208,7 @@ export interface RankingRow {
 export interface RankingView {
   date: string;
   /** The weights the day was scored with (null for snapshots from before weights were stored). */
-  weights: Record<MetricKey, number> | null;
+  weights: MetricWeights | null;
   previousDate: string | null;
   computedAt: number;
   rows: RankingRow[];
@@ -249,7 +260,7 @@ export async function readRanking(db: Db, day: string, group?: RankingGroup, cam
 
   return {
     date: day,
-    weights: rows[0]!.weights ? (JSON.parse(rows[0]!.weights) as Record<MetricKey, number>) : null,
+    weights: rows[0]!.weights ? (JSON.parse(rows[0]!.weights) as MetricWeights) : null,
     previousDate: prevRows.length > 0 ? prevDay : null,
     computedAt: Math.max(...rows.map((r) => r.computedAt)),
     rows: rows.map((r) => {

@@ -82,7 +82,7 @@ describe('GET /api/v1/rankings', () => {
       expect(body.rows[1]).toMatchObject({ rank: 2, unitCode: 't-a', score: 45.83, change: -1 });
       expect(body.rows.map((r) => r.rank)).toEqual([1, 2, 3, 3]);
       expect(body.rows.map((r) => r.change)).toEqual([1, -1, -1, -1]);
-      expect(Object.keys(body.rows[1]!.metrics).sort()).toEqual(['A', 'G', 'H', 'P', 'S', 'T', 'V']);
+      expect(Object.keys(body.rows[1]!.metrics).sort()).toEqual(['A', 'C', 'G', 'H', 'P', 'S', 'T', 'U', 'V']);
     }
   });
 

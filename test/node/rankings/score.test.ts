@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { competitionRanks, figure, METRIC_KEYS, METRIC_LABELS, roundedFigures, scoreX100, type Metrics } from '../../../src/rankings/score.ts';
 
 const W = { V: 25, H: 20, T: 10, S: 20, A: 10, P: 5, G: 15 };
-const none = (): Metrics => ({ V: null, H: null, T: null, S: null, A: null, P: null, G: null });
+const none = (): Metrics => ({ V: null, H: null, T: null, S: null, A: null, P: null, G: null, C: null, U: null });
 
 describe('figure', () => {
   it('is num/den with its extras, and null when there is nothing to divide', () => {
@@ -75,7 +75,7 @@ describe('competitionRanks', () => {
 
 describe('labels', () => {
   it('name every metric in Chinese', () => {
-    expect(METRIC_KEYS).toEqual(['V', 'H', 'T', 'S', 'A', 'P', 'G']);
-    expect(METRIC_LABELS).toEqual({ V: '入户走访', H: '隐患整改', T: '按期销号', S: '满意度', A: '知晓率', P: '参与率', G: '任务完成' });
+    expect(METRIC_KEYS).toEqual(['V', 'H', 'T', 'S', 'A', 'P', 'G', 'C', 'U']);
+    expect(METRIC_LABELS).toEqual({ V: '入户走访', H: '隐患整改', T: '按期销号', S: '满意度', A: '知晓率', P: '参与率', G: '任务完成', C: '巡逻覆盖', U: '宣传覆盖' });
   });
 });
