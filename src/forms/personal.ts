@@ -45,7 +45,7 @@ export function maskPersonal(type: string, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
   const s = Array.isArray(value) ? value.join('、') : String(value);
   if (type === 'phone') return maskPhone(s);
-  if ([...s.trim()].length <= 4) return maskName(s);
+  // Short text (four characters or fewer) is masked as a name by maskText itself.
   return maskText(s);
 }
 
