@@ -184,6 +184,7 @@ export function CampaignPage(props: CampaignPageProps) {
                     <label for={oid}>负责单位</label>
                     <select id={oid} name={`tasks[${i}].owner`} aria-invalid={oe ? 'true' : undefined}>
                       <option value="towns" selected={owner === 'towns' || owner === ''}>各镇街</option>
+                      <option value="stations" selected={owner === 'stations'}>各派出所</option>
                       {props.owners.map((o) => <option value={o.code} selected={owner === o.code}>{o.name}</option>)}
                     </select>
                     {oe ? <p class="err">{oe}</p> : null}

@@ -74,8 +74,25 @@ export function applySettingsPatch(
   }
   const merged: Dict = { ...base };
   for (const k of EDITABLE_FIELDS) if (k in patch) merged[k] = patch[k];
+  if (Array.isArray(patch.tasks)) merged.tasks = keepUnshown(base.tasks, patch.tasks);
   const checked = checkSettings(merged, errors);
   return errors.length ? { ok: false, errors } : { ok: true, settings: checked! };
+}
+
+/** What a task carries that the office's page does not show: kept from the saved task of the same id unless the edit sets it (null removes it). */
+const UNSHOWN_TASK_KEYS = ['from', 'perOfficer'] as const;
+
+/** A page save (or an API client that read `GET /api/v1/campaign`) must not turn a register-counted task into a typed one. */
+function keepUnshown(saved: readonly CampaignTask[], edited: unknown[]): unknown[] {
+  const byId = new Map(saved.map((t) => [t.id, t]));
+  return edited.map((raw) => {
+    if (!isDict(raw) || typeof raw.id !== 'string') return raw;
+    const before = byId.get(raw.id);
+    if (!before) return raw;
+    const kept: Dict = { ...raw };
+    for (const k of UNSHOWN_TASK_KEYS) if (!(k in raw) && before[k] !== undefined) kept[k] = before[k];
+    return kept;
+  });
 }
 
 const text = (errors: FieldError[], field: string, v: unknown, label: string, max = 100): string => {
@@ -197,7 +214,7 @@ function checkSettings(s: Dict, errors: FieldError[]): CampaignSettings | null {
     const f = `tasks[${i}]`;
     const t = isDict(raw) ? raw : {};
     const title = text(errors, `${f}.title`, t.title ?? t.label, '任务名称', 120);
-    const owner = text(errors, `${f}.owner`, t.owner ?? (t.unitKind === 'town' ? 'towns' : t.unit), '负责单位', 60);
+    const owner = text(errors, `${f}.owner`, t.owner ?? (t.unitKind === 'town' ? 'towns' : t.unitKind === 'station' ? 'stations' : t.unit), '负责单位', 60);
     if (t.target === undefined || t.target === null || t.target === '') {
       errors.push({ field: `${f}.target`, message: '任务必须有目标数' });
     }
@@ -213,6 +230,9 @@ function checkSettings(s: Dict, errors: FieldError[]): CampaignSettings | null {
       unitLabel: typeof t.unitLabel === 'string' && t.unitLabel.trim() ? t.unitLabel.trim().slice(0, 6) : '次',
       target,
       ...(t.from === undefined || t.from === null ? {} : { from: checkTaskSource(errors, `${f}.from`, t.from) }),
+      ...(t.perOfficer === undefined || t.perOfficer === null || t.perOfficer === ''
+        ? {}
+        : { perOfficer: whole(errors, `${f}.perOfficer`, t.perOfficer, '每名干警的目标数', 1, 1000) }),
     };
   });
 
@@ -247,14 +267,16 @@ function checkTaskSource(errors: FieldError[], f: string, raw: unknown): TaskSou
   return { form, count, ...(fields.length ? { fields } : {}), ...(where ? { where } : {}) };
 }
 
-/** The API's view of the tasks: towns' tasks say `unitKind: 'town'`, a department's its `unit` code. */
+/** The API's view of the tasks: towns' tasks say `unitKind: 'town'`, police stations' `unitKind: 'station'`, a department's its `unit` code. */
 export function publicTask(t: CampaignTask) {
   return {
     id: t.id,
-    ...(t.owner === 'towns' ? { unitKind: 'town' as const } : { unit: t.owner }),
+    ...(t.owner === 'towns' ? { unitKind: 'town' as const } : t.owner === 'stations' ? { unitKind: 'station' as const } : { unit: t.owner }),
     label: t.title,
     target: t.target,
     unitLabel: t.unitLabel,
     rule: t.rule,
+    ...(t.from ? { from: t.from } : {}),
+    ...(t.perOfficer ? { perOfficer: t.perOfficer } : {}),
   };
 }

@@ -106,7 +106,7 @@ export interface Campaign {
 
 export interface CampaignTask {
   readonly id: string;
-  /** Unit code of the department (or 'towns' for every town and sub-district) that owns the task. */
+  /** Unit code of the department, 'towns' (every town and sub-district) or 'stations' (every police station) that owns the task. */
   readonly owner: string;
   readonly title: string;
   readonly rule: string;
@@ -115,6 +115,11 @@ export interface CampaignTask {
   readonly target: number;
   /** Where the figure comes from: a register (one entry counts everywhere); none means typed task reports. */
   readonly from?: TaskSource;
+  /**
+   * R15 "三个一": each 包村、社区干警 (a police station's officer assigned to one of the owner's villages or communities)
+   * has this target of their own; the station reports it naming the officer, and the town's figure counts it too.
+   */
+  readonly perOfficer?: number;
 }
 
 /**
