@@ -11,11 +11,11 @@ const only = process.env.STRYKER_TESTS?.split(',').filter(Boolean);
 export default defineConfig({
   test: {
     include: only?.length ? only : [
-      'test/node/hazards/{service,policy,co-units,deadline-boundaries,races,routes,security}.test.ts',
-      'test/node/rankings/{rankings,rollups,bounds,api,quota-boundaries}.test.ts',
+      'test/node/hazards/{states,transition-input,transition-writes,deadlines,service,policy,co-units,deadline-boundaries,races,routes,security}.test.ts',
+      'test/node/rankings/{score,rankings,rollups,bounds,api,quota-boundaries}.test.ts',
       'test/node/auth/*.test.ts',
-      'test/node/forms/{engine,invisible}.test.ts',
-      'test/node/sheets/parts.test.tsx',
+      'test/node/forms/{checks,personal,engine,invisible}.test.ts',
+      'test/node/sheets/{cells.test.ts,parts.test.tsx}',
       'test/node/unit/export.test.ts',
       'test/node/suggestions/masking.test.ts',
     ],
