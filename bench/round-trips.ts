@@ -85,7 +85,7 @@ async function scenario(t: HttpTestContext, request: Requester, log: (line: stri
   for (const [name, n] of Object.entries(trips)) log(`${name}: ${n} round trip${n === 1 ? '' : 's'}`);
 
   // At Turso's distance: every round trip costs DELAY_MS more.
-  t.proxy.delayMs = DELAY_MS;
+  await t.setDelay(DELAY_MS);
   const tipTimes: number[] = [];
   for (let i = 0; i < 15; i++) {
     const started = performance.now();
@@ -118,7 +118,7 @@ async function scenario(t: HttpTestContext, request: Requester, log: (line: stri
     }),
   );
   const seconds = (performance.now() - startedAt) / 1000;
-  t.proxy.delayMs = 0;
+  await t.setDelay(0);
   const [{ n: storedAfter } = { n: 0 }] = await t.db.select({ n: count() }).from(submissions);
   latencies.sort((a, b) => a - b);
   const load = {
@@ -139,10 +139,10 @@ async function scenario(t: HttpTestContext, request: Requester, log: (line: stri
 /** The same in workerd: the Worker entry under wrangler's dev server, its database the counted, delayed proxy. */
 async function inWorkerd(log: (line: string) => void) {
   const { unstable_dev } = await import('wrangler');
-  const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' } });
+  const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' }, separateProcess: true });
   const worker = await unstable_dev('src/runtime/workers/entry.ts', {
     config: 'wrangler.toml',
-    vars: { LIBSQL_URL: t.proxy.url, PUBLIC_BASE_URL: ORIGIN.origin, SESSION_SECRET: 'bench-secret-0123456789abcdef', SUBMIT_RATE_LIMIT: '1000000000', SHEET_ID: '' },
+    vars: { LIBSQL_URL: t.url, PUBLIC_BASE_URL: ORIGIN.origin, SESSION_SECRET: 'bench-secret-0123456789abcdef', SUBMIT_RATE_LIMIT: '1000000000', SHEET_ID: '' },
     experimental: { disableExperimentalWarning: true },
     logLevel: 'error',
   } as never);
@@ -161,7 +161,7 @@ const bench: Bench = {
   name: 'round-trips',
   async run(log) {
     const before = machine();
-    const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' } });
+    const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' }, separateProcess: true });
     try {
       log('in process on Node:');
       const node = await scenario(t, (path, init) => Promise.resolve(t.app.request(path, init)), log);

@@ -26,7 +26,7 @@ export async function raceContext(backend: Backend): Promise<RaceContext> {
     return { t, clients: [t.app, t.app], close: async () => t.db.$client.close() };
   }
   const t = await makeHttpTestApp({ config: CONFIG });
-  const second: Db = openWebDb(t.proxy.url);
+  const second: Db = openWebDb(t.url);
   const other = createApp(testDeps({ db: second, config: t.deps.config, now: t.deps.now }));
   return {
     t,

@@ -26,7 +26,7 @@ describe('round trips per request over libSQL HTTP', () => {
     });
     if (res.status !== status) throw new Error(`${name}: ${res.status} ${await res.text()}`);
     seen[name] = n;
-    if (process.env.TRIPS_LOG) console.log(name, n, JSON.stringify(t.proxy.log));
+    if (process.env.TRIPS_LOG) console.log(name, n, JSON.stringify(t.tripLog));
     return { n, res };
   };
 
