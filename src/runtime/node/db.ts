@@ -8,6 +8,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../db/schema.ts';
 import type { Db } from '../../db/index.ts';
 import { coalescingClient } from '../../db/coalesce.ts';
+import { cachePreparedStatements } from './statement-cache.ts';
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 
@@ -20,6 +21,7 @@ export async function openNodeDb(url: string, authToken?: string): Promise<Db> {
     const path = url.slice('file:'.length).split('?')[0]!;
     if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   }
+  cachePreparedStatements();
   let client;
   try {
     client = createClient({ url, authToken: authToken || undefined, intMode: 'number', timeout: 5000 });
