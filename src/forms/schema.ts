@@ -139,8 +139,27 @@ export function valueSchema(f: FieldDefinition, ctx: FormContext): AnySchema {
   }
 }
 
+/**
+ * Whether a field's schema reads nothing from the context (no listed options, no slogans, no 'today' or campaign
+ * bound): such a schema is the same for every request and is built once per definition.
+ */
+function contextFree(f: FieldDefinition): boolean {
+  if (f.type === 'cadre' || f.type === 'place' || f.type === 'unit' || f.type === 'task' || f.optionsFrom) return false;
+  return typeof f.min !== 'string' && typeof f.max !== 'string';
+}
+
+/** Built schemas of context-free fields, by definition: a form version's definitions live as long as it is cached. */
+const BUILT = new WeakMap<FieldDefinition, AnySchema>();
+
 /** One field: normalise, then required-or-optional, then the typed value. */
 export function fieldSchema(f: FieldDefinition, ctx: FormContext = {}): AnySchema {
+  if (!contextFree(f)) return buildFieldSchema(f, ctx);
+  let built = BUILT.get(f);
+  if (!built) BUILT.set(f, (built = buildFieldSchema(f, ctx)));
+  return built;
+}
+
+function buildFieldSchema(f: FieldDefinition, ctx: FormContext): AnySchema {
   const normalise = normaliser(f);
   const inner = valueSchema(f, ctx);
   if (f.required) {
