@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import { issueAccessCode, listAccessCodes, revokeAccessCode, type AccessCodeRow, type IssuedCode } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
-import { listSessions, revokeSession, revokeSessionsOfCode, type SessionRow } from '../auth/sessions.ts';
+import { listSessions, revokeSession, type SessionRow } from '../auth/sessions.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { formatShanghai } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
@@ -204,7 +204,6 @@ export function adminAccessRoutes(deps: Deps) {
     if (!Number.isInteger(id) || !(await revokeAccessCode(deps.db, id, deps.now()))) {
       return c.html(await render({ error: '该访问码不存在或已经停用。' }), 404);
     }
-    await revokeSessionsOfCode(deps.db, id);
     return c.redirect(`/admin/access?revoked=${id}`, 303);
   });
 
@@ -226,7 +225,6 @@ export function adminAccessRoutes(deps: Deps) {
     if (!Number.isInteger(id) || !(await revokeAccessCode(deps.db, id, deps.now()))) {
       throw notFound('该访问码不存在或已经停用');
     }
-    await revokeSessionsOfCode(deps.db, id);
     return c.json({ id, revoked: true });
   });
 

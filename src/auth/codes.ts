@@ -1,7 +1,8 @@
 // Access codes: random, shown once, stored as a SHA-256 hash, revocable.
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { guard, guardFailed, runBatch } from '../db/batch.ts';
 import type { Db } from '../db/index.ts';
-import { accessCodes, units, type AccessRole } from '../db/schema.ts';
+import { accessCodes, sessions, units, type AccessRole } from '../db/schema.ts';
 import { randomCode, sha256Hex } from '../lib/crypto.ts';
 
 export const OFFICE_UNIT = 'office';
@@ -110,14 +111,22 @@ export async function listAccessCodes(db: Db): Promise<AccessCodeRow[]> {
     .orderBy(desc(accessCodes.id));
 }
 
-/** Revokes a code; its sessions end with it. Returns false for an unknown or already revoked code. */
+/**
+ * Revokes a code and ends its sessions, as one batch: both or neither. Returns false for an unknown or already
+ * revoked code (the guard then leaves every session as it was).
+ */
 export async function revokeAccessCode(db: Db, id: number, now: Date): Promise<boolean> {
-  const rows = await db
-    .update(accessCodes)
-    .set({ revokedAt: now.getTime() })
-    .where(and(eq(accessCodes.id, id), isNull(accessCodes.revokedAt)))
-    .returning({ id: accessCodes.id });
-  return rows.length > 0;
+  try {
+    await runBatch(db, [
+      db.update(accessCodes).set({ revokedAt: now.getTime() }).where(and(eq(accessCodes.id, id), isNull(accessCodes.revokedAt))),
+      guard(db, sql`changes() = 1`, 'the code exists and is not yet revoked'),
+      db.delete(sessions).where(eq(sessions.codeId, id)),
+    ]);
+    return true;
+  } catch (err) {
+    if (guardFailed(err)) return false;
+    throw err;
+  }
 }
 
 /** Use is recorded at most once a minute, so a busy API client does not write on every request. */

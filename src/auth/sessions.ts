@@ -113,8 +113,3 @@ export async function revokeSession(db: Db, idHash: string): Promise<boolean> {
   const rows = await db.delete(sessions).where(eq(sessions.idHash, idHash)).returning({ idHash: sessions.idHash });
   return rows.length > 0;
 }
-
-/** Ends every session of a code (its code was revoked). */
-export async function revokeSessionsOfCode(db: Db, codeId: number): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.codeId, codeId));
-}
