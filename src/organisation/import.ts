@@ -3,7 +3,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { auditEvents, cadres, units, type UnitKind } from '../db/schema.ts';
-import { recordChange } from '../core/changes.ts';
+import { changeStatements } from '../core/changes.ts';
+import { runBatch, type Stmt } from '../db/batch.ts';
 import { checkOrganisation, OFFICE_CODE, readTables, type RowError, type UnitRow } from './sheet.ts';
 
 export interface UnitChange {
@@ -72,7 +73,7 @@ function diff(file: UnitRow[], stored: Stored[], storedCadres: Set<string>, file
 }
 
 /**
- * Checks a file and, unless `dryRun`, applies it in one transaction: new units inserted, existing ones renamed,
+ * Checks a file and, unless `dryRun`, applies it in one batch: new units inserted, existing ones renamed,
  * moved, given their population and reactivated, units missing from the file deactivated, district cadres
  * (under the office) added or updated by name, and one audit row with the counts.
  */
@@ -108,31 +109,36 @@ export async function importOrganisation(
   const rows = new Map(file.units.map((u) => [u.code, u]));
   // Top-level units hang under the office, as the demo organisation does.
   const parentOf = (u: UnitRow) => (u.kind === 'office' ? null : (u.parentCode ?? (office ? officeCode : null)));
-  await db.transaction(async (tx) => {
-    // The office first, so district cadres' foreign key finds it.
-    const created = plan.created.map((c) => rows.get(c.code)!).sort((a, b) => (a.kind === 'office' ? -1 : b.kind === 'office' ? 1 : 0));
-    for (let i = 0; i < created.length; i += 100) {
-      await tx.insert(units).values(
+  // The office first, so district cadres' foreign key finds it.
+  const created = plan.created.map((c) => rows.get(c.code)!).sort((a, b) => (a.kind === 'office' ? -1 : b.kind === 'office' ? 1 : 0));
+  const stmts: Stmt[] = [];
+  for (let i = 0; i < created.length; i += 100) {
+    stmts.push(
+      db.insert(units).values(
         created.slice(i, i + 100).map((u) => ({ code: u.code, name: u.name, kind: u.kind, parentCode: parentOf(u), population: u.population, active: true })),
+      ),
+    );
+  }
+  for (const c of plan.updated) {
+    const u = rows.get(c.code)!;
+    stmts.push(db.update(units).set({ name: u.name, parentCode: parentOf(u), population: u.population, active: true }).where(eq(units.code, u.code)));
+  }
+  const gone = plan.deactivated.map((d) => d.code);
+  for (let i = 0; i < gone.length; i += 200) stmts.push(db.update(units).set({ active: false }).where(inArray(units.code, gone.slice(i, i + 200))));
+  if (office) {
+    for (const c of file.cadres) {
+      stmts.push(
+        storedCadres.has(c.name)
+          ? db.update(cadres).set({ post: c.post, active: true }).where(and(eq(cadres.unitCode, officeCode), eq(cadres.role, 'district_leader'), eq(cadres.name, c.name)))
+          : db.insert(cadres).values({ unitCode: officeCode, name: c.name, post: c.post, role: 'district_leader', active: true, createdAt: at }),
       );
     }
-    for (const c of plan.updated) {
-      const u = rows.get(c.code)!;
-      await tx.update(units).set({ name: u.name, parentCode: parentOf(u), population: u.population, active: true }).where(eq(units.code, u.code));
-    }
-    const gone = plan.deactivated.map((d) => d.code);
-    for (let i = 0; i < gone.length; i += 200) await tx.update(units).set({ active: false }).where(inArray(units.code, gone.slice(i, i + 200)));
-    if (office) {
-      for (const c of file.cadres) {
-        if (storedCadres.has(c.name)) {
-          await tx.update(cadres).set({ post: c.post, active: true }).where(and(eq(cadres.unitCode, officeCode), eq(cadres.role, 'district_leader'), eq(cadres.name, c.name)));
-        } else {
-          await tx.insert(cadres).values({ unitCode: officeCode, name: c.name, post: c.post, role: 'district_leader', active: true, createdAt: at });
-        }
-      }
-    }
-    await tx.insert(auditEvents).values({ at, actor: opts.actor, kind: 'organisation_import', subject: `${file.units.length} 个单位`, detail: JSON.stringify(summary) });
-    await recordChange(tx, deps, { kind: 'organisation', at });
-  });
+  }
+  stmts.push(
+    db.insert(auditEvents).values({ at, actor: opts.actor, kind: 'organisation_import', subject: `${file.units.length} 个单位`, detail: JSON.stringify(summary) }),
+    ...changeStatements(db, deps, { kind: 'organisation', at }),
+  );
+  // One batch: the whole file applies, or nothing does.
+  await runBatch(db, stmts);
   return { ok: true, plan, summary, applied: true };
 }

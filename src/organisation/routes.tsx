@@ -7,7 +7,8 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { limitBody } from '../lib/body-limit.ts';
 import { notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { cleanText } from '../lib/text.ts';
-import { recordChange } from '../core/changes.ts';
+import { changeStatements } from '../core/changes.ts';
+import { runBatch } from '../db/batch.ts';
 import { importOrganisation } from './import.ts';
 import { organisationTemplate, organisationTree, flatten } from './tree.ts';
 import { OrganisationPage, UnitEditPage } from './page.tsx';
@@ -112,11 +113,13 @@ export function organisationRoutes(deps: Deps) {
     if (errors.length) return c.html(<UnitEditPage unit={{ ...unit, name: name || unit.name }} parents={parents} errors={errors} />, 422);
     const active = unit.kind === 'office' || form.active === '1';
     const at = deps.now().getTime();
-    await deps.db.transaction(async (tx) => {
-      await tx.update(units).set({ name, parentCode: parent, population: popText ? Number(popText) : null, active }).where(eq(units.code, unit.code));
-      await tx.insert(auditEvents).values({ at, actor: actorOf(c), kind: 'organisation_edit', unitCode: unit.code, subject: unit.code, detail: JSON.stringify({ parent, active }) });
-      await recordChange(tx, deps, { kind: 'organisation', at });
-    });
+    const { db } = deps;
+    // One batch: the edit, its audit line and the sheet's refresh stand or fall together.
+    await runBatch(db, [
+      db.update(units).set({ name, parentCode: parent, population: popText ? Number(popText) : null, active }).where(eq(units.code, unit.code)),
+      db.insert(auditEvents).values({ at, actor: actorOf(c), kind: 'organisation_edit', unitCode: unit.code, subject: unit.code, detail: JSON.stringify({ parent, active }) }),
+      ...changeStatements(db, deps, { kind: 'organisation', at }),
+    ]);
     return c.redirect('/admin/organisation?saved=1', 303);
   });
 

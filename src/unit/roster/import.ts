@@ -5,7 +5,8 @@ import { cadres } from '../../db/schema.ts';
 import { decodeCsv, parseCsv, type CsvEncoding } from './csv.ts';
 import { parseRole, placesFor, type CadreInput, type Place, type UnitInfo } from './roster.ts';
 import type { Deps } from '../../deps.ts';
-import { recordChange } from '../../core/changes.ts';
+import { changeStatements } from '../../core/changes.ts';
+import { runBatch, type Stmt } from '../../db/batch.ts';
 
 export const ROSTER_COLUMNS = ['姓名', '职务', '角色', '包抓村社区'] as const;
 const MAX_LINES = 2000;
@@ -99,18 +100,18 @@ export async function importRoster(deps: Pick<Deps, 'db' | 'plugins'>, unit: Uni
   );
   let added = 0;
   let updated = 0;
-  await db.transaction(async (tx) => {
-    for (const row of checked.rows) {
-      const id = existing.get(row.name);
-      if (id !== undefined) {
-        await tx.update(cadres).set({ ...row, active: true }).where(and(eq(cadres.id, id), eq(cadres.unitCode, unit.code)));
-        updated++;
-      } else {
-        await tx.insert(cadres).values({ unitCode: unit.code, ...row, active: true, createdAt: opts.now.getTime() });
-        added++;
-      }
+  const stmts: Stmt[] = [];
+  for (const row of checked.rows) {
+    const id = existing.get(row.name);
+    if (id !== undefined) {
+      stmts.push(db.update(cadres).set({ ...row, active: true }).where(and(eq(cadres.id, id), eq(cadres.unitCode, unit.code))));
+      updated++;
+    } else {
+      stmts.push(db.insert(cadres).values({ unitCode: unit.code, ...row, active: true, createdAt: opts.now.getTime() }));
+      added++;
     }
-    await recordChange(tx, deps, { kind: 'organisation', at: opts.now.getTime() });
-  });
+  }
+  // One batch: every row of the file, or none.
+  await runBatch(db, [...stmts, ...changeStatements(db, deps, { kind: 'organisation', at: opts.now.getTime() })]);
   return { ok: true, added, updated };
 }
