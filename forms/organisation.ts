@@ -1,5 +1,5 @@
 // The district's organisation: the office, towns and sub-districts with DEMO villages and
-// communities, the 20 departments of section 二(四), and DEMO cadres. Real unit names are those of
+// communities, the 20 departments of section 二(四), DEMO police stations and DEMO cadres. Real unit names are those of
 // 宝鸡市金台区; every village, community and cadre here is invented for demonstration (marked 演示).
 import type { Organisation, OrganisationCadre, OrganisationUnit } from '../src/forms/types.ts';
 
@@ -80,6 +80,11 @@ const units: readonly OrganisationUnit[] = [
   { code: 'industry-it', name: '区工信局', kind: 'department', parent: 'office' },
   { code: 'youth-league', name: '团区委', kind: 'department', parent: 'office' },
   { code: 'credit-union', name: '金台信用联社', kind: 'department', parent: 'office' },
+
+  // DEMO police stations (派出所) under the police branch (R16 patrols, R15 包村、社区干警)
+  { code: 'station-zhongshan', name: '中山路派出所（演示）', kind: 'station', parent: 'police' },
+  { code: 'station-panlong', name: '蟠龙派出所（演示）', kind: 'station', parent: 'police' },
+  { code: 'station-jinhe', name: '金河派出所（演示）', kind: 'station', parent: 'police' },
 ];
 
 const cadres: readonly OrganisationCadre[] = [
@@ -159,6 +164,13 @@ const cadres: readonly OrganisationCadre[] = [
   { unit: 'youth-league', name: '李桂英（演示）', post: '书记', role: 'unit_leader', assigned: 'chencang-v3' },
   { unit: 'youth-league', name: '吴春生（演示）', post: '科员', role: 'cadre', assigned: 'jinhe-v3' },
   { unit: 'credit-union', name: '何敏（演示）', post: '理事长', role: 'unit_leader', assigned: 'zhongshan-east-c3' },
+
+  // 包村、社区干警: each station's officers and the village or community each is assigned to (R15 "三个一").
+  { unit: 'station-zhongshan', name: '王磊（演示）', post: '社区民警', role: 'cadre', assigned: 'zhongshan-east-c1' },
+  { unit: 'station-zhongshan', name: '周丹（演示）', post: '社区民警', role: 'cadre', assigned: 'zhongshan-east-c2' },
+  { unit: 'station-panlong', name: '郭鹏（演示）', post: '驻村民警', role: 'cadre', assigned: 'panlong-v1' },
+  { unit: 'station-panlong', name: '马骏（演示）', post: '驻村民警', role: 'cadre', assigned: 'panlong-v2' },
+  { unit: 'station-jinhe', name: '罗浩（演示）', post: '驻村民警', role: 'cadre', assigned: 'jinhe-v1' },
 ];
 
 const organisation: Organisation = { units, cadres };

@@ -20,6 +20,13 @@ const taskReport: FormDefinition = {
       max: 60,
       help: '按对象计数的任务（如校园安全检查“每校一次”、网吧检查）请填写学校、网吧的全称；同一对象再次填报只计一次',
     },
+    {
+      name: 'officer',
+      type: 'cadre',
+      label: '完成的包村、社区干警',
+      metric: 'cadre',
+      help: '“三个一”（讲课、矛盾纠纷排查、组织义务巡逻）由派出所填报时，请选择完成的干警，计入其包抓村（社区）所在镇街',
+    },
     { name: 'note', type: 'textarea', label: '说明', max: 500, placeholder: '如：完成地点、学校名称' },
   ],
 };

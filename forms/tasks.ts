@@ -1,6 +1,7 @@
 // Countable campaign tasks from the seed plan: towns' tasks (二(二), R4–R9, R15) and the department
 // tasks of 二(四) 1–19 (R20.n), with the display, armband, patrol and school rules R15–R19.
-// owner is a department's unit code (forms/organisation.ts) or 'towns' (every town and sub-district).
+// owner is a department's unit code (forms/organisation.ts), 'towns' (every town and sub-district) or 'stations' (every
+// police station, each against its own target). perOfficer: each 包村、社区干警's own target (R15 "三个一").
 // target is the count each owner reaches during the campaign (G in the daily ranking); `from` counts it from a
 // register (publicity, dispute mediation, the visits' almanacs) so nothing is typed twice, or counts the distinct
 // objects named in the task's own task reports (schools, internet cafés); without it the task-report form is summed.
@@ -10,18 +11,19 @@ const tasks: readonly CampaignTask[] = [
   // 二(二) every town and sub-district
   { id: 'towns-publicity-boards', owner: 'towns', title: '制作平安建设宣传版面、横幅、喷绘、文化墙（不少于10处）', rule: 'R4', unitLabel: '处', target: 10, from: { form: 'publicity', count: 'sum', fields: ['boards', 'banners', 'cultureWalls'] } },
   { id: 'towns-wall-slogans', owner: 'towns', title: '村民小组、居民小区醒目位置墙体标语或喷绘（每组、每小区2-3条）', rule: 'R4', unitLabel: '条', target: 30, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['villager-group', 'compound'] } } },
-  { id: 'towns-law-lectures', owner: 'towns', title: '“三个一”：包村、社区干警讲平安建设和法制宣传教育课', rule: 'R15', unitLabel: '堂', target: 3 },
+  { id: 'towns-law-lectures', owner: 'towns', title: '“三个一”：每个包村、社区干警给群众讲一堂平安建设和法制宣传教育课', rule: 'R15', unitLabel: '堂', target: 3, perOfficer: 1 },
   { id: 'towns-almanacs', owner: 'towns', title: '入户发放《平安历书》（每户一本）', rule: 'R7', unitLabel: '户', target: 300, from: { form: 'household-visit', count: 'entries', where: { field: 'almanac', equals: ['yes'] } } },
-  { id: 'towns-dispute-screenings', owner: 'towns', title: '“三个一”：矛盾纠纷排查调处（小事不出村、大事不出镇街）', rule: 'R15', unitLabel: '次', target: 3, from: { form: 'dispute-mediation', count: 'entries' } },
-  { id: 'towns-volunteer-patrols', owner: 'towns', title: '“三个一”：村、社区义务巡逻人员每周一次治安巡逻', rule: 'R15', unitLabel: '次', target: 12 },
+  { id: 'towns-dispute-screenings', owner: 'towns', title: '“三个一”：每个包村、社区干警开展一次矛盾纠纷排查调处（小事不出村、大事不出镇街）', rule: 'R15', unitLabel: '次', target: 3, from: { form: 'dispute-mediation', count: 'entries' } },
+  { id: 'towns-volunteer-patrols', owner: 'towns', title: '“三个一”：包村、社区干警组织村、社区义务巡逻人员每周开展一次治安巡逻', rule: 'R15', unitLabel: '次', target: 12, perOfficer: 4 },
   { id: 'towns-deputy-briefings', owner: 'towns', title: '向“两代表一委员”汇报工作（汇报会、登门走访、书面报告）', rule: 'R9', unitLabel: '次', target: 2 },
 
   // 1 金台公安分局
   { id: 'police-venue-checks', owner: 'police', title: '清理排查城中村、中小旅馆、洗浴场所、娱乐会所、电子游戏厅等复杂场所', rule: 'R20.1', unitLabel: '处', target: 100 },
   { id: 'police-unit-slogans', owner: 'police', title: '内保单位、特行单位宣传标语（每单位至少1-2条）', rule: 'R17', unitLabel: '条', target: 150, from: { form: 'publicity', count: 'sum', fields: ['wallSlogans', 'banners'], where: { field: 'locationKind', equals: ['enterprise'] } } },
   { id: 'police-gate-armbands', owner: 'police', title: '内保单位、特行单位门卫佩戴“红袖标”上岗', rule: 'R18', unitLabel: '人', target: 100 },
-  { id: 'police-community-patrols', owner: 'police', title: '派出所对社区校园周边及公共场所重点巡查（每日1次）', rule: 'R16', unitLabel: '次', target: 30 },
-  { id: 'police-rural-patrols', owner: 'police', title: '派出所对农村校园周边及公共场所重点巡查（每周2次）', rule: 'R16', unitLabel: '次', target: 8 },
+  // 各公安派出所 (R16): each station's own patrols; the police branch sees them per station and as its total
+  { id: 'police-community-patrols', owner: 'stations', title: '各公安派出所对校园周边及公共场所开展重点巡查：社区每日巡查1次', rule: 'R16', unitLabel: '次', target: 30 },
+  { id: 'police-rural-patrols', owner: 'stations', title: '各公安派出所对校园周边及公共场所开展重点巡查：农村每周巡查2次', rule: 'R16', unitLabel: '次', target: 8 },
   { id: 'police-three-officials', owner: 'police', title: '“三官一律”进社区（小区）、村（组）活动（政法各部门）', rule: 'R20', unitLabel: '次', target: 10 },
 
   // 2 区检察院

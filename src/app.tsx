@@ -15,6 +15,7 @@ import { unitSigninRoutes } from './auth/routes.tsx';
 import { adminAccessRoutes } from './admin/access.tsx';
 import { unitCadreRoutes } from './unit/roster/routes.tsx';
 import { unitDashboardRoutes } from './unit/dashboard-routes.tsx';
+import { unitDutyRoutes } from './unit/duty.tsx';
 import { unitFormRoutes } from './unit/forms-routes.tsx';
 import { unitExportRoutes } from './unit/export/routes.tsx';
 import { rankingsRoutes } from './rankings/routes.tsx';
@@ -79,6 +80,7 @@ export function createApp(deps: Deps) {
   app.route('/', adminAccessRoutes(deps));
   app.route('/', unitCadreRoutes(deps));
   app.route('/', unitDashboardRoutes(deps));
+  app.route('/', unitDutyRoutes(deps));
   app.route('/', unitFormRoutes(deps));
   app.route('/', unitExportRoutes(deps));
   app.route('/', adminHomeRoutes(deps));

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-export const UNIT_KINDS = ['office', 'town', 'subdistrict', 'village', 'community', 'department'] as const;
+export const UNIT_KINDS = ['office', 'town', 'subdistrict', 'village', 'community', 'department', 'station'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
 export const CADRE_ROLES = ['district_leader', 'unit_leader', 'cadre'] as const;

@@ -20,8 +20,9 @@ export const KIND_LABELS: Record<UnitKind, string> = {
   village: '村',
   community: '社区',
   department: '区级部门',
+  station: '派出所',
 };
-const KIND_ALIASES: Record<string, UnitKind> = { 乡: 'town', 乡镇: 'town', 镇街: 'town', 部门: 'department', 居委会: 'community', 村委会: 'village', 行政村: 'village', 综治办: 'office' };
+const KIND_ALIASES: Record<string, UnitKind> = { 乡: 'town', 乡镇: 'town', 镇街: 'town', 部门: 'department', 居委会: 'community', 村委会: 'village', 行政村: 'village', 综治办: 'office', 公安派出所: 'station' };
 
 export function parseKind(input: string): UnitKind | null {
   const s = input.trim();
@@ -36,6 +37,8 @@ const PARENT_KINDS: Record<UnitKind, readonly (UnitKind | '')[]> = {
   town: ['', 'office'],
   subdistrict: ['', 'office'],
   department: ['', 'office'],
+  // A police station (派出所) sits under the police branch, a department.
+  station: ['department'],
   village: ['town', 'subdistrict'],
   community: ['subdistrict', 'town'],
 };

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import type { CadreRole } from '../db/schema.ts';
 import type { CampaignTask } from '../forms/types.ts';
-import { registerAggregates } from '../unit/tasks.ts';
+import { officerAggregates, registerAggregates } from '../unit/tasks.ts';
 
 export { EXCLUDED_HAZARD_STATES, FEEDBACK_FORMS, TASK_FORM, VISIT_FORM } from './rollup-sql.ts';
 
@@ -99,7 +99,7 @@ export interface TaskRow {
  */
 export async function taskAggregates(db: Db, r: DayRange, tasks: readonly CampaignTask[] = []): Promise<TaskRow[]> {
   const sourced = tasks.filter((t) => t.from).map((t) => t.id);
-  const [typed, registers] = await Promise.all([
+  const [typed, registers, officers] = await Promise.all([
     db.all<TaskRow>(sql`
     SELECT unit, task_id AS taskId, sum(quantity) AS reported
     FROM rollup_task_reports
@@ -107,8 +107,9 @@ export async function taskAggregates(db: Db, r: DayRange, tasks: readonly Campai
       ${sourced.length ? sql`AND task_id NOT IN (${sql.join(sourced.map((id) => sql`${id}`), sql`, `)})` : sql``}
     GROUP BY 1, 2`),
     registerAggregates(db, tasks, r),
+    officerAggregates(db, tasks, r),
   ]);
-  return [...typed, ...registers];
+  return [...typed, ...registers, ...officers];
 }
 
 export interface CoverageRow {
@@ -135,10 +136,10 @@ export async function coverageAggregates(db: Pick<Db, 'all'>, r: DayRange): Prom
       FROM submissions s
       WHERE s.form_id IN (${PATROL_FORM}, ${PUBLICITY_FORM}) AND s.deleted_at IS NULL AND s.day BETWEEN ${r.from} AND ${r.to}
     )
-    SELECT p.parent_code AS unit, count(*) AS places,
-           sum(EXISTS (SELECT 1 FROM covered c WHERE c.form = ${PATROL_FORM} AND c.owner = p.parent_code AND c.place = p.code)) AS patrolled,
-           sum(EXISTS (SELECT 1 FROM covered c WHERE c.form = ${PUBLICITY_FORM} AND c.owner = p.parent_code AND c.place = p.code)) AS publicised
+    SELECT p.parent_code AS unit, count(*) AS places, sum(pt.place IS NOT NULL) AS patrolled, sum(pb.place IS NOT NULL) AS publicised
     FROM units p
+    LEFT JOIN covered pt ON pt.form = ${PATROL_FORM} AND pt.owner = p.parent_code AND pt.place = p.code
+    LEFT JOIN covered pb ON pb.form = ${PUBLICITY_FORM} AND pb.owner = p.parent_code AND pb.place = p.code
     WHERE p.kind IN ('village', 'community') AND p.active = 1 AND p.parent_code IS NOT NULL
     GROUP BY p.parent_code`);
 }

@@ -9,6 +9,7 @@ import { templateSettings, type CurrentCampaign } from '../campaign/settings.ts'
 import { currentCampaign } from '../campaign/store.ts';
 import { answerAggregates, coverageAggregates, hazardAggregates, taskAggregates, visitAggregates, type DayRange } from './metrics.ts';
 import { competitionRanks, figure, roundedFigures, scoreX100, type Metrics } from './score.ts';
+import { STATIONS_OWNER } from '../unit/tasks.ts';
 
 export type RankingGroup = 'towns' | 'departments';
 export const RANKING_GROUPS: readonly RankingGroup[] = ['towns', 'departments'];
@@ -100,6 +101,10 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
     return null;
   };
 
+  // The police branch answers for its stations' own tasks (R16): their reports against the target × its active stations.
+  const stationsUnder = new Map<string, number>();
+  for (const u of unitRows) if (u.kind === 'station' && u.active && u.parent) stationsUnder.set(u.parent, (stationsUnder.get(u.parent) ?? 0) + 1);
+
   const acc = new Map<string, Acc>();
   // A unit the office deactivated keeps its records but is ranked no more.
   for (const u of unitRows) if (GROUP_OF_KIND[u.kind] && u.active) acc.set(u.code, emptyAcc());
@@ -139,8 +144,10 @@ export async function computeRanking(db: Db, day: string, rules: RankingRules = 
   const result: RankedUnit[] = [];
   for (const [code, a] of acc) {
     const grp = GROUP_OF_KIND[byCode.get(code)!.kind]!;
-    const own = rules.tasks.filter((t) => t.owner === code || (t.owner === 'towns' && grp === 'towns'));
-    const gNum = own.reduce((s, t) => s + (t.target > 0 ? Math.min((a.g.get(t.id) ?? 0) / t.target, 1) : 1), 0);
+    const stations = stationsUnder.get(code) ?? 0;
+    const own = rules.tasks.filter((t) => t.owner === code || (t.owner === 'towns' && grp === 'towns') || (t.owner === STATIONS_OWNER && stations > 0));
+    const targetOf = (t: CampaignTask) => (t.owner === STATIONS_OWNER ? t.target * stations : t.target);
+    const gNum = own.reduce((s, t) => s + (targetOf(t) > 0 ? Math.min((a.g.get(t.id) ?? 0) / targetOf(t), 1) : 1), 0);
     const metrics: Metrics = {
       V: figure(a.v.progress, a.v.cadres, { visits: a.v.visits, quota: a.v.quota }),
       H: figure(a.h.closed, a.h.led),

@@ -25,7 +25,8 @@ import { HAZARD_CATEGORY_OPTIONS } from '../../forms/options.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { campaignFor } from '../campaign/context.ts';
 import { PortalLayout, portalScope, unitQuery } from './layout.tsx';
-import { unitTasks } from './tasks.ts';
+import { officerFigures, stationFigures, unitTasks, type OfficerFigures, type StationFigures } from './tasks.ts';
+import { OfficerTable, StationTable } from './duty.tsx';
 import { DataTable, ProgressBar, SubmitButton } from '../web/components.tsx';
 
 const categoryLabel = (v: string) => HAZARD_CATEGORY_OPTIONS.find((o) => o.value === v)?.label ?? v;
@@ -35,6 +36,8 @@ interface DashboardProps {
   unit: UnitInfo;
   cadres: CadreProgress[];
   tasks: TaskProgress[];
+  stations: StationFigures[];
+  officers: OfficerFigures[];
   patrol: PatrolSummary;
   hazards: UnitHazard[];
   deadlines: DeadlineRow[];
@@ -133,6 +136,8 @@ function Dashboard(props: DashboardProps) {
           ))}
         </DataTable>
       )}
+      <StationTable stations={props.stations} />
+      <OfficerTable officers={props.officers} showStation={props.unit.kind !== 'station'} />
       {props.tasks.length > 0 && props.tasks.every((t) => t.reported === 0) && !readOnly ? (
         <p class="muted">
           还没有填报任务进度。每完成一批，请在<a href={`/unit/forms/task-report${q}`}>任务进度</a>中填报本次完成数量。
@@ -232,9 +237,11 @@ export function unitDashboardRoutes(deps: Deps) {
     const { principal, unit } = await portalScope(deps, c);
     const now = deps.now();
     const { settings: campaign } = await campaignFor(c, deps.db);
-    const [cadres, tasks, patrol, hazards, pickable, places] = await Promise.all([
+    const [cadres, tasks, stations, officers, patrol, hazards, pickable, places] = await Promise.all([
       visitProgress(deps.db, unit.code, campaign),
       taskProgress(deps.db, unit, campaign),
+      unit.kind === 'department' ? stationFigures(deps.db, unit.code, campaign) : Promise.resolve([]),
+      officerFigures(deps.db, unit, campaign),
       patrolSummary(deps.db, unit, campaign),
       unitHazards(deps.db, unit.code),
       principal.role === 'unit'
@@ -242,7 +249,7 @@ export function unitDashboardRoutes(deps: Deps) {
         : deps.db
             .select({ code: units.code, name: units.name })
             .from(units)
-            .where(and(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']), eq(units.active, true)))
+            .where(and(inArray(units.kind, ['office', 'town', 'subdistrict', 'department', 'station']), eq(units.active, true)))
             .orderBy(asc(units.kind), asc(units.code)),
       deps.db
         .select({ code: units.code, name: units.name })
@@ -257,6 +264,8 @@ export function unitDashboardRoutes(deps: Deps) {
         unit={unit}
         cadres={cadres}
         tasks={tasks}
+        stations={stations}
+        officers={officers}
         patrol={patrol}
         hazards={hazards}
         deadlines={campaignDeadlines(now, campaign)}

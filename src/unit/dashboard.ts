@@ -10,7 +10,7 @@ import { listCadres, type CadreRow, type UnitInfo } from './roster/roster.ts';
 import { patrolFlag, patrolRule, type PatrolFlag, type PatrolRule } from './patrol.ts';
 import type { CampaignTask } from '../forms/types.ts';
 import type { CampaignSettings } from '../campaign/settings.ts';
-import { tasksFor } from './tasks.ts';
+import { ownTasks, unitTasks } from './tasks.ts';
 
 export const VISIT_FORM = 'household-visit';
 export const TASK_FORM = 'task-report';
@@ -47,10 +47,9 @@ export async function visitProgress(db: Db, unitCode: string, campaign: Campaign
   });
 }
 
-/** The campaign tasks a unit owns: its own department tasks, or the towns' tasks for towns and sub-districts. */
+/** The campaign tasks a unit reports: its own (src/unit/tasks.ts ownTasks). */
 export function tasksOf(unit: UnitInfo, tasks: readonly CampaignTask[]): CampaignTask[] {
-  const isTown = unit.kind === 'town' || unit.kind === 'subdistrict';
-  return tasks.filter((t) => t.owner === unit.code || (isTown && t.owner === 'towns'));
+  return ownTasks(unit, tasks);
 }
 
 export interface TaskProgress extends CampaignTask {
@@ -59,14 +58,11 @@ export interface TaskProgress extends CampaignTask {
 }
 
 export async function taskProgress(db: Db, unit: UnitInfo, campaign: CampaignSettings): Promise<TaskProgress[]> {
-  const own = tasksOf(unit, campaign.tasks);
-  if (own.length === 0) return [];
-  // From the registers where the task names one, else the typed task reports (src/unit/tasks.ts).
-  const figures = await tasksFor(db, unit.code, own, campaign);
-  return own.map((t, i) => {
-    const reported = figures[i]!.done;
-    return { ...t, reported, percent: progressPercent(reported, t.target) };
-  });
+  // From the registers where the task names one, else the typed task reports (src/unit/tasks.ts); the police
+  // branch's station tasks against the target × its stations.
+  const figures = await unitTasks(db, unit, campaign);
+  const byId = new Map(campaign.tasks.map((t) => [t.id, t]));
+  return figures.map((f) => ({ ...byId.get(f.id)!, target: f.target, reported: f.done, percent: progressPercent(f.done, f.target) }));
 }
 
 export interface PatrolTeamRow {

@@ -17,8 +17,7 @@ import { JSON_OBJECT, vJson } from '../lib/validation.ts';
 import { storeSubmission } from '../submissions/store.ts';
 import { checkFormToken, issueFormToken } from '../submissions/tokens.ts';
 import { getCadre, getUnit, listCadres, placesFor, type UnitInfo } from './roster/roster.ts';
-import { tasksOf } from './dashboard.ts';
-import { TASK_REPORT_FORM } from './tasks.ts';
+import { reportableTasks, TASK_REPORT_FORM } from './tasks.ts';
 import { withDerived } from './derived.ts';
 import { assertNotHazard, deleteRecord, hazardNumbersOf, keepStoredPersonal, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from './records.ts';
 import { unitQuery } from './layout.tsx';
@@ -78,7 +77,7 @@ export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormC
     places: places.map((p) => ({ code: p.code, name: p.name })),
     units: allUnits,
     // Typed tasks, and those counting the objects named in their own reports (a school inspected, a café checked).
-    tasks: tasksOf(unit, campaign.tasks).filter((t) => !t.from || t.from.form === TASK_REPORT_FORM).map((t) => ({ id: t.id, title: `${t.title}（目标 ${t.target} ${t.unitLabel}）` })),
+    tasks: reportableTasks(unit, campaign.tasks).filter((t) => !t.from || t.from.form === TASK_REPORT_FORM).map((t) => ({ id: t.id, title: `${t.title}（${unit.kind === 'station' && t.perOfficer ? `每名干警 ${t.perOfficer}` : `目标 ${t.target}`} ${t.unitLabel}）` })),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Db } from '../../../src/db/index.ts';
 import { DEFAULT_RULES } from '../../../src/rankings/index.ts';
 import { ROLLUP_SOURCE } from '../../../src/rankings/snapshot.ts';
 import { REBUILD_STATEMENTS } from '../../../src/rankings/rollup-sql.ts';
+import { coverageAggregates } from '../../../src/rankings/metrics.ts';
 import { countedVisit } from '../../../src/visits/checks.ts';
 import { makeTestApp } from '../../helpers/app.ts';
 
@@ -24,15 +25,16 @@ async function snapshotQueries(): Promise<SQL[]> {
     ROLLUP_SOURCE.hazards(capture, range),
     ROLLUP_SOURCE.answers(capture, range),
     ROLLUP_SOURCE.tasks(capture, range, DEFAULT_RULES.tasks),
+    coverageAggregates(capture, range),
   ]);
   return seen;
 }
 
 describe('query plans', () => {
-  it('the snapshot reads rollups; only the register tasks touch submissions, by index', async () => {
+  it('the snapshot reads rollups; only the register tasks, the officers\' "三个一" and the villages\' coverage touch submissions, by index', async () => {
     const t = await makeTestApp({ seed: false });
     const queries = await snapshotQueries();
-    expect(queries).toHaveLength(5);
+    expect(queries).toHaveLength(7);
     const plans = await Promise.all(queries.map((q) => plan(t.db, q)));
     for (const p of plans) expect(p).not.toMatch(/SCAN (submissions|s)\b(?! USING)/);
     const rollupOnly = plans.filter((p) => !/\bsubmissions\b|\bs USING\b/.test(p));

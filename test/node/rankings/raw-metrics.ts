@@ -7,7 +7,7 @@ import { awaitsOffice, CLOSED_STATES, isFixed, isOpen, STATE_IDS } from '../../.
 import { SATISFIED_VALUES } from '../../../forms/options.ts';
 import { countedVisit } from '../../../src/visits/checks.ts';
 import type { CampaignTask } from '../../../src/forms/types.ts';
-import { registerAggregates } from '../../../src/unit/tasks.ts';
+import { officerAggregates, registerAggregates } from '../../../src/unit/tasks.ts';
 
 /**
  * Hazard states closed without a fix (a duplicate, or not a hazard after all): such hazards are not
@@ -135,7 +135,7 @@ export interface TaskRow {
 /** Typed task reports, and the figures of tasks counted from a register (whose typed reports no longer count). */
 export async function taskAggregates(db: Db, r: DayRange, tasks: readonly CampaignTask[] = []): Promise<TaskRow[]> {
   const sourced = tasks.filter((t) => t.from).map((t) => t.id);
-  const [typed, registers] = await Promise.all([
+  const [typed, registers, officers] = await Promise.all([
     db.all<TaskRow>(sql`
     SELECT coalesce(rollup_code, unit_code) AS unit, task_id AS taskId, coalesce(sum(quantity), 0) AS reported
     FROM submissions
@@ -144,6 +144,7 @@ export async function taskAggregates(db: Db, r: DayRange, tasks: readonly Campai
     GROUP BY 1, 2
     HAVING unit IS NOT NULL`),
     registerAggregates(db, tasks, r),
+    officerAggregates(db, tasks, r),
   ]);
-  return [...typed, ...registers];
+  return [...typed, ...registers, ...officers];
 }
