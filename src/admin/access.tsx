@@ -19,6 +19,7 @@ const KIND_LABELS: Record<string, string> = {
   town: '镇',
   subdistrict: '街道',
   department: '区级部门',
+  station: '派出所',
   village: '村',
   community: '社区',
 };
