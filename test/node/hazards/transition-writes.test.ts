@@ -26,9 +26,9 @@ const AT = Date.parse(NOW);
 
 async function setup() {
   const t = await makeTestApp({ now: NOW });
-  const facts: { action: string; hazardIds: number[]; facts: HazardFact[] }[] = [];
+  const facts: { action: string; hazardIds: readonly number[]; facts: HazardFact[] }[] = [];
   const hear: ChangeHook = (_q, change) => {
-    if (change.kind === 'hazards') facts.push({ action: change.action, hazardIds: change.hazardIds, facts: [...change.facts] });
+    if (change.kind === 'hazards') facts.push({ action: change.action, hazardIds: change.hazardIds, facts: [...(change.facts ?? [])] });
     return [];
   };
   const deps: Deps = { ...t.deps, plugins: { ...t.deps.plugins, changeHooks: [...t.deps.plugins.changeHooks, hear] } };
