@@ -37,6 +37,7 @@ import { locationScriptRoutes } from './web/location.tsx';
 import { offlineRoutes } from './web/offline.tsx';
 import { sameOriginWrites } from './auth/csrf.ts';
 import { prefetchSession } from './auth/middleware.ts';
+import { hazardHeadPrefetch } from './hazards/detail.ts';
 
 export type AppEnv = { Variables: Record<string, never> };
 
@@ -67,6 +68,7 @@ export function createApp(deps: Deps) {
   // Pages show the current campaign's name and brand: load it (one cached version check) before any page renders.
   app.use('*', contextStorage());
   app.use('*', prefetchSession(deps));
+  app.use('*', hazardHeadPrefetch(deps));
   app.use('*', campaignContext(deps.db));
   app.route('/', pageScriptRoutes());
   app.route('/', locationScriptRoutes());

@@ -45,7 +45,8 @@ const alongside = new WeakMap<object, Map<string, Started>>();
 /**
  * Middleware for a write that knows what it will read before it knows who is asking: `read` is started by the
  * sign-in check (startReadsAlongsideAuth) together with its own statements, so both travel as one round trip.
- * The results are used only after the check passed; a read `read` cannot prepare (null) is skipped.
+ * The results are used only after the check passed; a read `read` cannot prepare (null) is skipped. On a GET the
+ * page's session lookup has already started (prefetchSession), so the read starts at once and joins it.
  */
 export function readAlongsideAuth<T>(key: string, prepare: (c: Context) => Promise<(() => Promise<T>) | null>): MiddlewareHandler {
   return async function readAlongsideAuthMiddleware(c, next) {
@@ -53,7 +54,14 @@ export function readAlongsideAuth<T>(key: string, prepare: (c: Context) => Promi
     if (start) {
       let slots = alongside.get(c);
       if (!slots) alongside.set(c, (slots = new Map()));
-      slots.set(key, { start });
+      const slot: Started = { start };
+      slots.set(key, slot);
+      // A page's session lookup was started before this (prefetchSession): a read for a GET goes now, with it.
+      // A Bearer code is hashed first; its check starts the read with its own (startReadsAlongsideAuth).
+      if ((c.req.method === 'GET' || c.req.method === 'HEAD') && !c.req.header('authorization')) {
+        slot.promise = start();
+        slot.promise.catch(() => {});
+      }
     }
     await next();
   };

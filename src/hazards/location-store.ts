@@ -1,6 +1,7 @@
 // Hazards' places in the database: the statement a submission's batch adds for its hazard's point, the points of one
 // hazard with links to 高德/百度, the hazards near another (duplicates) and the open hazards' points for the office map.
-import { and, asc, between, eq, gte, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, between, eq, gte, inArray, lte, ne, notInArray, sql, type SQL } from 'drizzle-orm';
+import { coUnitList } from './co-unit-sql.ts';
 import { hazardLocations, hazards, units, type LocationKind } from '../db/schema.ts';
 import type { Stmt, StmtBuilder } from '../db/batch.ts';
 import type { SubmissionHook } from '../submissions/hooks.ts';
@@ -55,16 +56,16 @@ export async function hazardLocationsOf(db: DbOrTx, hazardId: number): Promise<{
  * Hazards of the same category within 200 m of this one's reported point and 7 days either side, not merged away,
  * nearest first: a box on the (lat, lng) index, then the exact distance.
  */
-export async function nearbyHazards(db: DbOrTx, hazard: Pick<HazardRow, 'id' | 'category' | 'day'>): Promise<{ row: HazardRow; metres: number }[]> {
-  const [here] = await db
-    .select({ lat: hazardLocations.lat, lng: hazardLocations.lng })
-    .from(hazardLocations)
-    .where(and(eq(hazardLocations.hazardId, hazard.id), eq(hazardLocations.kind, 'report')))
-    .limit(1);
+export async function nearbyHazards(
+  db: DbOrTx,
+  hazard: Pick<HazardRow, 'id' | 'category' | 'day'>,
+  known?: { lat: number; lng: number } | null,
+): Promise<{ row: HazardRow; co: string | null; metres: number }[]> {
+  const here = known === undefined ? await reportPointOf(db, hazard.id) : known;
   if (!here) return [];
   const { dLat, dLng } = degreesAround(here.lat, DUPLICATE_RADIUS_METRES);
   const rows = await db
-    .select({ hazard: hazards, lat: hazardLocations.lat, lng: hazardLocations.lng })
+    .select({ hazard: hazards, co: coUnitList, lat: hazardLocations.lat, lng: hazardLocations.lng })
     .from(hazardLocations)
     .innerJoin(hazards, eq(hazards.id, hazardLocations.hazardId))
     .where(
@@ -82,9 +83,20 @@ export async function nearbyHazards(db: DbOrTx, hazard: Pick<HazardRow, 'id' | '
     .limit(200);
   const seen = new Set<number>();
   return rows
-    .map((r) => ({ row: r.hazard, metres: Math.round(distanceMetres(here, r)) }))
+    .map((r) => ({ row: r.hazard, co: r.co, metres: Math.round(distanceMetres(here, r)) }))
     .filter((r) => r.metres <= DUPLICATE_RADIUS_METRES && !seen.has(r.row.id) && seen.add(r.row.id))
     .sort((a, b) => a.metres - b.metres);
+}
+
+/** Where a hazard was reported (its first 'report' point), or null; `hazardId` may be SQL that finds the hazard. */
+export async function reportPointOf(db: DbOrTx, hazardId: number | SQL): Promise<{ lat: number; lng: number } | null> {
+  const [here] = await db
+    .select({ lat: hazardLocations.lat, lng: hazardLocations.lng })
+    .from(hazardLocations)
+    .where(and(eq(hazardLocations.hazardId, hazardId), eq(hazardLocations.kind, 'report')))
+    .orderBy(asc(hazardLocations.id))
+    .limit(1);
+  return here ?? null;
 }
 
 export interface MapPoint {

@@ -67,26 +67,10 @@ export async function partsOf(db: DbOrTx, hazardId: number): Promise<PartView[]>
   });
 }
 
-/** The status of one co-unit's part (for a page's allowed actions; a move reads it with its other reads). */
-export async function partStatus(db: DbOrTx, hazardId: number, unit: string): Promise<PartStatus> {
-  const rows = await db
-    .select({ action: hazardEvents.action })
-    .from(hazardEvents)
-    .where(
-      and(
-        eq(hazardEvents.hazardId, hazardId),
-        gt(hazardEvents.id, lastAssignmentId(hazardId)),
-        eq(hazardEvents.actorUnitCode, unit),
-        inArray(hazardEvents.action, ['accept_part', 'report_part_fixed']),
-      ),
-    );
-  return partStatusOf(rows.map((r) => r.action));
-}
-
-/** What an actor may do next on a hazard, a co-unit's actions narrowed to its part's status. */
-export async function allowedNow(db: DbOrTx, hazard: { id: number; state: string }, actors: readonly Actor[], unitCode?: string): Promise<HazardAction[]> {
-  const allowed = allowedActions(hazard.state, actors);
+/** What an actor may do next on a hazard, a co-unit's actions narrowed to its part's status (from partsOf). */
+export function allowedGivenParts(state: string, actors: readonly Actor[], parts: readonly Pick<PartView, 'unit' | 'status'>[], unitCode?: string): HazardAction[] {
+  const allowed = allowedActions(state, actors);
   if (!actors.includes('co') || !unitCode) return allowed;
-  const status = await partStatus(db, hazard.id, unitCode);
+  const status = parts.find((p) => p.unit === unitCode)?.status ?? 'assigned';
   return allowed.filter((a) => partAllows(status, a));
 }

@@ -10,6 +10,7 @@ import { notFound } from '../lib/errors.ts';
 import { maskDigits } from '../forms/personal.ts';
 import { canSee, type DbOrTx, type HazardRow } from './service.ts';
 import { nearbyHazards } from './location-store.ts';
+import { coUnitList, splitCoUnits } from './co-unit-sql.ts';
 import {
   CLOSED_STATES,
   isClosed,
@@ -82,17 +83,7 @@ export async function unitNames(db: DbOrTx): Promise<Map<string, string>> {
   return new Map((await db.select({ code: units.code, name: units.name }).from(units)).map((u) => [u.code, u.name]));
 }
 
-async function coUnitsOf(db: DbOrTx, ids: number[]): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
-  if (!ids.length) return out;
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.select().from(hazardCoUnits).where(inArray(hazardCoUnits.hazardId, ids.slice(i, i + 500)));
-    for (const r of rows) out.set(r.hazardId, [...(out.get(r.hazardId) ?? []), r.unitCode]);
-  }
-  return out;
-}
-
-function toView(h: HazardRow, today: string, names: Map<string, string>, co: string[]): HazardView {
+export function toView(h: HazardRow, today: string, names: Map<string, string>, co: string[]): HazardView {
   const open = isOpen(h.state);
   const late = open && !awaitsOffice(h.state) ? daysOverdue(h.deadline, today) : 0;
   return {
@@ -135,18 +126,10 @@ export function forReader<T extends { place?: string; description?: string; note
   return out;
 }
 
-/** A hazard's co-units as one column of its own row (in the order they were named), so a list needs no second read. */
-const coUnitList = sql<string | null>`(SELECT group_concat(c.unit_code, ',') FROM (SELECT ${hazardCoUnits.unitCode} AS unit_code FROM ${hazardCoUnits} WHERE ${hazardCoUnits.hazardId} = ${hazards.id} ORDER BY ${hazardCoUnits.hazardId}, rowid) c)`;
-
 /** A list's rows with their co-units, read together with the unit names: one round trip. */
 async function listViews(db: DbOrTx, query: Promise<{ h: HazardRow; co: string | null }[]>, today: string): Promise<HazardView[]> {
   const [names, rows] = await Promise.all([unitNames(db), query]);
-  return rows.map((r) => toView(r.h, today, names, r.co ? r.co.split(',') : []));
-}
-
-export async function viewsOf(db: DbOrTx, rows: HazardRow[], today: string): Promise<HazardView[]> {
-  const [names, co] = await Promise.all([unitNames(db), coUnitsOf(db, rows.map((r) => r.id))]);
-  return rows.map((r) => toView(r, today, names, co.get(r.id) ?? []));
+  return rows.map((r) => toView(r.h, today, names, splitCoUnits(r.co)));
 }
 
 export interface ListOptions {
@@ -202,11 +185,6 @@ export async function listUnitHazards(db: DbOrTx, unitCode: string, opts: { toda
   return listViews(db, rows.then((r) => r), opts.today);
 }
 
-export async function getHazardView(db: DbOrTx, id: number, today: string): Promise<HazardView | null> {
-  const row = await db.query.hazards.findFirst({ where: eq(hazards.id, id) });
-  return row ? (await viewsOf(db, [row], today))[0]! : null;
-}
-
 export interface EventView {
   at: string;
   action: string;
@@ -227,9 +205,9 @@ export function actionLabel(action: string): string {
 }
 
 /** Every event of a hazard, oldest first (for staff; the receipt shows a filtered projection). */
-export async function hazardHistory(db: DbOrTx, id: number): Promise<EventView[]> {
+export async function hazardHistory(db: DbOrTx, id: number, knownNames?: Promise<Map<string, string>>): Promise<EventView[]> {
   const [names, rows] = await Promise.all([
-    unitNames(db),
+    knownNames ?? unitNames(db),
     db.select().from(hazardEvents).where(eq(hazardEvents.hazardId, id)).orderBy(asc(hazardEvents.at), asc(hazardEvents.id)),
   ]);
   return rows.map((e) => ({
@@ -260,19 +238,27 @@ export const DUPLICATE_WINDOW_DAYS = 7;
 /**
  * Other hazards of the same category within 7 days either side, not themselves merged away, at the same place
  * (normalised) or within 200 m of this one's point (those carry `distanceMetres`): what the office sees while triaging.
+ * `here` is the hazard's reported point when the caller has already read it (the detail page reads it with the
+ * hazard); the unit names and both searches are then issued together, one round trip.
  */
-export async function duplicateCandidates(db: DbOrTx, hazard: HazardRow, today: string): Promise<(HazardView & { distanceMetres?: number })[]> {
-  const [byPlace, near] = await Promise.all([samePlace(db, hazard, today), nearbyHazards(db, hazard)]);
-  if (near.length === 0) return byPlace;
+export async function duplicateCandidates(
+  db: DbOrTx,
+  hazard: HazardRow,
+  today: string,
+  here?: { lat: number; lng: number } | null,
+): Promise<(HazardView & { distanceMetres?: number })[]> {
+  const [names, sameRows, near] = await Promise.all([unitNames(db), samePlaceRows(db, hazard), nearbyHazards(db, hazard, here)]);
+  const key = normalisePlace(hazard.place);
+  const byPlace = sameRows.filter((r) => normalisePlace(r.h.place) === key).map((r) => toView(r.h, today, names, splitCoUnits(r.co)));
   const metres = new Map(near.map((n) => [n.row.id, n.metres]));
   const placeIds = new Set(byPlace.map((h) => h.id));
-  const nearViews = await viewsOf(db, near.map((n) => n.row).filter((r) => !placeIds.has(r.id)), today);
+  const nearViews = near.filter((n) => !placeIds.has(n.row.id)).map((n) => toView(n.row, today, names, splitCoUnits(n.co)));
   return [...byPlace, ...nearViews].map((h) => (metres.has(h.id) ? { ...h, distanceMetres: metres.get(h.id)! } : h));
 }
 
-async function samePlace(db: DbOrTx, hazard: HazardRow, today: string): Promise<HazardView[]> {
-  const rows = await db
-    .select()
+function samePlaceRows(db: DbOrTx, hazard: HazardRow) {
+  return db
+    .select({ h: hazards, co: coUnitList })
     .from(hazards)
     .where(
       and(
@@ -285,12 +271,6 @@ async function samePlace(db: DbOrTx, hazard: HazardRow, today: string): Promise<
     )
     .orderBy(desc(hazards.reportCount), asc(hazards.createdAt))
     .limit(200);
-  const key = normalisePlace(hazard.place);
-  return viewsOf(
-    db,
-    rows.filter((r) => normalisePlace(r.place) === key),
-    today,
-  );
 }
 
 /** A hazard by numeric id or by its readable number (YH-…). */

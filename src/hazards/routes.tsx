@@ -3,25 +3,24 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import type { Deps } from '../deps.ts';
-import type { Principal } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { limitBody, MAX_ANSWERS_BYTES } from '../lib/body-limit.ts';
 import { shanghaiDay } from '../lib/time.ts';
 import { vJson } from '../lib/validation.ts';
-import { actorsFor, transition, type HazardRow, type TransitionInput, type TransitionRequest, type TransitionResult } from './service.ts';
+import { actorsFor, transition, type TransitionInput, type TransitionRequest, type TransitionResult } from './service.ts';
 import { readTransitionState, visibleIn, type TransitionReads } from './transition-reads.ts';
 import { readAlongsideAuth, readStartedAlongsideAuth } from '../core/request-memo.ts';
-import { duplicateCandidates, findHazard, findVisibleHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
+import { findHazard, findVisibleHazard, forReader, isStatusFilter, listHazards, listUnitHazards } from './queries.ts';
 import { allowedActions, awaitsOffice, stateLabel } from './states.ts';
-import { allowedNow, partsOf } from './parts.ts';
 import { tipsterFeedback } from './receipt.ts';
+import { hazardHead, readHazardDetail } from './detail.ts';
 import { hazardAdminPages } from './pages/admin.tsx';
 import { hazardMapPages } from './pages/map.tsx';
 import { hazardUnitPages } from './pages/unit.tsx';
 import { hazardPhotoRoutes } from './pages/photos.tsx';
 import { safeBack } from './pages/feedback.tsx';
-import { hazardLocationsOf, locationStatement } from './location-store.ts';
+import { locationStatement } from './location-store.ts';
 import { FIX_ACTIONS, LOCATION_MESSAGES, parseLocation } from './location.ts';
 
 /** A move: the action and its fields, which service.ts checks against the action's definition. */
@@ -42,21 +41,24 @@ export function transitionJson(r: TransitionResult) {
   return { id: r.id, number: r.number, from: r.from, action: r.action, state: r.state, stateLabel: stateLabel(r.state), allowed: r.allowed };
 }
 
-async function detailJson(deps: Deps, principal: Principal, row: HazardRow) {
+async function detailJson(deps: Deps, c: Context<AuthEnv>) {
+  const principal = c.get('principal');
+  const head = await hazardHead(deps, c, c.req.param('id')!);
   const today = shanghaiDay(deps.now());
-  const [view, history, duplicates, parts, places] = await Promise.all([
-    getHazardView(deps.db, row.id, today),
-    hazardHistory(deps.db, row.id),
-    principal.role !== 'unit' && awaitsOffice(row.state) ? duplicateCandidates(deps.db, row, today) : Promise.resolve([]),
-    partsOf(deps.db, row.id),
-    hazardLocationsOf(deps.db, row.id),
-  ]);
+  const detail = await readHazardDetail(deps, principal, head, today, { duplicates: principal.role !== 'unit' && awaitsOffice(head.row.state) });
   const shown = <T extends object>(x: T) => forReader(principal, x);
-  const actors = actorsFor(principal, row, view!.coUnits);
-  const allowed = await allowedNow(deps.db, row, actors, principal.role === 'unit' ? principal.unitCode : undefined);
   // A place is shown to the office and the hazard's units, as precisely as it was given; leaders read the list without it.
   const hidePlace = principal.role === 'leader';
-  return { ...shown(view!), allowed, location: hidePlace ? null : places.location, fixLocation: hidePlace ? null : places.fixLocation, parts: parts.map(shown), history: history.map(shown), duplicates: duplicates.map(shown) };
+  const { places } = detail;
+  return {
+    ...shown(detail.view),
+    allowed: detail.allowed,
+    location: hidePlace ? null : places.location,
+    fixLocation: hidePlace ? null : places.fixLocation,
+    parts: detail.parts.map(shown),
+    history: detail.history.map(shown),
+    duplicates: detail.duplicates.map(shown),
+  };
 }
 
 export function hazardsRoutes(deps: Deps) {
@@ -77,10 +79,7 @@ export function hazardsRoutes(deps: Deps) {
     return c.json({ status, today, count: items.length, hazards: items.map((h) => forReader(c.get('principal'), h)) });
   });
 
-  app.get('/api/v1/admin/hazards/:id', readers, async (c) => {
-    const row = await findHazard(deps, c.req.param('id'));
-    return c.json(await detailJson(deps, c.get('principal'), row));
-  });
+  app.get('/api/v1/admin/hazards/:id', readers, async (c) => c.json(await detailJson(deps, c)));
 
   const move = (role: 'admin' | 'unit') =>
     async function moveHazard(c: Context<AuthEnv>, body: v.InferOutput<typeof TransitionBody>) {
@@ -135,11 +134,7 @@ export function hazardsRoutes(deps: Deps) {
     });
   });
 
-  app.get('/api/v1/unit/hazards/:id', unit, async (c) => {
-    const principal = c.get('principal');
-    const row = await findVisibleHazard(deps, principal, c.req.param('id'));
-    return c.json(await detailJson(deps, principal, row));
-  });
+  app.get('/api/v1/unit/hazards/:id', unit, async (c) => c.json(await detailJson(deps, c)));
 
   // The tipster's callback after close-out: JSON from the API, or the small form on the receipt page.
   // Anyone holding a receipt can post here: cap the body before parsing it.

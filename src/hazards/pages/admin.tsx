@@ -8,17 +8,16 @@ import type { Principal } from '../../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { AppError } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
-import { actorsFor, transition } from '../service.ts';
-import { partsOf } from '../parts.ts';
+import { transition } from '../service.ts';
+import { hazardHead, readHazardDetail } from '../detail.ts';
 import { PartsTable } from './parts.tsx';
-import { duplicateCandidates, findHazard, forReader, getHazardView, hazardHistory, isStatusFilter, listHazards, STATUS_FILTERS, unitNames, type StatusFilter } from '../queries.ts';
-import { allowedActions, awaitsOffice, type HazardAction } from '../states.ts';
+import { findHazard, forReader, isStatusFilter, listHazards, STATUS_FILTERS, type StatusFilter } from '../queries.ts';
+import { awaitsOffice, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, LeadPhoto, StatePill, type UnitOption } from './views.tsx';
 import { DataTable, SubmitButton } from '../../web/components.tsx';
 import { SignOutButton } from '../../auth/routes.tsx';
-import { hazardLocationsOf } from '../location-store.ts';
 import { distanceNote, HazardPlaces } from './location.tsx';
 
 const HOME = '/admin/hazards';
@@ -62,22 +61,21 @@ async function renderDetail(
   status = 200,
 ) {
   const principal = c.get('principal');
-  const row = await findHazard(deps, id);
+  const head = await hazardHead(deps, c, id);
+  const { row } = head;
   const today = shanghaiDay(deps.now());
-  const [shownView, shownHistory, names, unitOptions, reportedIn, places] = await Promise.all([
-    getHazardView(deps.db, row.id, today),
-    hazardHistory(deps.db, row.id),
-    unitNames(deps.db),
+  const [detail, unitOptions, reportedIn] = await Promise.all([
+    readHazardDetail(deps, principal, head, today, { duplicates: awaitsOffice(row.state) }),
     leadUnitOptions(deps),
     row.reportedUnitCode ? deps.db.select({ code: units.code, parent: units.parentCode, kind: units.kind }).from(units).where(eq(units.code, row.reportedUnitCode)) : Promise.resolve([]),
-    hazardLocationsOf(deps.db, row.id),
   ]);
+  const { names, places } = detail;
   // The town or sub-district the tip came from: the village's parent, or the unit itself.
   const ownTown = reportedIn[0] ? (reportedIn[0].kind === 'village' || reportedIn[0].kind === 'community' ? reportedIn[0].parent : reportedIn[0].code) : null;
-  const view = forReader(principal, shownView!);
-  const history = shownHistory.map((e) => forReader(principal, e));
-  const duplicates = (awaitsOffice(row.state) ? await duplicateCandidates(deps.db, row, today) : []).map((d) => forReader(principal, d));
-  const allowed: HazardAction[] = principal.role === 'admin' ? allowedActions(row.state, actorsFor(principal, row)) : [];
+  const view = forReader(principal, detail.view);
+  const history = detail.history.map((e) => forReader(principal, e));
+  const duplicates = detail.duplicates.map((d) => forReader(principal, d));
+  const allowed: HazardAction[] = principal.role === 'admin' ? detail.allowed : [];
   const post = `${HOME}/${row.id}/transitions`;
   return c.html(
     <HazardLayout title={`隐患 ${row.number}`} heading="隐患督办" home={HOME} who={<Who principal={principal} />}>
@@ -96,7 +94,7 @@ async function renderDetail(
       <LeadPhoto events={history} hazardId={row.id} />
       <HazardSummary h={view!} today={today} names={names} />
       {principal.role === 'admin' ? <HazardPlaces {...places} /> : null}
-      <PartsTable parts={(await partsOf(deps.db, row.id)).map((p) => forReader(principal, p))} names={names} />
+      <PartsTable parts={detail.parts.map((p) => forReader(principal, p))} names={names} />
       {duplicates.length ? (
         <div class="card">
           <h2>可能重复的反映（同一类别、前后 7 天内，地点相同或相距 200 米内）</h2>

@@ -7,18 +7,18 @@ import type { Principal } from '../../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { shanghaiDay } from '../../lib/time.ts';
-import { actorsFor, transition, type TransitionResult } from '../service.ts';
+import { transition, type TransitionResult } from '../service.ts';
 import { readTransitionState, visibleIn } from '../transition-reads.ts';
-import { findVisibleHazard, forReader, getHazardView, hazardHistory, listUnitHazards, unitNames } from '../queries.ts';
+import { findVisibleHazard, forReader, listUnitHazards, unitNames } from '../queries.ts';
 import { ACTIONS, allowedActions, type ActionDefinition, type HazardAction } from '../states.ts';
 import { categoryLabel } from '../categories.ts';
-import { allowedNow, partsOf } from '../parts.ts';
+import { hazardHead, readHazardDetail } from '../detail.ts';
 import { PartsTable } from './parts.tsx';
 import { hazardPhotoStore, takeHazardPhoto, PHOTO_BODY_LIMIT } from './photos.tsx';
 import { ActionForms, FieldErrors, formInput, HazardLayout, HazardSummary, HazardTable, HistoryTable, LeadPhoto } from './views.tsx';
 import { SubmitButton } from '../../web/components.tsx';
 import { SignOutButton } from '../../auth/routes.tsx';
-import { hazardLocationsOf, locationStatement } from '../location-store.ts';
+import { locationStatement } from '../location-store.ts';
 import { FIX_ACTIONS, locationFromForm } from '../location.ts';
 import { LocationField } from '../../web/location.tsx';
 import { HazardPlaces } from './location.tsx';
@@ -49,18 +49,13 @@ async function renderDetail(
   status = 200,
 ) {
   const principal = c.get('principal');
-  const row = await findVisibleHazard(deps, principal, id);
+  const head = await hazardHead(deps, c, id);
+  const { row } = head;
   const today = shanghaiDay(deps.now());
-  const [shownView, shownHistory, names, parts, places] = await Promise.all([
-    getHazardView(deps.db, row.id, today),
-    hazardHistory(deps.db, row.id),
-    unitNames(deps.db),
-    partsOf(deps.db, row.id),
-    hazardLocationsOf(deps.db, row.id),
-  ]);
-  const view = forReader(principal, shownView!);
-  const history = shownHistory.map((e) => forReader(principal, e));
-  const allowed = await allowedNow(deps.db, row, actorsFor(principal, row, view!.coUnits), principal.unitCode);
+  const detail = await readHazardDetail(deps, principal, head, today, { duplicates: false });
+  const { names, places, parts, allowed } = detail;
+  const view = forReader(principal, detail.view);
+  const history = detail.history.map((e) => forReader(principal, e));
   const role = row.leadUnitCode === principal.unitCode ? '牵头单位' : '配合单位';
   return c.html(
     <HazardLayout title={`隐患 ${row.number}`} heading="本单位隐患" home={HOME} who={<Who principal={principal} names={names} />}>
@@ -78,13 +73,13 @@ async function renderDetail(
       ) : null}
       <FieldErrors message={extra.error} />
       <LeadPhoto events={history} hazardId={row.id} />
-      <HazardSummary h={view!} today={today} names={names} />
+      <HazardSummary h={view} today={today} names={names} />
       <HazardPlaces {...places} />
       <PartsTable parts={parts.map((p) => forReader(principal, p))} names={names} />
       <div class="card">
         <h2>办理</h2>
         {role === '配合单位' ? <p class="muted">配合单位签收本单位承担的部分，报告进展和完成情况；隐患的签收、整改完成由牵头单位报告。</p> : null}
-        <ActionForms actions={allowed} postTo={`${HOME}/${row.id}/transitions`} units={[]} current={view!} today={today} values={extra.values} failed={extra.failed}
+        <ActionForms actions={allowed} postTo={`${HOME}/${row.id}/transitions`} units={[]} current={view} today={today} values={extra.values} failed={extra.failed}
           extra={Object.fromEntries(FIX_ACTIONS.map((a) => [a, <LocationField purpose={FIX_PURPOSE} />])) as Partial<Record<HazardAction, Child>>}
         />
       </div>

@@ -79,6 +79,34 @@ describe('round trips per request over libSQL HTTP', () => {
     expect(Object.entries(counts).filter(([, n]) => n > 2)).toEqual([]);
   });
 
+  it("one hazard's page and detail API are at most two round trips, for the office and for each of its units", async () => {
+    const tip = (await (await t.app.request('/api/v1/forms/hazard-tip/submissions', json(VALID['hazard-tip']))).json()) as { id: number };
+    const h = (await t.db.query.hazards.findFirst({ where: eq(hazards.submissionId, tip.id) }))!;
+    const bearer = (s: Session) => ({ authorization: `Bearer ${s.code}` });
+    const move = (who: string, s: Session, body: unknown) => t.app.request(`/api/v1/${who}/hazards/${h.id}/transitions`, json(body, bearer(s)));
+    expect((await move('admin', office, { action: 'assign', leadUnit: 'police', coUnits: ['education'], days: 5 })).status).toBe(200);
+    const education = await signIn(t, 'education');
+    const pages: [string, Session, boolean][] = [
+      [`/admin/hazards/${h.id}`, office, false],
+      [`/admin/hazards/${h.number}`, office, false],
+      [`/api/v1/admin/hazards/${h.id}`, office, true],
+      [`/unit/hazards/${h.id}`, police, false],
+      [`/api/v1/unit/hazards/${h.id}`, police, true],
+      [`/unit/hazards/${h.id}`, education, false],
+    ];
+    const counts: Record<string, number> = {};
+    for (const [path, who, api] of pages) {
+      const { n, res } = await measure(`GET ${path} as ${who.codeId}`, () => who.page(path, api ? { headers: bearer(who) } : {}));
+      // The page shows the hazard, not an error page that happens to be cheap.
+      if (!api) expect(await res.text()).toContain(h.number);
+      counts[`${path} (${who === education ? 'co-unit' : who === police ? 'lead' : 'office'})`] = n;
+    }
+    expect(Object.entries(counts).filter(([, n]) => n > 2)).toEqual([]);
+    // A unit that neither leads nor helps still gets 404, in the same two trips.
+    const { n } = await measure('GET hazard as stranger', () => town.page(`/unit/hazards/${h.id}`), 404);
+    expect(n).toBeLessThanOrEqual(2);
+  });
+
   it('a unit sign-in is at most two round trips', async () => {
     const { issueAccessCode } = await import('../../../src/auth/codes.ts');
     const issued = await issueAccessCode(t.db, { unitCode: 'panlong', label: 'test' });
