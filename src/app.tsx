@@ -38,6 +38,7 @@ import { offlineRoutes } from './web/offline.tsx';
 import { sameOriginWrites } from './auth/csrf.ts';
 import { prefetchSession } from './auth/middleware.ts';
 import { hazardHeadPrefetch } from './hazards/detail.ts';
+import { portalUnitPrefetch } from './unit/layout.tsx';
 
 export type AppEnv = { Variables: Record<string, never> };
 
@@ -69,6 +70,7 @@ export function createApp(deps: Deps) {
   app.use('*', contextStorage());
   app.use('*', prefetchSession(deps));
   app.use('*', hazardHeadPrefetch(deps));
+  app.use('*', portalUnitPrefetch(deps));
   app.use('*', campaignContext(deps.db));
   app.route('/', pageScriptRoutes());
   app.route('/', locationScriptRoutes());

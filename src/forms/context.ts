@@ -4,7 +4,8 @@ import type { FieldDefinition, FieldOption } from './types.ts';
 
 /** The lists context-dependent fields take their options from, and how strictly answers are read. */
 export interface FormContext {
-  cadres?: readonly { id: number; name: string }[];
+  /** A cadre's village (包抓), when assigned: the entry page offers it once the cadre is picked. */
+  cadres?: readonly { id: number; name: string; assignedCode?: string | null }[];
   places?: readonly { code: string; name: string }[];
   units?: readonly { code: string; name: string }[];
   tasks?: readonly { id: string; title: string }[];

@@ -5,7 +5,8 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
 import type { Principal } from '../auth/codes.ts';
-import { assertCanWrite, requireRole, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
+import { assertCanWrite, requireRole, type AuthEnv } from '../auth/middleware.ts';
+import { portalScope } from './layout.tsx';
 import type { FormContext } from '../forms/context.ts';
 import { maskPersonal, shownAnswers } from '../forms/personal.ts';
 import { validateAnswers } from '../forms/schema.ts';
@@ -16,10 +17,10 @@ import { limitBody } from '../lib/body-limit.ts';
 import { JSON_OBJECT, vJson } from '../lib/validation.ts';
 import { storeSubmission } from '../submissions/store.ts';
 import { checkFormToken, issueFormToken } from '../submissions/tokens.ts';
-import { getCadre, getUnit, listCadres, placesFor, type UnitInfo } from './roster/roster.ts';
+import { getUnit, listCadres, placesFor, type UnitInfo } from './roster/roster.ts';
 import { reportableTasks, TASK_REPORT_FORM } from './tasks.ts';
 import { withDerived } from './derived.ts';
-import { assertNotHazard, deleteRecord, hazardNumbersOf, keepStoredPersonal, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from './records.ts';
+import { assertNotHazard, deleteRecord, keepStoredPersonal, ownRecord, recordsOfDay, updateRecord, type UnitRecord } from './records.ts';
 import { unitQuery } from './layout.tsx';
 import { EntryPage, type EntryPageProps } from './forms-pages.tsx';
 import { currentCampaign } from '../campaign/store.ts';
@@ -73,7 +74,7 @@ export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormC
   return {
     campaign,
     today: shanghaiDay(deps.now()),
-    cadres: cadres.map((c) => ({ id: c.id, name: c.assignedName ? `${c.name} · ${c.assignedName}` : c.name })),
+    cadres: cadres.map((c) => ({ id: c.id, name: c.assignedName ? `${c.name} · ${c.assignedName}` : c.name, assignedCode: c.assignedCode })),
     places: places.map((p) => ({ code: p.code, name: p.name })),
     units: allUnits,
     // Typed tasks, and those counting the objects named in their own reports (a school inspected, a café checked).
@@ -93,11 +94,8 @@ export function unitFormRoutes(deps: Deps) {
   const limit = limitBody(MAX_BODY, '提交的内容太大');
 
   async function scope(c: Context<AuthEnv>, write: boolean) {
-    const principal = c.get('principal');
-    if (write) assertCanWrite(principal);
-    const form = await unitForm(deps.db, c.req.param('formId')!);
-    const unit = await getUnit(deps.db, scopeUnit(principal, c.req.query('unit')));
-    if (!unit) throw notFound('找不到该单位');
+    // The form's check and (for the office acting for a unit) the unit are read together; a unit's own came with its session.
+    const [form, { principal, unit }] = await Promise.all([unitForm(deps.db, c.req.param('formId')!), portalScope(deps, c, { write })]);
     return { principal, form, unit };
   }
 
@@ -115,7 +113,7 @@ export function unitFormRoutes(deps: Deps) {
   const page = async (
     c: Context<AuthEnv>,
     base: { principal: Principal; form: FormDefinition; unit: UnitInfo },
-    extra: Partial<EntryPageProps> & { status?: number } = {},
+    extra: Partial<EntryPageProps> & { status?: number; cadreDefault?: { field: string; cadre: number } } = {},
   ) => {
     const today = shanghaiDay(deps.now());
     const dayQuery = c.req.query('day');
@@ -125,11 +123,16 @@ export function unitFormRoutes(deps: Deps) {
       recordsOfDay(deps.db, base.form.id, base.unit.code, day),
       extra.editing ? Promise.resolve(undefined) : issueFormToken(deps),
     ]);
-    const [hazardNumbers, versions] = await Promise.all([
-      hazardNumbersOf(deps.db, records.map((r) => r.id)),
-      formVersionsFor(deps.db, base.form, records.map((r) => r.formVersion)),
-    ]);
-    const { status, ...rest } = extra;
+    // Each record carries its hazard number (one read); an entry under an older form version reads that version.
+    const hazardNumbers = new Map(records.flatMap((r) => (r.hazardNumber ? [[r.id, r.hazardNumber] as const] : [])));
+    const versions = await formVersionsFor(deps.db, base.form, records.map((r) => r.formVersion));
+    // A cadre picked in the last entry (?cadre=) visits in the village assigned to them (R1): offer it until another is chosen.
+    const { status, cadreDefault, ...rest } = extra;
+    if (cadreDefault && rest.values && rest.values[cadreDefault.field] === undefined) {
+      const assigned = ctx.cadres?.find((x) => x.id === cadreDefault.cadre)?.assignedCode;
+      if (assigned) rest.values = { ...rest.values, [cadreDefault.field]: assigned };
+      rest.focus = base.form.fields.find((f) => rest.values![f.name] === undefined)?.name;
+    }
     if (!rest.editing && rest.extra === undefined) rest.extra = locationBlock(base.form.id);
     return c.html(
       <EntryPage {...base} ctx={ctx} values={{}} errors={[]} records={records} versions={versions} hazardNumbers={hazardNumbers} day={day} today={today} token={token} {...rest} />,
@@ -155,18 +158,15 @@ export function unitFormRoutes(deps: Deps) {
       if (STICKY_TYPES.has(f.type) && v) values[f.name] = v;
     }
     if (!values.visitDate && base.form.fields.some((f) => f.name === 'visitDate')) values.visitDate = shanghaiDay(deps.now());
-    // A cadre visits in the village assigned to them (R1): offer it until another is chosen.
+    // A cadre visits in the village assigned to them (R1): the page offers it (from the unit's own cadre list).
     const placeField = base.form.fields.find((f) => f.type === 'place');
-    // Only a whole number can name a cadre: a hand-edited ?cadre=abc would reach the database as NaN and 500.
-    if (placeField && values[placeField.name] === undefined && typeof values.cadre === 'string' && /^\d{1,9}$/.test(values.cadre)) {
-      const cadre = await getCadre(deps.db, Number(values.cadre));
-      if (cadre?.unitCode === base.unit.code && cadre.assignedCode) values[placeField.name] = cadre.assignedCode;
-    }
+    // Only a whole number can name a cadre: a hand-edited ?cadre=abc names none.
+    const cadreDefault = placeField && typeof values.cadre === 'string' && /^\d{1,9}$/.test(values.cadre) ? { field: placeField.name, cadre: Number(values.cadre) } : undefined;
     const focus = base.form.fields.find((f) => values[f.name] === undefined)?.name;
     const saved = c.req.query('saved');
     // Fixed text: the flag is anyone's to write in a link, so it only picks the message.
     const notice = saved ? '已保存。继续登记下一条。' : c.req.query('deleted') ? '记录已删除。' : undefined;
-    return page(c, base, { values, focus, notice });
+    return page(c, base, { values, focus, notice, cadreDefault });
   });
 
   app.post('/unit/forms/:formId', writers, limit, async (c) => {

@@ -1,11 +1,12 @@
 // The frame of the unit portal's pages: who is signed in, which unit is shown, and the portal's links.
 import { OfflineHead } from '../web/offline.tsx';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { assertCanWrite, scopeUnit, type AuthEnv } from '../auth/middleware.ts';
 import { notFound } from '../lib/errors.ts';
+import { readAlongsideAuth, readStartedAlongsideAuth } from '../core/request-memo.ts';
 import { getUnit, type UnitInfo } from './roster/roster.ts';
 import { Layout } from '../web/layout.tsx';
 import { SignOutButton } from '../auth/routes.tsx';
@@ -70,13 +71,27 @@ export function PortalLayout(props: PortalProps) {
   );
 }
 
+const SCOPE_KEY = 'portal-unit';
+
+/**
+ * App middleware: on a GET of a portal page naming another unit (?unit=, the office acting for it), that unit is read
+ * with the session lookup; portalScope uses it once the office's sign-in has passed.
+ */
+export function portalUnitPrefetch(deps: Pick<Deps, 'db'>): MiddlewareHandler {
+  return readAlongsideAuth(SCOPE_KEY, async (c) => {
+    const code = c.req.method === 'GET' && c.req.path.startsWith('/unit') ? c.req.query('unit') : undefined;
+    return code ? () => getUnit(deps.db, code).then((unit) => ({ code, unit })) : null;
+  });
+}
+
 /** The principal and the unit a portal request acts for (?unit= for the office and leaders). */
 export async function portalScope(deps: Deps, c: Context<AuthEnv>, opts: { write?: boolean } = {}): Promise<{ principal: Principal; unit: UnitInfo }> {
   const principal = c.get('principal');
   if (opts.write) assertCanWrite(principal);
   const code = scopeUnit(principal, c.req.query('unit'));
-  // The signed-in unit was read with the session; another unit (the office looking) is read now.
-  const unit = code === principal.unit?.code ? principal.unit : await getUnit(deps.db, code);
+  // The signed-in unit was read with the session; another unit (the office looking) was read with it too, or is read now.
+  const early = code === principal.unit?.code ? undefined : await readStartedAlongsideAuth<{ code: string; unit: UnitInfo | undefined }>(c, SCOPE_KEY);
+  const unit = code === principal.unit?.code ? principal.unit : early?.code === code ? early.unit : await getUnit(deps.db, code);
   if (!unit) throw notFound('找不到该单位');
   return { principal, unit };
 }

@@ -26,6 +26,8 @@ export interface UnitRecord {
   day: string;
   answers: Answers;
   personal: Answers;
+  /** The hazard number a ledger row became, when read with the record (recordsOfDay). */
+  hazardNumber?: string | null;
 }
 
 async function personalOf(db: Db, id: number): Promise<Answers> {
@@ -61,13 +63,19 @@ export async function ownRecord(db: Db, principal: Principal, form: FormDefiniti
 /** A day's records of one form for one unit, newest first, with personal data (callers decide whether to mask it). */
 export async function recordsOfDay(db: Db, formId: string, unitCode: string, day: string): Promise<UnitRecord[]> {
   const rows = await db
-    .select({ s: submissions, personal: submissionPersonal.data })
+    .select({
+      s: submissions,
+      personal: submissionPersonal.data,
+      // The hazard a ledger row became (the first, should there be more), so the list needs no second read.
+      hazardNumber: sql<string | null>`(SELECT ${hazards.number} FROM ${hazards} WHERE ${hazards.submissionId} = ${submissions.id} ORDER BY ${hazards.id} LIMIT 1)`,
+    })
     .from(submissions)
     .leftJoin(submissionPersonal, eq(submissionPersonal.submissionId, submissions.id))
     .where(and(eq(submissions.formId, formId), or(eq(submissions.unitCode, unitCode), eq(submissions.rollupCode, unitCode)), eq(submissions.day, day), isNull(submissions.deletedAt)))
     .orderBy(desc(submissions.id))
     .limit(500);
-  return rows.map(({ s, personal }) => ({
+  return rows.map(({ s, personal, hazardNumber }) => ({
+    hazardNumber,
     id: s.id,
     formId: s.formId,
     formVersion: s.formVersion,

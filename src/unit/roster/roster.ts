@@ -56,16 +56,23 @@ export async function getUnit(db: Db, code: string): Promise<UnitInfo | undefine
  * The villages and communities a unit's cadres may be assigned to: a town's or sub-district's own,
  * any of the district's for departments and the office (their cadres are spread across it).
  */
-export async function placesFor(db: Db, unit: UnitInfo): Promise<Place[]> {
-  const own = unit.kind === 'town' || unit.kind === 'subdistrict';
+export async function placesFor(db: Db, unit: UnitInfo | null): Promise<Place[]> {
+  const own = unit?.kind === 'town' || unit?.kind === 'subdistrict';
   // A village or community signed in with its own code enters its own records only.
-  const itself = unit.kind === 'village' || unit.kind === 'community';
+  const itself = unit?.kind === 'village' || unit?.kind === 'community';
   const rows = await db
     .select({ code: units.code, name: units.name, kind: units.kind, population: units.population, parentCode: units.parentCode })
     .from(units)
-    .where(itself ? eq(units.code, unit.code) : own ? eq(units.parentCode, unit.code) : or(eq(units.kind, 'village'), eq(units.kind, 'community')))
+    .where(unit && itself ? eq(units.code, unit.code) : unit && own ? eq(units.parentCode, unit.code) : or(eq(units.kind, 'village'), eq(units.kind, 'community')))
     .orderBy(asc(units.parentCode), asc(units.code));
   return rows.filter((r): r is Place => r.kind === 'village' || r.kind === 'community');
+}
+
+/** The same choice made from every village and community (placesFor(db, null)), once the unit is known. */
+export function placesWithin(unit: UnitInfo, all: readonly Place[]): Place[] {
+  if (unit.kind === 'village' || unit.kind === 'community') return all.filter((p) => p.code === unit.code);
+  if (unit.kind === 'town' || unit.kind === 'subdistrict') return all.filter((p) => p.parentCode === unit.code);
+  return [...all];
 }
 
 export interface CadreRow {

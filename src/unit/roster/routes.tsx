@@ -2,7 +2,8 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import type { Deps } from '../../deps.ts';
-import { CADRE_ROLES } from '../../db/schema.ts';
+import { CADRE_ROLES, cadres, units } from '../../db/schema.ts';
+import { eq } from 'drizzle-orm';
 import { assertCanWrite, requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../../lib/errors.ts';
 import { JSON_OBJECT, parseOrFail, vJson } from '../../lib/validation.ts';
@@ -17,6 +18,7 @@ import {
   getUnit,
   listCadres,
   placesFor,
+  placesWithin,
   quotaOf,
   setCadreActive,
   updateCadre,
@@ -224,15 +226,40 @@ export function unitCadreRoutes(deps: Deps) {
   const anyone = requireRole(deps, ['unit', 'admin', 'leader']);
 
   /** A cadre the principal may touch: its own unit's; the office may touch any. */
-  async function ownCadre(c: Context<AuthEnv>, write: boolean) {
+  async function ownCadre(c: Context<AuthEnv>, write: boolean, unitRead?: Promise<UnitInfo | undefined>) {
     const principal = c.get('principal');
     if (write) assertCanWrite(principal);
     const id = Number(c.req.param('id'));
-    const cadre = Number.isInteger(id) ? await getCadre(deps.db, id) : undefined;
+    const [cadre, readUnit] = await Promise.all([Number.isInteger(id) ? getCadre(deps.db, id) : undefined, unitRead]);
     if (!cadre) throw notFound('找不到该干部');
     if (principal.role === 'unit' && cadre.unitCode !== principal.unitCode) throw forbidden('只能修改本单位的干部');
-    const unit = (await getUnit(deps.db, cadre.unitCode))!;
+    // A unit's own cadre: its unit came with the session (or with the cadre, when the caller read it so).
+    const unit = cadre.unitCode === principal.unit?.code ? principal.unit : readUnit?.code === cadre.unitCode ? readUnit : (await getUnit(deps.db, cadre.unitCode))!;
     return { principal, cadre, unit };
+  }
+
+  /**
+   * The edit page's cadre and the villages it may be assigned to, read together: a unit's own villages, or (the
+   * office editing any unit's cadre, whose unit it learns with the cadre) every village, narrowed once it knows.
+   */
+  async function cadreWithPlaces(c: Context<AuthEnv>) {
+    const principal = c.get('principal');
+    const own = principal.role === 'unit' ? principal.unit : undefined;
+    const early = placesFor(deps.db, own ?? null);
+    early.catch(() => {});
+    const id = Number(c.req.param('id'));
+    const [found, places] = await Promise.all([ownCadre(c, true, Number.isInteger(id) ? cadreUnit(id) : undefined), early]);
+    return { ...found, places: own ? places : placesWithin(found.unit, places) };
+  }
+
+  /** A cadre's unit, read with it (one statement). */
+  function cadreUnit(id: number) {
+    return deps.db
+      .select({ code: units.code, name: units.name, kind: units.kind, parentCode: units.parentCode })
+      .from(cadres)
+      .innerJoin(units, eq(units.code, cadres.unitCode))
+      .where(eq(cadres.id, id))
+      .then((rows) => rows[0]);
   }
 
   const rosterPage = async (c: Context<AuthEnv>, principal: Principal, unit: UnitInfo, extra: Partial<RosterPageProps> = {}) => {
@@ -293,9 +320,9 @@ export function unitCadreRoutes(deps: Deps) {
   });
 
   app.get('/unit/cadres/:id/edit', anyone, async (c) => {
-    const { principal, cadre, unit } = await ownCadre(c, true);
+    const { principal, cadre, unit, places } = await cadreWithPlaces(c);
     const values: Values = { name: cadre.name, post: cadre.post, role: cadre.role, assignedCode: cadre.assignedCode ?? '' };
-    return c.html(<EditPage principal={principal} unit={unit} id={cadre.id} values={values} errors={[]} places={await placesFor(deps.db, unit)} />);
+    return c.html(<EditPage principal={principal} unit={unit} id={cadre.id} values={values} errors={[]} places={places} />);
   });
 
   app.post('/unit/cadres/:id', anyone, async (c) => {

@@ -2,7 +2,7 @@
 // (the project's local server), as on Workers talking to Turso: each one costs tens of milliseconds there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { hazards } from '../../../src/db/schema.ts';
+import { cadres, hazards } from '../../../src/db/schema.ts';
 import { VALID } from '../../helpers/public-forms.ts';
 import { SAME_ORIGIN, signIn, type Session } from '../../helpers/unit-portal.ts';
 import { makeHttpTestApp, type HttpTestContext } from '../../helpers/round-trips.ts';
@@ -105,6 +105,24 @@ describe('round trips per request over libSQL HTTP', () => {
     // A unit that neither leads nor helps still gets 404, in the same two trips.
     const { n } = await measure('GET hazard as stranger', () => town.page(`/unit/hazards/${h.id}`), 404);
     expect(n).toBeLessThanOrEqual(2);
+  });
+
+  it("a unit's entry pages are at most two round trips, for the unit and for the office acting for it", async () => {
+    const cadre = await t.db.query.cadres.findFirst({ where: eq(cadres.unitCode, 'chencang') });
+    const pages: [string, Session][] = [
+      ['/unit/forms/household-visit', town],
+      [`/unit/forms/household-visit?cadre=${cadre!.id}`, town],
+      ['/unit/forms/hazard-ledger', town],
+      ['/unit/forms/patrol-team?unit=chencang', office],
+      [`/unit/cadres/${cadre!.id}/edit`, town],
+      [`/unit/cadres/${cadre!.id}/edit`, office],
+    ];
+    const counts: Record<string, number> = {};
+    for (const [path, who] of pages) {
+      const { n } = await measure(`GET ${path}`, () => who.page(path));
+      counts[`${path} (${who === office ? 'office' : 'town'})`] = n;
+    }
+    expect(Object.entries(counts).filter(([, n]) => n > 2)).toEqual([]);
   });
 
   it('a unit sign-in is at most two round trips', async () => {
