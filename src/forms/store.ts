@@ -121,10 +121,10 @@ export async function formVersion(db: Db, id: string, version: number): Promise<
  */
 export async function formVersionsFor(db: Db, current: FormDefinition, versions: Iterable<number>): Promise<Map<number, FormDefinition>> {
   const out = new Map<number, FormDefinition>([[current.version, current]]);
-  for (const v of new Set(versions)) {
-    if (out.has(v)) continue;
-    out.set(v, (await formVersion(db, current.id, v)) ?? current);
-  }
+  // The older versions are read together: one round trip however many there are.
+  const older = [...new Set(versions)].filter((v) => v !== current.version);
+  const read = await Promise.all(older.map((v) => formVersion(db, current.id, v)));
+  older.forEach((v, i) => out.set(v, read[i] ?? current));
   return out;
 }
 

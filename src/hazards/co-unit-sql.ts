@@ -3,6 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { hazardCoUnits, hazards } from '../db/schema.ts';
 
-export const coUnitList = sql<string | null>`(SELECT group_concat(c.unit_code, ',') FROM (SELECT ${hazardCoUnits.unitCode} AS unit_code FROM ${hazardCoUnits} WHERE ${hazardCoUnits.hazardId} = ${hazards.id} ORDER BY ${hazardCoUnits.hazardId}, rowid) c)`;
+// The hazard is named by its table: a one-table select leaves its columns unqualified, which inside the subquery
+// would mean the co-unit table's own.
+export const coUnitList = sql<string | null>`(SELECT group_concat(c.unit_code, ',') FROM (SELECT u."unit_code" AS unit_code FROM ${hazardCoUnits} u WHERE u."hazard_id" = ${hazards}."id" ORDER BY u.rowid) c)`;
 
 export const splitCoUnits = (co: string | null): string[] => (co ? co.split(',') : []);

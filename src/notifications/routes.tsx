@@ -140,8 +140,7 @@ export function notificationRoutes(deps: Deps) {
   });
 
   const adminPage = async (c: Context<AuthEnv>, extra: { errors?: FieldError[]; notice?: string } = {}, code: 200 | 201 | 422 = 200) => {
-    const names = await unitNames(deps);
-    const [channels, log, pending] = await Promise.all([listChannels(deps), listDeliveries(deps, undefined, 100), pendingCount(deps)]);
+    const [names, channels, log, pending] = await Promise.all([unitNames(deps), listChannels(deps), listDeliveries(deps, undefined, 100), pendingCount(deps)]);
     const targets = [...names].map(([code, name]) => ({ code, name }));
     return c.html(
       <Layout title="消息通知" heading="区综治办" headingHref="/admin" wide staff>

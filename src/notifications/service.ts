@@ -49,8 +49,11 @@ export async function listDeliveries(deps: Pick<Deps, 'db'>, status?: NotifyDeli
 
 /** Deliveries waiting, plus events not yet fanned out. */
 export async function pendingCount(deps: Pick<Deps, 'db'>): Promise<number> {
-  const [a] = await deps.db.select({ n: sql<number>`count(*)` }).from(notifyDeliveries).where(eq(notifyDeliveries.status, 'pending'));
-  const [b] = await deps.db.select({ n: sql<number>`count(*)` }).from(notifyEvents).where(and(eq(notifyEvents.fannedOut, false), gt(notifyEvents.id, 0)));
+  // Both counts are read together (one round trip).
+  const [[a], [b]] = await Promise.all([
+    deps.db.select({ n: sql<number>`count(*)` }).from(notifyDeliveries).where(eq(notifyDeliveries.status, 'pending')),
+    deps.db.select({ n: sql<number>`count(*)` }).from(notifyEvents).where(and(eq(notifyEvents.fannedOut, false), gt(notifyEvents.id, 0))),
+  ]);
   return Number(a?.n ?? 0) + Number(b?.n ?? 0);
 }
 

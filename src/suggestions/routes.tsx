@@ -40,7 +40,9 @@ async function renderDetail(
   status = 200,
 ) {
   const principal = c.get('principal');
-  const detail = await suggestionDetail(deps, id);
+  const today = shanghaiDay(deps.now());
+  // The suggestion and its forwards are read together (one round trip); an id that names none is a 404 from the first.
+  const [detail, forwards] = await Promise.all([suggestionDetail(deps, id), /^\d{1,12}$/.test(id) ? forwardsOf(deps, Number(id), today) : Promise.resolve([])]);
   const err = (field: string) => extra.errors?.find((e) => e.field === field)?.message;
   const answered = detail.status === 'answered';
   // Personal data is the office's alone: leaders read the suggestion but see the deputy's contact masked.
@@ -49,8 +51,6 @@ async function renderDetail(
   const s = isOffice ? detail : { ...detail, subject: maskDigits(detail.subject), suggestion: maskDigits(detail.suggestion), receipt: '（仅区综治办可见）' };
   const name = isOffice ? s.name : maskName(s.name);
   const phone = isOffice ? s.phone : maskPhone(s.phone);
-  const today = shanghaiDay(deps.now());
-  const forwards = await forwardsOf(deps, detail.id, today);
   const chosen = extra.values?.status ?? (answered ? 'answered' : s.status === 'received' ? 'in_progress' : 'answered');
   return c.html(
     <Page title={`建议：${s.subject}`} role={principal.role}>

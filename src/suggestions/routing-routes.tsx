@@ -169,8 +169,11 @@ export function suggestionRoutingRoutes(deps: Deps) {
   /** The department's page: what was forwarded to it; a refused answer comes back beside its text, as typed. */
   async function unitPage(c: Context<AuthEnv>, failed?: { id: number; message: string; text: string }, status: 200 | 409 | 422 = 200) {
     const principal = c.get('principal');
-    const info = await getUnit(deps.db, principal.unitCode);
-    const items = await listForwards(deps, { unit: principal.unitCode, today: today(), office: false });
+    // The unit came with the session; its forwards are the page's one read.
+    const [info, items] = await Promise.all([
+      principal.unit ?? getUnit(deps.db, principal.unitCode),
+      listForwards(deps, { unit: principal.unitCode, today: today(), office: false }),
+    ]);
     return c.html(
       <PortalLayout title="代表委员建议" principal={principal} unitName={info?.name ?? principal.unitCode} unitCode={principal.unitCode} current={UNIT_HOME}>
         <h1>转办本单位的代表委员建议</h1>

@@ -1,7 +1,7 @@
 // The office's answers to deputies' suggestions (R9): validate a reply, store it with the sheet job in one
 // transaction, and read suggestions back for the office pages and the deputy's receipt.
 import { cleanText } from '../lib/text.ts';
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import { submissionPersonal, submissions, suggestionReplies, units, type SuggestionReplyStatus } from '../db/schema.ts';
@@ -167,30 +167,47 @@ export interface SuggestionListItem {
 
 /** Newest first; `unanswered` leaves out the ones with an answer. */
 export async function listSuggestions(deps: Pick<Deps, 'db'>, opts: { unanswered?: boolean } = {}): Promise<SuggestionListItem[]> {
-  const f = (await formById(deps.db, SUGGESTION_FORM))!;
-  const rows = await deps.db
-    .select({ id: submissions.id, formVersion: submissions.formVersion, day: submissions.day, createdAt: submissions.createdAt, payload: submissions.payload })
-    .from(submissions)
-    .where(and(eq(submissions.formId, SUGGESTION_FORM), isNull(submissions.deletedAt)))
-    .orderBy(desc(submissions.createdAt), desc(submissions.id));
-  const ids = rows.map((r) => r.id);
-  const replies = ids.length
-    ? await deps.db
-        .select({ submissionId: suggestionReplies.submissionId, status: suggestionReplies.status, at: suggestionReplies.at })
-        .from(suggestionReplies)
-        .where(inArray(suggestionReplies.submissionId, ids))
-        .orderBy(asc(suggestionReplies.at), asc(suggestionReplies.id))
-    : [];
-  const last = new Map(replies.map((r) => [r.submissionId, r]));
-  const unitRows = await deps.db.select({ code: units.code, name: units.name }).from(units);
+  const items = await suggestionItems(deps);
+  return opts.unanswered ? items.filter((i) => i.status !== 'answered') : items;
+}
+
+/**
+ * The last reply's column, read with the suggestion (the latest by time, then by id). The outer row is named by its
+ * table: a one-table select leaves its own columns unqualified, which inside the subquery would mean the reply's.
+ */
+const lastReply = <T>(column: 'status' | 'at') =>
+  sql<T | null>`(SELECT r.${sql.identifier(column)} FROM ${suggestionReplies} r WHERE r."submission_id" = ${submissions}."id" ORDER BY r."at" DESC, r."id" DESC LIMIT 1)`;
+
+/**
+ * The suggestions (or the one `only` names) as the list shows them: the rows with their last reply, the form and
+ * the unit names read together (one round trip); older form versions a suggestion was sent under, read together.
+ */
+async function suggestionItems(deps: Pick<Deps, 'db'>, only?: number): Promise<SuggestionListItem[]> {
+  const [f, rows, unitRows] = await Promise.all([
+    formById(deps.db, SUGGESTION_FORM),
+    deps.db
+      .select({
+        id: submissions.id,
+        formVersion: submissions.formVersion,
+        day: submissions.day,
+        createdAt: submissions.createdAt,
+        payload: submissions.payload,
+        replyStatus: lastReply<SuggestionReplyStatus>('status'),
+        replyAt: lastReply<number>('at'),
+      })
+      .from(submissions)
+      .where(and(eq(submissions.formId, SUGGESTION_FORM), isNull(submissions.deletedAt), only === undefined ? undefined : eq(submissions.id, only)))
+      .orderBy(desc(submissions.createdAt), desc(submissions.id)),
+    deps.db.select({ code: units.code, name: units.name }).from(units),
+  ]);
+  const form = f!;
   const ctx = { units: unitRows, places: unitRows };
   // Each suggestion reads with the labels of the version it was sent under.
-  const versions = await formVersionsFor(deps.db, f, rows.map((r) => r.formVersion));
-  const items = rows.map((r): SuggestionListItem => {
-    const own = versions.get(r.formVersion) ?? f;
-    const field = (name: string) => own.fields.find((x) => x.name === name) ?? f.fields.find((x) => x.name === name)!;
+  const versions = await formVersionsFor(deps.db, form, rows.map((r) => r.formVersion));
+  return rows.map((r): SuggestionListItem => {
+    const own = versions.get(r.formVersion) ?? form;
+    const field = (name: string) => own.fields.find((x) => x.name === name) ?? form.fields.find((x) => x.name === name)!;
     const a = parse(r.payload);
-    const reply = last.get(r.id);
     return {
       id: r.id,
       day: r.day,
@@ -199,11 +216,10 @@ export async function listSuggestions(deps: Pick<Deps, 'db'>, opts: { unanswered
       delegation: typeof a.delegation === 'string' ? a.delegation : '',
       subject: typeof a.subject === 'string' ? a.subject : '',
       department: a.department ? displayValue(field('department'), a.department, ctx) : '',
-      status: reply?.status ?? 'received',
-      lastReplyAt: reply?.at ?? null,
+      status: r.replyStatus ?? 'received',
+      lastReplyAt: r.replyAt ?? null,
     };
   });
-  return opts.unanswered ? items.filter((i) => i.status !== 'answered') : items;
 }
 
 /** Suggestions without an answer yet, for the office home. */
@@ -231,9 +247,15 @@ export interface SuggestionDetail extends SuggestionListItem {
 }
 
 export async function suggestionDetail(deps: Pick<Deps, 'db'>, id: number | string): Promise<SuggestionDetail> {
-  const row = await findSuggestion(deps, id);
-  const [item] = (await listSuggestions(deps)).filter((i) => i.id === row.id);
-  const [personal] = await deps.db.select({ data: submissionPersonal.data }).from(submissionPersonal).where(eq(submissionPersonal.submissionId, row.id));
+  const n = typeof id === 'number' ? id : /^\d{1,12}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n)) throw notFound('找不到这条建议');
+  // Everything keyed by the id, read together: the row, its list item, the deputy's contact and the replies.
+  const [row, [item], [personal], replies] = await Promise.all([
+    findSuggestion(deps, n),
+    suggestionItems(deps, n),
+    deps.db.select({ data: submissionPersonal.data }).from(submissionPersonal).where(eq(submissionPersonal.submissionId, n)),
+    repliesOf(deps, n),
+  ]);
   const p = parse(personal?.data);
   const a = parse(row.payload);
   return {
@@ -242,6 +264,6 @@ export async function suggestionDetail(deps: Pick<Deps, 'db'>, id: number | stri
     suggestion: typeof a.suggestion === 'string' ? a.suggestion : '',
     name: typeof p.name === 'string' ? p.name : '',
     phone: typeof p.phone === 'string' ? p.phone : '',
-    replies: await repliesOf(deps, row.id),
+    replies,
   };
 }

@@ -67,7 +67,7 @@ export async function recordsOfDay(db: Db, formId: string, unitCode: string, day
       s: submissions,
       personal: submissionPersonal.data,
       // The hazard a ledger row became (the first, should there be more), so the list needs no second read.
-      hazardNumber: sql<string | null>`(SELECT ${hazards.number} FROM ${hazards} WHERE ${hazards.submissionId} = ${submissions.id} ORDER BY ${hazards.id} LIMIT 1)`,
+      hazardNumber: sql<string | null>`(SELECT h."number" FROM ${hazards} h WHERE h."submission_id" = ${submissions}."id" ORDER BY h."id" LIMIT 1)`,
     })
     .from(submissions)
     .leftJoin(submissionPersonal, eq(submissionPersonal.submissionId, submissions.id))
