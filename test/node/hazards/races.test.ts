@@ -8,6 +8,8 @@ import { VALID } from '../../helpers/public-forms.ts';
 import { BACKENDS, bearer, post, raceContext, type RaceContext } from '../../helpers/races.ts';
 
 const ROUNDS = 20;
+/** Twenty rounds of several requests over HTTP: a bound for a busy machine, not a speed expectation. */
+const SLOW = { timeout: 90_000 };
 
 describe.each(BACKENDS)('races on %s', (backend) => {
   let r: RaceContext;
@@ -32,7 +34,7 @@ describe.each(BACKENDS)('races on %s', (backend) => {
   const moves = (id: number, actions: string[]) =>
     r.t.db.select().from(hazardEvents).where(and(eq(hazardEvents.hazardId, id), inArray(hazardEvents.action, actions)));
 
-  it('two moves of one hazard: one wins, the other is 409 ILLEGAL_TRANSITION, one entry in the history', async () => {
+  it('two moves of one hazard: one wins, the other is 409 ILLEGAL_TRANSITION, one entry in the history', SLOW, async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const h = await tip();
       const assigned = await post(r.clients[0], `/api/v1/admin/hazards/${h.id}/transitions`, { action: 'assign', leadUnit: 'police', days: 5 }, office);
@@ -56,7 +58,7 @@ describe.each(BACKENDS)('races on %s', (backend) => {
     }
   });
 
-  it('two tipster callbacks on one receipt: one answer counts, the other is a 409, one entry in the history', async () => {
+  it('two tipster callbacks on one receipt: one answer counts, the other is a 409, one entry in the history', SLOW, async () => {
     const refusals = new Set<string>();
     for (let i = 0; i < ROUNDS; i++) {
       const h = await tip();
@@ -80,7 +82,7 @@ describe.each(BACKENDS)('races on %s', (backend) => {
     expect(refusals.size).toBeGreaterThan(0);
   });
 
-  it('the same Idempotency-Key from two clients: one submission, the second answer is the first replayed', async () => {
+  it('the same Idempotency-Key from two clients: one submission, the second answer is the first replayed', SLOW, async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const key = `race-${backend.length}-${i}-${Math.random().toString(36).slice(2)}`;
       const body = { ...VALID['mass-feedback'], opinion: `第 ${i} 次` };
