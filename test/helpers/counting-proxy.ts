@@ -42,7 +42,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       trips++;
       try {
         const parsed = JSON.parse(body.toString('utf8') || '{}') as { requests?: { type: string; stmt?: { sql?: string }; batch?: { steps: unknown[] } }[] };
-        log.push((parsed.requests ?? []).map((r) => (r.type === 'execute' ? `execute ${String(r.stmt?.sql ?? '').slice(0, 60)}` : r.type === 'batch' ? `batch(${r.batch?.steps.length})` : r.type)));
+        log.push((parsed.requests ?? []).map((r) => (r.type === 'execute' ? `execute ${String(r.stmt?.sql ?? '').slice(0, 60)}` : r.type === 'batch' ? `batch(${r.batch?.steps.length})` : r.type === 'store_sql' ? 'store ' + String((r as { sql?: string }).sql ?? '').slice(0, 90) : r.type)));
       } catch {
         log.push([`${req.method} ${req.url}`]);
       }
