@@ -29,7 +29,7 @@ import { notificationRoutes } from './notifications/routes.tsx';
 import { handInRoutes } from './handins/routes.tsx';
 import { visitFlagRoutes } from './visits/routes.tsx';
 import { organisationRoutes } from './organisation/routes.tsx';
-import { campaignContext } from './campaign/context.ts';
+import { campaignWithApiAuth, campaignContext } from './campaign/context.ts';
 import { contextStorage } from 'hono/context-storage';
 import { securityHeaders } from './web/security-headers.ts';
 import { pageScriptRoutes } from './web/page-script.ts';
@@ -72,6 +72,7 @@ export function createApp(deps: Deps) {
   app.use('*', hazardHeadPrefetch(deps));
   app.use('*', portalUnitPrefetch(deps));
   app.use('*', campaignContext(deps.db));
+  app.use('*', campaignWithApiAuth(deps.db));
   app.route('/', pageScriptRoutes());
   app.route('/', locationScriptRoutes());
   app.route('/', offlineRoutes());

@@ -118,7 +118,9 @@ async function bearerPrincipal(deps: Deps, c: Context, code: string | null): Pro
 export function requireRole(deps: Deps, roles: readonly AccessRole[], signInPath = '/signin'): MiddlewareHandler<AuthEnv> {
   return async function requireRoleMiddleware(c, next) {
     const bearer = bearerOf(c);
-    const principal = bearer !== undefined ? await bearerPrincipal(deps, c, bearer) : await getPrincipal(deps, c);
+    // Paths guarded twice (a prefix and the route) check the code once per request.
+    const checked = (c.var as { principal?: Principal }).principal;
+    const principal = checked ?? (bearer !== undefined ? await bearerPrincipal(deps, c, bearer) : await getPrincipal(deps, c));
     if (!principal) {
       if (!c.req.path.startsWith('/api/') && c.req.method === 'GET') {
         return c.redirect(`${signInPath}?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
@@ -126,7 +128,7 @@ export function requireRole(deps: Deps, roles: readonly AccessRole[], signInPath
       throw new AppError(401, 'UNAUTHORIZED', '访问码无效或已停用，请重新登录');
     }
     if (!roles.includes(principal.role)) throw forbidden('您的访问码无权进行此操作');
-    await touchAccessCode(deps.db, principal, deps.now());
+    if (!checked) await touchAccessCode(deps.db, principal, deps.now());
     c.set('principal', principal);
     await next();
   };

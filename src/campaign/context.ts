@@ -7,6 +7,7 @@ import { templateSettings, type CampaignSettings, type CurrentCampaign } from '.
 import { currentCampaign, lastKnownCampaign } from './store.ts';
 import { formsOf } from '../forms/store.ts';
 import { isDatabaseUnavailable } from '../lib/errors.ts';
+import { readAlongsideAuth } from '../core/request-memo.ts';
 
 export type CampaignEnv = { Variables: { campaign: CurrentCampaign } };
 
@@ -32,6 +33,16 @@ export function campaignContext(db: Db): MiddlewareHandler<CampaignEnv> {
     }
     await next();
   };
+}
+
+/**
+ * API reads (GET with a Bearer code) mostly need the campaign: its check is started by the code's check and travels
+ * in the same round trip (the handler's currentCampaign() then finds it memoised for the request).
+ */
+export function campaignWithApiAuth(db: Db): MiddlewareHandler {
+  return readAlongsideAuth('api-campaign', async (c) =>
+    c.req.method === 'GET' && c.req.path.startsWith('/api/v1/') && c.req.header('authorization') ? () => currentCampaign(db) : null,
+  );
 }
 
 const TEMPLATE_BRAND = templateSettings().brand;

@@ -136,7 +136,8 @@ export function notificationRoutes(deps: Deps) {
   app.post('/api/v1/admin/channels/:id/test', async (c) => c.json(await queueTestMessage(deps, id(c)), 202));
   app.get('/api/v1/admin/notifications', async (c) => {
     const status = statusOf(c.req.query('status'));
-    return c.json({ pending: await pendingCount(deps), deliveries: await listDeliveries(deps, status) });
+    const [pending, deliveries] = await Promise.all([pendingCount(deps), listDeliveries(deps, status)]);
+    return c.json({ pending, deliveries });
   });
 
   const adminPage = async (c: Context<AuthEnv>, extra: { errors?: FieldError[]; notice?: string } = {}, code: 200 | 201 | 422 = 200) => {

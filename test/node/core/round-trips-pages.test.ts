@@ -1,4 +1,5 @@
-// Every page each role reaches from its home, on libSQL over HTTP as on Workers, reads in at most two round trips:
+// Every page each role reaches from its home, and every GET of the JSON API, on libSQL over HTTP as on Workers,
+// reads in at most two round trips:
 // the session lookup with the page's first reads, then the rest together. The walk follows the links each page
 // shows, visiting each shape of path (ids as N) once, and counts the requests the database receives for each page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +63,29 @@ describe('round trips of every page a role reaches', () => {
     expect(pages).toBeGreaterThan(unit === null ? 2 : 10);
     expect(over).toEqual([]);
     // The office's walk is some 130 pages, each fetched twice: a generous bound for a busy machine.
+  }, 90_000);
+
+  it('every GET of the JSON API (without an id) is at most two round trips for each role that may read it', async () => {
+    const paths = [...new Set(t.app.routes.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/') && !/[:*]/.test(r.path)).map((r) => r.path))];
+    expect(paths.length).toBeGreaterThan(20);
+    const over: string[] = [];
+    let answered = 0;
+    for (const [unit, leader] of [['office', false], ['chencang', false], ['police', false], ['office', true]] as const) {
+      const who = await signIn(t, unit, { leader });
+      for (const path of paths) {
+        const get = () => who.api(path);
+        await (await get()).arrayBuffer();
+        let status = 0;
+        const n = await t.trips(async () => {
+          const res = await get();
+          status = res.status;
+          await res.arrayBuffer();
+        });
+        if (status === 200) answered++;
+        if (n > 2) over.push(`${leader ? 'leader' : unit} ${path}: ${n} (${status})`);
+      }
+    }
+    expect(answered).toBeGreaterThan(40);
+    expect(over).toEqual([]);
   }, 90_000);
 });
