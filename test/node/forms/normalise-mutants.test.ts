@@ -160,8 +160,17 @@ describe('phone numbers', () => {
       ['0917-3212345-801', '0917-3212345-801'],
       ['0917-3212345-123456', '0917-3212345-123456'],
       ['03123456789', '0312-3456789'],
+      // A 010 or 02X inside the number does not make the area code three digits.
+      ['09173021234', '0917-3021234'],
+      ['09173102345', '0917-3102345'],
+      ['0917—3212345—801', '0917-3212345-801'],
     ];
     for (const [input, out] of cases) expect(normalisePhone(input), input).toBe(out);
+  });
+
+  it('+86 is taken off a mobile only', () => {
+    expect(normalisePhone('8609173212345')).toBeUndefined();
+    expect(normalisePhone('+86 0917-3212345')).toBeUndefined();
   });
 
   it('not landlines', () => {
