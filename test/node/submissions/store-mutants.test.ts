@@ -6,8 +6,11 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import forms from '../../../forms/index.ts';
 import type { Change } from '../../../src/core/changes.ts';
+import type { Db } from '../../../src/db/index.ts';
 import { formTokens, submissionPersonal, submissions, units } from '../../../src/db/schema.ts';
+import { guard } from '../../../src/db/batch.ts';
 import { PLUGINS } from '../../../src/plugins.ts';
+import type { FormDefinition } from '../../../src/forms/types.ts';
 import type { SubmissionHookContext } from '../../../src/submissions/hooks.ts';
 import { addressKey, hashSubmission, RANKED_PER_ADDRESS, RECEIPT_PATTERN, storeSubmission, type StoreInput } from '../../../src/submissions/store.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
@@ -248,5 +251,115 @@ describe('what the hooks are handed', () => {
     const [found] = await t.db.all<{ id: number }>(sql`SELECT ${ctx.submission.idSql} AS id`);
     expect(found!.id).toBe(r.id);
     expect(changes).toEqual([{ kind: 'form', formId: 'mass-feedback', at: Date.parse('2014-11-03T17:30:00Z') }]);
+  });
+});
+
+/** An error as libSQL throws it: the constraint's message some causes down. */
+function constraintError(message: string, depth = 1): Error {
+  let err = new Error(message);
+  for (let i = 0; i < depth; i++) err = new Error(`wrapper ${i}`, { cause: err });
+  return err;
+}
+
+/** The test database, but its batches first throw the given errors, one per batch; counts the batches. */
+function failingBatches(t: TestContext, errors: Error[]) {
+  let calls = 0;
+  const db = Object.create(t.db, {
+    batch: {
+      value: (stmts: never) => {
+        calls++;
+        const err = errors.shift();
+        return err ? Promise.reject(err) : t.db.batch(stmts);
+      },
+    },
+  }) as Db;
+  return { deps: { ...t.deps, db }, calls: () => calls };
+}
+
+describe('when the batch fails', () => {
+  const input = (extra: Partial<StoreInput> = {}): StoreInput => ({ form: MASS, answers: ANSWERS, personal: {}, source: 'public', ...extra });
+
+  it('a receipt already taken is drawn again, with a form token too', async () => {
+    const t = await makeTestApp();
+    for (const extra of [{}, { formToken: 'tok-r' }, { idempotencyKey: 'k-r' }]) {
+      const f = failingBatches(t, [constraintError('SQLITE_CONSTRAINT: UNIQUE constraint failed: submissions.receipt')]);
+      const r = await storeSubmission(f.deps, input(extra));
+      expect(r.created).toBe(true);
+      expect(f.calls()).toBe(2);
+    }
+    expect(await t.db.select().from(submissions)).toHaveLength(3);
+  });
+
+  it('after three draws more the receipt error is given up to the caller', async () => {
+    const t = await makeTestApp();
+    const errors = Array.from({ length: 6 }, () => constraintError('UNIQUE constraint failed: submissions.receipt'));
+    const fifth = errors[3];
+    const f = failingBatches(t, errors);
+    await expect(storeSubmission(f.deps, input())).rejects.toBe(fifth);
+    expect(f.calls()).toBe(4);
+    expect(await t.db.select().from(submissions)).toHaveLength(0);
+  });
+
+  it('a key or token conflict whose first submission cannot be found is given up, not answered with nothing', async () => {
+    const t = await makeTestApp();
+    const byKey = constraintError('UNIQUE constraint failed: submissions.idempotency_key');
+    await expect(storeSubmission(failingBatches(t, [byKey]).deps, input({ idempotencyKey: 'k-gone' }))).rejects.toBe(byKey);
+    const byToken = constraintError('UNIQUE constraint failed: form_tokens.token');
+    await expect(storeSubmission(failingBatches(t, [byToken]).deps, input({ formToken: 'tok-gone' }))).rejects.toBe(byToken);
+    // A conflict on a key or token the submission did not carry is not a retry either.
+    const stray = constraintError('UNIQUE constraint failed: form_tokens.token');
+    await expect(storeSubmission(failingBatches(t, [stray]).deps, input({ idempotencyKey: 'k-new' }))).rejects.toBe(stray);
+  });
+
+  it('a repeated token under a new idempotency key answers with the token’s submission', async () => {
+    const t = await makeTestApp();
+    const first = await store(t, { formToken: 'tok-5', idempotencyKey: 'k-5a' });
+    expect(await store(t, { formToken: 'tok-5', idempotencyKey: 'k-5b' })).toEqual({ ...first, created: false });
+    expect(await t.db.select().from(submissions)).toHaveLength(1);
+  });
+
+  it('a failure that is no unique index is given up as it came', async () => {
+    const t = await makeTestApp({ deps: { plugins: { ...PLUGINS, submissionHooks: [(q) => [guard(q, sql`0`, 'hook-failed')]] } } });
+    await expect(store(t, { idempotencyKey: 'k-6', formToken: 'tok-6' })).rejects.toThrow(/GUARD_FAILED/);
+    expect(await t.db.select().from(submissions)).toHaveLength(0);
+  });
+
+  it('the constraint is looked for five errors deep, no deeper, and a loop of causes ends', async () => {
+    const t = await makeTestApp();
+    const first = await store(t, { formToken: 'tok-7' });
+    const at4 = constraintError('UNIQUE constraint failed: form_tokens.token', 4);
+    expect(await storeSubmission(failingBatches(t, [at4]).deps, input({ formToken: 'tok-7' }))).toEqual({ ...first, created: false });
+    const at5 = constraintError('UNIQUE constraint failed: form_tokens.token', 5);
+    await expect(storeSubmission(failingBatches(t, [at5]).deps, input({ formToken: 'tok-7' }))).rejects.toBe(at5);
+    const loop = new Error('outer') as Error & { cause?: unknown };
+    loop.cause = { message: undefined, cause: loop };
+    await expect(storeSubmission(failingBatches(t, [loop]).deps, input({ formToken: 'tok-7' }))).rejects.toBe(loop);
+  });
+});
+
+describe('household visits', () => {
+  const HEAD = { householdHead: '张三', address: '3组15号' };
+  const row = async (t: TestContext, id: number) =>
+    (await t.db.select({ key: submissions.householdKey, repeat: submissions.repeatVisit }).from(submissions).where(eq(submissions.id, id)))[0]!;
+
+  it('a visit carries its household key and is marked a repeat of an earlier one; another form never does', async () => {
+    const t = await makeTestApp();
+    const visit = forms.find((f) => f.id === 'household-visit')!;
+    const answers = { cadre: 1, place: 'chencang-v1', visitDate: '2014-11-04', almanac: true, aware: true, participated: true, satisfaction: 'satisfied' };
+    const a = await storeSubmission(t.deps, { form: visit, answers, personal: HEAD, unitCode: 'chencang-v1', source: 'unit' });
+    const b = await storeSubmission(t.deps, { form: visit, answers, personal: HEAD, unitCode: 'chencang-v1', source: 'unit' });
+    expect(await row(t, a.id)).toEqual({ key: expect.stringMatching(/^[0-9a-f]{32}$/), repeat: false });
+    expect(await row(t, b.id)).toEqual({ key: (await row(t, a.id)).key, repeat: true });
+    const other: FormDefinition = { ...visit, id: 'other-form' };
+    const c = await storeSubmission(t.deps, { form: other, answers, personal: HEAD, unitCode: 'chencang-v1', source: 'unit' });
+    expect(await row(t, c.id)).toEqual({ key: null, repeat: false });
+  });
+});
+
+describe('receipt codes', () => {
+  it('are exactly ten characters of the unambiguous alphabet', () => {
+    expect(RECEIPT_PATTERN.test('ACDEFGHJKM')).toBe(true);
+    expect(RECEIPT_PATTERN.test('34679XYWVU')).toBe(true);
+    for (const bad of ['ACDEFGHJK', 'ACDEFGHJKMN', 'xACDEFGHJKM', 'ACDEFGHJKMx', 'BCDEFGHJKM', 'ACDEFGHJK0', 'acdefghjkm']) expect(RECEIPT_PATTERN.test(bad), bad).toBe(false);
   });
 });
