@@ -4,6 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Deps } from '../deps.ts';
 import { units } from '../db/schema.ts';
+import { WriteTrustedCache } from '../core/request-memo.ts';
 import { issueAccessCode, listAccessCodes, revokeAccessCode, type AccessCodeRow, type IssuedCode } from '../auth/codes.ts';
 import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { listSessions, revokeSession, type SessionRow } from '../auth/sessions.ts';
@@ -157,15 +158,18 @@ export function adminAccessRoutes(deps: Deps) {
       .where(eq(units.active, true))
       .orderBy(asc(units.kind), asc(units.code));
 
+  const unitList = new WriteTrustedCache<Awaited<ReturnType<typeof unitOptions>>>();
+
   const render = async (extra: { issued?: IssuedCode & { unitName: string }; notice?: string; error?: string }) => {
-    const [codes, sessions, options] = await Promise.all([listAccessCodes(deps.db), listSessions(deps.db, deps.now()), unitOptions()]);
+    const [codes, sessions, options] = await Promise.all([listAccessCodes(deps.db), listSessions(deps.db, deps.now()), unitList.get(deps.db, 'active-units', unitOptions)]);
     // Villages and communities do not sign in; their town does the work.
     const pickable = options.filter((u) => u.kind !== 'village' && u.kind !== 'community');
     return <AccessPage codes={codes} sessions={sessions} unitOptions={pickable} {...extra} />;
   };
 
   const issue = async (unitCode: string, leader: boolean, label: string) => {
-    const unit = await deps.db.query.units.findFirst({ where: eq(units.code, unitCode) });
+    // The office picked the unit from the list its page read a moment before: the issue trusts that read.
+    const unit = (await unitList.get(deps.db, 'active-units', unitOptions)).find((u) => u.code === unitCode);
     if (!unit || unit.kind === 'village' || unit.kind === 'community') {
       throw validationFailed([{ field: 'unit', message: '请选择有效的单位' }], '请选择镇（街道）、区级部门或区综治办');
     }
@@ -173,7 +177,7 @@ export function adminAccessRoutes(deps: Deps) {
     if (leader && unit.kind !== 'office') {
       throw validationFailed([{ field: 'leader', message: '领导访问码请选择区综治办' }], '领导只读访问码只能在“区综治办”下发放');
     }
-    const issued = await issueAccessCode(deps.db, { unitCode, leader, label: label.trim().slice(0, 60), now: deps.now() });
+    const issued = await issueAccessCode(deps.db, { unitCode, leader, label: label.trim().slice(0, 60), now: deps.now(), unit });
     return { ...issued, unitName: unit.name };
   };
 

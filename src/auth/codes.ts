@@ -26,9 +26,9 @@ export interface IssuedCode {
 /** Issues a code for a unit. The office's unit codes are admin codes unless `leader` asks for a read-only one. */
 export async function issueAccessCode(
   db: Db,
-  opts: { unitCode: string; leader?: boolean; label?: string; now?: Date },
+  opts: { unitCode: string; leader?: boolean; label?: string; now?: Date; /** The unit, when the caller has read it already. */ unit?: { code: string; kind: string } },
 ): Promise<IssuedCode> {
-  const unit = await db.query.units.findFirst({ where: eq(units.code, opts.unitCode) });
+  const unit = opts.unit?.code === opts.unitCode ? opts.unit : await db.query.units.findFirst({ where: eq(units.code, opts.unitCode) });
   if (!unit) throw new Error(`Unknown unit code: ${opts.unitCode}`);
   // A leader code reads every unit's records: it belongs to the district office.
   if (opts.leader && unit.kind !== 'office') throw new Error(`Leader codes are issued under the district office (--unit ${OFFICE_UNIT}), not ${unit.code}`);

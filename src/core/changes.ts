@@ -3,6 +3,7 @@
 // caller's own batch (src/db/batch.ts) — or run in its transaction — and commit or fail with the change.
 import type { Deps } from '../deps.ts';
 import { runInOrder, type Stmt, type StmtBuilder } from '../db/batch.ts';
+import { organisationChanged } from './request-memo.ts';
 
 /** A hazard as it stands after the change, with what the notifier tells about it (read by the caller beforehand). */
 export interface HazardFact {
@@ -41,6 +42,8 @@ export type ChangeHook = (q: StmtBuilder, change: Change) => Stmt[];
 
 /** Every change hook's statements, to add to the caller's batch. */
 export function changeStatements(q: StmtBuilder, deps: Pick<Deps, 'plugins'>, change: Change): Stmt[] {
+  // What this isolate's writes trust of the organisation is read afresh after a change to it.
+  if (change.kind === 'organisation') organisationChanged();
   return deps.plugins.changeHooks.flatMap((hook) => hook(q, change));
 }
 

@@ -84,3 +84,33 @@ export function readStartedAlongsideAuth<T>(c: Context, key: string): Promise<T>
   slot.promise ??= slot.start();
   return slot.promise as Promise<T>;
 }
+
+/** Bumped when this isolate writes a change to the organisation (units, cadres): its lists are read afresh. */
+let organisationGeneration = 0;
+
+/** Called for every organisation change this isolate builds (src/core/changes.ts). */
+export function organisationChanged(): void {
+  organisationGeneration++;
+}
+
+/**
+ * Lists of the organisation (a unit's cadres and villages, the departments) a write may take as this isolate last
+ * read them, within WRITE_TRUSTS_CACHE_MS and unless the organisation changed through this isolate since: the form
+ * a person posts was built from that very read a moment before, so the post costs its one batch. A page always
+ * reads afresh (and refreshes the entry).
+ */
+export class WriteTrustedCache<T> {
+  private readonly entries = new WeakMap<object, Map<string, { at: number; generation: number; value: T }>>();
+
+  async get(db: object, key: string, read: () => Promise<T>): Promise<T> {
+    let byKey = this.entries.get(db);
+    if (!byKey) this.entries.set(db, (byKey = new Map()));
+    const known = byKey.get(key);
+    if (known && known.generation === organisationGeneration && trustedForWrite(known.at)) return known.value;
+    const at = Date.now();
+    const generation = organisationGeneration;
+    const value = await read();
+    byKey.set(key, { at, generation, value });
+    return value;
+  }
+}

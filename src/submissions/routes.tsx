@@ -28,7 +28,7 @@ import { Layout } from '../web/layout.tsx';
 import { formById, formsOf, heldForm, lastKnownForms } from '../forms/store.ts';
 import { acceptsLocation, locationFromForm, takeLocation } from '../hazards/location.ts';
 import { LocationField, locationValuesOf, type LocationValues } from '../web/location.tsx';
-import { trustedForWrite } from '../core/request-memo.ts';
+import { WriteTrustedCache } from '../core/request-memo.ts';
 
 /** Set on the redirect to a new receipt, read (and cleared) by the receipt page. */
 export const JUST_SENT_COOKIE = 'pingan_sent';
@@ -58,16 +58,13 @@ async function publicContext(deps: Deps, form: FormDefinition): Promise<FormCont
 }
 
 /** The departments a public form may name, as this isolate last read them (a page read refreshes them). */
-const departmentCache = new WeakMap<Deps['db'], { rows: { code: string; name: string }[]; at: number }>();
+const departmentCache = new WriteTrustedCache<{ code: string; name: string }[]>();
 
 /** A public post trusts the list its page was built from (WRITE_TRUSTS_CACHE_MS), so the post stays one round trip. */
-async function departments(db: Deps['db']): Promise<{ code: string; name: string }[]> {
-  const known = departmentCache.get(db);
-  if (known && trustedForWrite(known.at)) return known.rows;
-  const at = Date.now();
-  const rows = await db.select({ code: units.code, name: units.name }).from(units).where(and(eq(units.kind, 'department'), eq(units.active, true))).orderBy(asc(units.code));
-  departmentCache.set(db, { rows, at });
-  return rows;
+function departments(db: Deps['db']): Promise<{ code: string; name: string }[]> {
+  return departmentCache.get(db, 'departments', () =>
+    db.select({ code: units.code, name: units.name }).from(units).where(and(eq(units.kind, 'department'), eq(units.active, true))).orderBy(asc(units.code)),
+  );
 }
 
 /** The unit a ?u= code names, or null: an unknown code still shows the form and stores the answer unattributed. */

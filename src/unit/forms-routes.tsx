@@ -7,6 +7,7 @@ import { units } from '../db/schema.ts';
 import type { Principal } from '../auth/codes.ts';
 import { assertCanWrite, requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { portalScope } from './layout.tsx';
+import { WriteTrustedCache } from '../core/request-memo.ts';
 import type { FormContext } from '../forms/context.ts';
 import { maskPersonal, shownAnswers } from '../forms/personal.ts';
 import { validateAnswers } from '../forms/schema.ts';
@@ -58,19 +59,24 @@ export async function unitForm(db: Deps['db'], formId: string): Promise<FormDefi
   return form;
 }
 
+const unitLists = new WriteTrustedCache<[Awaited<ReturnType<typeof listCadres>>, Awaited<ReturnType<typeof placesFor>>, { code: string; name: string }[]]>();
+
 /** The lists a unit's 'cadre', 'place', 'unit' and 'task' fields choose from. */
 export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormContext> {
   const { settings: campaign } = await currentCampaign(deps.db);
-  const [cadres, places, allUnits] = await Promise.all([
-    // A village entering its visits picks its own cadres and the town's cadres assigned to it.
-    listCadres(deps.db, unit.code, { activeOnly: true, quotas: campaign.visitQuotas, assignedHere: unit.kind === 'village' || unit.kind === 'community' }),
-    placesFor(deps.db, unit),
-    deps.db
-      .select({ code: units.code, name: units.name })
-      .from(units)
-      .where(and(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']), eq(units.active, true)))
-      .orderBy(asc(units.code)),
-  ]);
+  // A post trusts the lists its entry page was built from a moment before (WriteTrustedCache): one batch, no reads.
+  const [cadres, places, allUnits] = await unitLists.get(deps.db, unit.code, () =>
+    Promise.all([
+      // A village entering its visits picks its own cadres and the town's cadres assigned to it.
+      listCadres(deps.db, unit.code, { activeOnly: true, quotas: campaign.visitQuotas, assignedHere: unit.kind === 'village' || unit.kind === 'community' }),
+      placesFor(deps.db, unit),
+      deps.db
+        .select({ code: units.code, name: units.name })
+        .from(units)
+        .where(and(inArray(units.kind, ['office', 'town', 'subdistrict', 'department']), eq(units.active, true)))
+        .orderBy(asc(units.code)),
+    ]),
+  );
   return {
     campaign,
     today: shanghaiDay(deps.now()),

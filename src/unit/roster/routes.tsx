@@ -27,6 +27,7 @@ import {
   type UnitInfo,
 } from './roster.ts';
 import { PortalLayout, portalScope, unitQuery } from '../layout.tsx';
+import { WriteTrustedCache } from '../../core/request-memo.ts';
 import type { Principal } from '../../auth/codes.ts';
 import { pageCampaign } from '../../campaign/context.ts';
 import { attachment } from '../../web/attachment.ts';
@@ -221,11 +222,16 @@ const CadrePatch = v.strictObject(
   '没有这一项',
 );
 
+const placesCache = new WriteTrustedCache<Place[]>();
+
 export function unitCadreRoutes(deps: Deps) {
   const app = new Hono<AuthEnv>();
   const anyone = requireRole(deps, ['unit', 'admin', 'leader']);
 
   /** A cadre the principal may touch: its own unit's; the office may touch any. */
+  /** A unit's villages as a roster write checks them: as its page read them a moment before (WriteTrustedCache). */
+  const trustedPlaces = (unit: UnitInfo) => placesCache.get(deps.db, unit.code, () => placesFor(deps.db, unit));
+
   async function ownCadre(c: Context<AuthEnv>, write: boolean, unitRead?: Promise<UnitInfo | undefined>) {
     const principal = c.get('principal');
     if (write) assertCanWrite(principal);
@@ -263,7 +269,8 @@ export function unitCadreRoutes(deps: Deps) {
   }
 
   const rosterPage = async (c: Context<AuthEnv>, principal: Principal, unit: UnitInfo, extra: Partial<RosterPageProps> = {}) => {
-    const [rows, places] = await Promise.all([listCadres(deps.db, unit.code), placesFor(deps.db, unit)]);
+    // A page reads its lists afresh, and the write that follows trusts them.
+    const [rows, places] = await Promise.all([listCadres(deps.db, unit.code), trustedPlaces(unit)]);
     return <RosterPage principal={principal} unit={unit} rows={rows} places={places} {...extra} />;
   };
 
@@ -289,7 +296,7 @@ export function unitCadreRoutes(deps: Deps) {
     const { principal, unit } = await portalScope(deps, c, { write: true });
     const form = await c.req.parseBody();
     const values: Values = { name: str(form.name), post: str(form.post), role: str(form.role), assignedCode: str(form.assignedCode) };
-    const checked = checkCadre(values, await placesFor(deps.db, unit));
+    const checked = checkCadre(values, await trustedPlaces(unit));
     if (!checked.ok) return c.html(await rosterPage(c, principal, unit, { add: { values, errors: checked.errors } }), 422);
     await addCadre(deps, unit.code, checked.value, deps.now());
     return c.redirect(`/unit/cadres?done=added${unitQuery(principal, unit.code, '&')}`, 303);
@@ -329,7 +336,7 @@ export function unitCadreRoutes(deps: Deps) {
     const { principal, cadre, unit } = await ownCadre(c, true);
     const form = await c.req.parseBody();
     const values: Values = { name: str(form.name), post: str(form.post), role: str(form.role), assignedCode: str(form.assignedCode) };
-    const places = await placesFor(deps.db, unit);
+    const places = await trustedPlaces(unit);
     const checked = checkCadre(values, places);
     if (!checked.ok) return c.html(<EditPage principal={principal} unit={unit} id={cadre.id} values={values} errors={checked.errors} places={places} />, 422);
     await updateCadre(deps, cadre.id, checked.value);
@@ -364,7 +371,7 @@ export function unitCadreRoutes(deps: Deps) {
 
   app.post('/api/v1/unit/cadres', anyone, vJson(JSON_OBJECT), async (c) => {
     const { unit } = await portalScope(deps, c, { write: true });
-    const checked = checkCadre(c.req.valid('json'), await placesFor(deps.db, unit));
+    const checked = checkCadre(c.req.valid('json'), await trustedPlaces(unit));
     if (!checked.ok) throw validationFailed(checked.errors, '干部信息有误');
     const id = await addCadre(deps, unit.code, checked.value, deps.now());
     return c.json({ id }, 201);
@@ -375,7 +382,7 @@ export function unitCadreRoutes(deps: Deps) {
     // Checked once the cadre is known to be the caller's: another unit learns nothing from a 422.
     const body = parseOrFail(CadrePatch, c.req.valid('json'), '干部信息有误');
     const merged = { name: cadre.name, post: cadre.post, role: cadre.role, assignedCode: cadre.assignedCode ?? '', ...body };
-    const checked = checkCadre(merged, await placesFor(deps.db, unit));
+    const checked = checkCadre(merged, await trustedPlaces(unit));
     if (!checked.ok) throw validationFailed(checked.errors, '干部信息有误');
     await updateCadre(deps, cadre.id, checked.value, { active: typeof body.active === 'boolean' ? body.active : undefined });
     const row = (await listCadres(deps.db, unit.code)).find((r) => r.id === cadre.id)!;

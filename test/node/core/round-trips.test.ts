@@ -1,7 +1,7 @@
 // Round trips to the database per request, counted at the HTTP boundary with the app on libSQL over HTTP
 // (the project's local server), as on Workers talking to Turso: each one costs tens of milliseconds there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { cadres, hazards } from '../../../src/db/schema.ts';
 import { VALID } from '../../helpers/public-forms.ts';
 import { SAME_ORIGIN, signIn, type Session } from '../../helpers/unit-portal.ts';
@@ -122,6 +122,30 @@ describe('round trips per request over libSQL HTTP', () => {
       const { n } = await measure(`GET ${path}`, () => who.page(path));
       counts[`${path} (${who === office ? 'office' : 'town'})`] = n;
     }
+    expect(Object.entries(counts).filter(([, n]) => n > 2)).toEqual([]);
+  });
+
+  it("a unit's entries, roster changes and the office's new access code are at most two round trips after their page", async () => {
+    const cadre = (await t.db.query.cadres.findFirst({ where: and(eq(cadres.unitCode, 'chencang'), eq(cadres.active, true)) }))!;
+    let i = 0;
+    const visit = () => ({
+      cadre: cadre.id, visitDate: '2014-11-04', place: 'chencang-v1', householdHead: `户主${++i}`, address: `陈仓示范村一3组${i}号`,
+      phone: '13812341234', almanac: 'yes', aware: 'yes', participated: 'no', satisfaction: 'satisfied',
+    });
+    const counts: Record<string, number> = {};
+    // As a liaison works: the entry page, then its post, again and again.
+    for (let round = 0; round < 2; round++) {
+      expect((await town.page('/unit/forms/household-visit')).status).toBe(200);
+      counts[`visit ${round}`] = (await measure('visit (page post)', () => town.post('/unit/forms/household-visit', visit()), 303)).n;
+    }
+    const json = { ...visit(), almanac: true, aware: true, participated: false };
+    counts['visit (API)'] = (await measure('visit (API)', () => town.api('/api/v1/unit/forms/household-visit/submissions', { body: json }), 201)).n;
+    for (let round = 0; round < 2; round++) {
+      expect((await town.page('/unit/cadres')).status).toBe(200);
+      counts[`roster add ${round}`] = (await measure('roster add', () => town.post('/unit/cadres', { name: `新干部${round}`, post: '干部', role: 'cadre', assignedCode: 'chencang-v1' }), 303)).n;
+    }
+    expect((await office.page('/admin/access')).status).toBe(200);
+    counts['access code (API)'] = (await measure('access code', () => office.api('/api/v1/admin/access-codes', { body: { unit: 'panlong', label: '联络员' } }), 201)).n;
     expect(Object.entries(counts).filter(([, n]) => n > 2)).toEqual([]);
   });
 
