@@ -129,7 +129,7 @@ describe('round trips per request over libSQL HTTP', () => {
     const cadre = (await t.db.query.cadres.findFirst({ where: and(eq(cadres.unitCode, 'chencang'), eq(cadres.active, true)) }))!;
     let i = 0;
     const visit = () => ({
-      cadre: cadre.id, visitDate: '2014-11-04', place: 'chencang-v1', householdHead: `户主${++i}`, address: `陈仓示范村一3组${i}号`,
+      cadre: String(cadre.id), visitDate: '2014-11-04', place: 'chencang-v1', householdHead: `户主${++i}`, address: `陈仓示范村一3组${i}号`,
       phone: '13812341234', almanac: 'yes', aware: 'yes', participated: 'no', satisfaction: 'satisfied',
     });
     const counts: Record<string, number> = {};
@@ -138,7 +138,7 @@ describe('round trips per request over libSQL HTTP', () => {
       expect((await town.page('/unit/forms/household-visit')).status).toBe(200);
       counts[`visit ${round}`] = (await measure('visit (page post)', () => town.post('/unit/forms/household-visit', visit()), 303)).n;
     }
-    const json = { ...visit(), almanac: true, aware: true, participated: false };
+    const json = { ...visit(), cadre: cadre.id, almanac: true, aware: true, participated: false };
     counts['visit (API)'] = (await measure('visit (API)', () => town.api('/api/v1/unit/forms/household-visit/submissions', { body: json }), 201)).n;
     for (let round = 0; round < 2; round++) {
       expect((await town.page('/unit/cadres')).status).toBe(200);
