@@ -1,4 +1,4 @@
-// Access codes for many units in one step: every town, sub-district and department, or those without a working code.
+// Access codes for many units in one step: every town, sub-district, department and police station, or those without a working code.
 import { and, asc, eq, inArray, isNull, notExists } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { accessCodes, units, type UnitKind } from '../db/schema.ts';
@@ -7,7 +7,7 @@ import { formatAccessCode } from '../auth/codes.ts';
 import { validationFailed } from '../lib/errors.ts';
 
 /** The units that sign in: villages and communities are worked by their town, the office issues its own codes one by one. */
-export const SIGN_IN_KINDS: readonly UnitKind[] = ['town', 'subdistrict', 'department'];
+export const SIGN_IN_KINDS: readonly UnitKind[] = ['town', 'subdistrict', 'department', 'station'];
 
 export type BulkSelection = 'all' | 'missing' | readonly string[];
 
@@ -17,7 +17,7 @@ export interface BulkCode {
   code: string;
 }
 
-/** Which active units a selection names; an explicit list must name only active towns, sub-districts and departments. */
+/** Which active units a selection names; an explicit list must name only active towns, sub-districts, departments and police stations. */
 export async function selectUnits(db: Db, selection: BulkSelection): Promise<{ code: string; name: string }[]> {
   const base = and(eq(units.active, true), inArray(units.kind, [...SIGN_IN_KINDS]));
   if (selection === 'all') return db.select({ code: units.code, name: units.name }).from(units).where(base).orderBy(asc(units.kind), asc(units.code));

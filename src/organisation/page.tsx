@@ -73,10 +73,10 @@ export function BulkCard() {
       <h2>为各单位发放访问码、打印海报</h2>
       <form method="post" action="/admin/access/bulk">
         <label class="opt">
-          <input type="radio" name="units" value="missing" checked /> 只为还没有可用访问码的镇（街道）、区级部门发放
+          <input type="radio" name="units" value="missing" checked /> 只为还没有可用访问码的镇（街道）、区级部门、派出所发放
         </label>
         <label class="opt">
-          <input type="radio" name="units" value="all" /> 为全部镇（街道）、区级部门各发放一个新访问码
+          <input type="radio" name="units" value="all" /> 为全部镇（街道）、区级部门、派出所各发放一个新访问码
         </label>
         <p>
           <SubmitButton>发放并打印访问码单</SubmitButton>

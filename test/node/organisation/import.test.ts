@@ -198,10 +198,12 @@ describe('organisation import', () => {
 });
 
 describe('codes and posters for every unit at once', () => {
-  it('issues a code for every town, sub-district and department, then only for those missing one', async () => {
+  it('issues a code for every town, sub-district, department and police station, then only for those missing one', async () => {
     const t = await makeTestApp();
     const office = await signIn(t, 'office');
-    const signers = (await t.db.select().from(units)).filter((u) => ['town', 'subdistrict', 'department'].includes(u.kind));
+    const signers = (await t.db.select().from(units)).filter((u) => ['town', 'subdistrict', 'department', 'station'].includes(u.kind));
+    // A police station enters its patrols and its officers' "三个一" with its own code.
+    expect(signers.some((u) => u.kind === 'station')).toBe(true);
     const res = await office.api('/api/v1/admin/access-codes/bulk', { body: { units: 'all' } });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toContain('no-store');
