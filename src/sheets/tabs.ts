@@ -167,6 +167,11 @@ async function buildOverview({ db, now, forms, campaign: current }: Ctx): Promis
 }
 
 const METRIC_KEYS = ['V', 'H', 'T', 'S', 'A', 'P', 'G'] as const;
+/** Patrol and publicity coverage: columns only while the campaign weights them (as on the leader page). */
+const OPTIONAL_COLUMNS = [
+  ['C', '巡逻覆盖(%)'],
+  ['U', '宣传覆盖(%)'],
+] as const;
 const GROUP_LABELS: Record<string, string> = { towns: '镇街', departments: '部门' };
 
 async function buildRankings({ db, campaign }: Ctx): Promise<BuiltTab> {
@@ -176,7 +181,10 @@ async function buildRankings({ db, campaign }: Ctx): Promise<BuiltTab> {
     .innerJoin(units, eq(units.code, rankingSnapshots.unitCode))
     .where(eq(rankingSnapshots.campaignId, campaign.id))
     .orderBy(desc(rankingSnapshots.day), desc(rankingSnapshots.grp), asc(rankingSnapshots.rank), asc(rankingSnapshots.unitCode));
-  const rows: CellValue[][] = [['日期', '分组', '名次', '单位', '得分', '入户走访(%)', '隐患办结(%)', '按期办结(%)', '满意度(%)', '知晓率(%)', '参与率(%)', '任务完成(%)']];
+  const weights = campaign.settings.rankingWeights as Partial<Record<string, number>>;
+  const optional = OPTIONAL_COLUMNS.filter(([k]) => (weights[k] ?? 0) > 0);
+  const keys = [...METRIC_KEYS, ...optional.map(([k]) => k)];
+  const rows: CellValue[][] = [['日期', '分组', '名次', '单位', '得分', '入户走访(%)', '隐患办结(%)', '按期办结(%)', '满意度(%)', '知晓率(%)', '参与率(%)', '任务完成(%)', ...optional.map(([, label]) => label)]];
   for (const r of list) {
     let metrics: Record<string, { value?: number } | null> = {};
     try {
@@ -190,13 +198,13 @@ async function buildRankings({ db, campaign }: Ctx): Promise<BuiltTab> {
       r.rank,
       textCell(r.name),
       r.score / 100,
-      ...METRIC_KEYS.map((k) => {
+      ...keys.map((k) => {
         const v = metrics[k]?.value;
         return typeof v === 'number' ? Math.round(v * 1000) / 10 : '';
       }),
     ]);
   }
-  return { id: 'rankings', title: TAB_TITLES.rankings, widths: [100, 60, 60, 160, 70, 90, 90, 90, 80, 80, 80, 90], rows };
+  return { id: 'rankings', title: TAB_TITLES.rankings, widths: [100, 60, 60, 160, 70, 90, 90, 90, 80, 80, 80, 90, ...optional.map(() => 90)], rows };
 }
 
 async function buildHazards({ db, now }: TabContext): Promise<BuiltTab> {
