@@ -3,6 +3,10 @@
 // counts each request and adds a fixed delay to it. Reports trips per submission form, hazard action and main
 // page; the p50 of a tip at 40 ms per trip; and 16 concurrent clients submitting for a few seconds, with every
 // accepted submission checked to be stored exactly once.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { eq } from 'drizzle-orm';
 import { hazards, submissions } from '../src/db/schema.ts';
@@ -136,23 +140,59 @@ async function scenario(t: HttpTestContext, request: Requester, log: (line: stri
   return { delayPerRoundTripMs: DELAY_MS, trips, tipP50Ms: tipP50, load, lostOrDoubled: load.rowsStored - ok };
 }
 
-/** The same in workerd: the Worker entry under wrangler's dev server, its database the counted, delayed proxy. */
+const WORKER_VARS = { PUBLIC_BASE_URL: ORIGIN.origin, SESSION_SECRET: 'bench-secret-0123456789abcdef', SUBMIT_RATE_LIMIT: '1000000000', SHEET_ID: '' };
+
+/**
+ * The same in workerd: the Worker as `wrangler deploy` bundles it, run by Miniflare (no dev proxy in between: wrangler's
+ * dev server adds a Node proxy and a proxy worker that cost more CPU than the app). BENCH_WORKERD=dev uses wrangler's
+ * dev server instead. Its database is the counted, delayed proxy.
+ */
 async function inWorkerd(log: (line: string) => void) {
-  const { unstable_dev } = await import('wrangler');
-  const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' }, separateProcess: true });
-  const worker = await unstable_dev('src/runtime/workers/entry.ts', {
-    config: 'wrangler.toml',
-    vars: { LIBSQL_URL: t.url, PUBLIC_BASE_URL: ORIGIN.origin, SESSION_SECRET: 'bench-secret-0123456789abcdef', SUBMIT_RATE_LIMIT: '1000000000', SHEET_ID: '' },
-    experimental: { disableExperimentalWarning: true },
-    logLevel: 'error',
-  } as never);
+  const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' }, separateProcess: process.env.BENCH_DB_PROCESS !== '0' });
   try {
-    log('in workerd (wrangler dev):');
-    // Redirects are the app's answer (a sign-in's 303): not followed.
-    const request: Requester = (path, init) => worker.fetch(path, { ...init, redirect: 'manual' } as never) as unknown as Promise<Response>;
-    return { runtime: 'workerd (wrangler unstable_dev), @libsql/client/web', ...(await scenario(t, request, log)) };
+    if (process.env.BENCH_WORKERD === 'dev') {
+      const { unstable_dev } = await import('wrangler');
+      const worker = await unstable_dev('src/runtime/workers/entry.ts', {
+        config: 'wrangler.toml',
+        vars: { LIBSQL_URL: t.url, ...WORKER_VARS },
+        experimental: { disableExperimentalWarning: true },
+        logLevel: 'error',
+      } as never);
+      try {
+        log('in workerd (wrangler dev):');
+        // Redirects are the app's answer (a sign-in's 303): not followed.
+        const request: Requester = (path, init) => worker.fetch(path, { ...init, redirect: 'manual' } as never) as unknown as Promise<Response>;
+        return { runtime: 'workerd (wrangler unstable_dev), @libsql/client/web', ...(await scenario(t, request, log)) };
+      } finally {
+        await worker.stop();
+      }
+    }
+    const outdir = mkdtempSync(join(tmpdir(), 'pingan-worker-'));
+    execFileSync(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir], { stdio: 'ignore' });
+    const { Miniflare } = await import('miniflare');
+    const mf = new Miniflare({
+      // One ES module, named inside the bundle's own folder (a path with '..' would break out of workerd's root).
+      modulesRoot: outdir,
+      modules: [{ type: 'ESModule', path: join(outdir, 'entry.js'), contents: readFileSync(join(outdir, 'entry.js'), 'utf8') }],
+      compatibilityDate: '2026-04-01',
+      compatibilityFlags: ['nodejs_compat'],
+      bindings: { LIBSQL_URL: t.url, ...WORKER_VARS },
+      // The Worker's log lines would land in the bench's JSON on stdout: its errors go to stderr, the rest is dropped.
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.resume();
+        stderr.pipe(process.stderr);
+      },
+    });
+    try {
+      await mf.ready;
+      log('in workerd (the deploy bundle under Miniflare):');
+      const request: Requester = (path, init) => mf.dispatchFetch(new URL(path, ORIGIN.origin), { ...init, redirect: 'manual' } as never) as unknown as Promise<Response>;
+      return { runtime: 'workerd (Miniflare, the `wrangler deploy` bundle), @libsql/client/web', ...(await scenario(t, request, log)) };
+    } finally {
+      await mf.dispose();
+      rmSync(outdir, { recursive: true, force: true });
+    }
   } finally {
-    await worker.stop();
     await t.close();
   }
 }
@@ -161,7 +201,7 @@ const bench: Bench = {
   name: 'round-trips',
   async run(log) {
     const before = machine();
-    const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' }, separateProcess: true });
+    const t = await makeHttpTestApp({ config: { SUBMIT_RATE_LIMIT: '1000000000' }, separateProcess: process.env.BENCH_DB_PROCESS !== '0' });
     try {
       log('in process on Node:');
       const node = await scenario(t, (path, init) => Promise.resolve(t.app.request(path, init)), log);
