@@ -34,9 +34,27 @@ export function cachePreparedStatements(): void {
       cache.set(sql, hit);
       return hit;
     }
-    const statement = prepare.call(this, sql);
+    const statement = prepare.call(this, sql) as { raw: (on?: boolean) => unknown };
+    refuseRawOnce(statement);
     cache.set(sql, statement);
     if (cache.size > PER_CONNECTION) cache.delete(cache.keys().next().value!);
     return statement;
+  };
+}
+
+/**
+ * The driver asks every statement for raw rows and takes the refusal as "returns no data": for an INSERT or UPDATE
+ * that is an exception built, with its stack, on every run. A cached statement refuses with the same error at once.
+ */
+function refuseRawOnce(statement: { raw: (on?: boolean) => unknown }): void {
+  let refusal: unknown;
+  try {
+    statement.raw(true);
+    return;
+  } catch (err) {
+    refusal = err;
+  }
+  statement.raw = () => {
+    throw refusal;
   };
 }
