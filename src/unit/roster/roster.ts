@@ -181,6 +181,16 @@ export async function getCadre(db: Db, id: number) {
   return db.query.cadres.findFirst({ where: eq(cadres.id, id) });
 }
 
+/** A cadre's unit, read by the cadre's id (one statement, issued with the cadre's own read). */
+export async function cadreUnit(db: Db, id: number): Promise<UnitInfo | undefined> {
+  const [row] = await db
+    .select({ code: units.code, name: units.name, kind: units.kind, parentCode: units.parentCode })
+    .from(cadres)
+    .innerJoin(units, eq(units.code, cadres.unitCode))
+    .where(eq(cadres.id, id));
+  return row;
+}
+
 export async function cadresByIds(db: Db, ids: number[]) {
   if (ids.length === 0) return [];
   return db.select().from(cadres).where(inArray(cadres.id, ids));

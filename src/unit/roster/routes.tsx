@@ -2,8 +2,7 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import type { Deps } from '../../deps.ts';
-import { CADRE_ROLES, cadres, units } from '../../db/schema.ts';
-import { eq } from 'drizzle-orm';
+import { CADRE_ROLES } from '../../db/schema.ts';
 import { assertCanWrite, requireRole, type AuthEnv } from '../../auth/middleware.ts';
 import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../../lib/errors.ts';
 import { JSON_OBJECT, parseOrFail, vJson } from '../../lib/validation.ts';
@@ -13,6 +12,7 @@ import type { CsvEncoding } from './csv.ts';
 import {
   addCadre,
   CADRE_ROLE_LABELS,
+  cadreUnit,
   checkCadre,
   getCadre,
   getUnit,
@@ -254,19 +254,10 @@ export function unitCadreRoutes(deps: Deps) {
     const early = placesFor(deps.db, own ?? null);
     early.catch(() => {});
     const id = Number(c.req.param('id'));
-    const [found, places] = await Promise.all([ownCadre(c, true, Number.isInteger(id) ? cadreUnit(id) : undefined), early]);
+    const [found, places] = await Promise.all([ownCadre(c, true, Number.isInteger(id) ? cadreUnit(deps.db, id) : undefined), early]);
     return { ...found, places: own ? places : placesWithin(found.unit, places) };
   }
 
-  /** A cadre's unit, read with it (one statement). */
-  function cadreUnit(id: number) {
-    return deps.db
-      .select({ code: units.code, name: units.name, kind: units.kind, parentCode: units.parentCode })
-      .from(cadres)
-      .innerJoin(units, eq(units.code, cadres.unitCode))
-      .where(eq(cadres.id, id))
-      .then((rows) => rows[0]);
-  }
 
   const rosterPage = async (c: Context<AuthEnv>, principal: Principal, unit: UnitInfo, extra: Partial<RosterPageProps> = {}) => {
     // A page reads its lists afresh, and the write that follows trusts them.
