@@ -1,7 +1,6 @@
 // One hazard as its detail pages and the detail API show it, in two round trips: the hazard itself (with its
 // co-units and reported point) travels with the sign-in check, then everything else is read together.
 import type { Context, MiddlewareHandler } from 'hono';
-import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/codes.ts';
 import type { AuthEnv } from '../auth/middleware.ts';
@@ -11,7 +10,7 @@ import { readAlongsideAuth, readStartedAlongsideAuth } from '../core/request-mem
 import { coUnitList, splitCoUnits } from './co-unit-sql.ts';
 import { reportPointOf, hazardLocationsOf } from './location-store.ts';
 import { allowedGivenParts, partsOf } from './parts.ts';
-import { duplicateCandidates, hazardHistory, toView, unitNames } from './queries.ts';
+import { duplicateCandidates, hazardHistory, hazardNamed, toView, unitNames } from './queries.ts';
 import { actorsFor, type DbOrTx, type HazardRow } from './service.ts';
 import type { HazardAction } from './states.ts';
 
@@ -23,17 +22,9 @@ export interface HazardHead {
 
 const KEY = 'hazard-head';
 
-/** A hazard named by id or by its readable number (YH-…), or nothing for anything else. */
-function named(param: string): { where: SQL; id: number | SQL } | null {
-  if (/^\d{1,12}$/.test(param)) return { where: eq(hazards.id, Number(param)), id: Number(param) };
-  if (!/^YH-\d{8}-\d{4,}$/i.test(param)) return null;
-  const number = param.toUpperCase();
-  return { where: eq(hazards.number, number), id: sql`(SELECT ${hazards.id} FROM ${hazards} WHERE ${hazards.number} = ${number})` };
-}
-
 /** The hazard with its co-units and its reported point: two statements issued together. */
 export async function readHazardHead(db: DbOrTx, param: string): Promise<HazardHead | null> {
-  const ref = named(param);
+  const ref = hazardNamed(param);
   if (!ref) return null;
   const [rows, here] = await Promise.all([db.select({ h: hazards, co: coUnitList }).from(hazards).where(ref.where).limit(1), reportPointOf(db, ref.id)]);
   const [first] = rows;
@@ -73,7 +64,7 @@ export async function readHazardDetail(deps: Pick<Deps, 'db'>, principal: Princi
     hazardHistory(db, row.id, names),
     partsOf(db, row.id),
     hazardLocationsOf(db, row.id),
-    opts.duplicates ? duplicateCandidates(db, row, today, head.here) : Promise.resolve([]),
+    opts.duplicates ? duplicateCandidates(db, row, today, head.here, names) : Promise.resolve([]),
   ]);
   const view = toView(row, today, nameMap, head.co);
   const allowed: HazardAction[] = allowedGivenParts(row.state, actorsFor(principal, row, head.co), parts, principal.role === 'unit' ? principal.unitCode : undefined);

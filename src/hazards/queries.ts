@@ -239,15 +239,16 @@ export const DUPLICATE_WINDOW_DAYS = 7;
  * Other hazards of the same category within 7 days either side, not themselves merged away, at the same place
  * (normalised) or within 200 m of this one's point (those carry `distanceMetres`): what the office sees while triaging.
  * `here` is the hazard's reported point when the caller has already read it (the detail page reads it with the
- * hazard); the unit names and both searches are then issued together, one round trip.
+ * hazard), and the unit names when it has started that read; the names and both searches go together, one round trip.
  */
 export async function duplicateCandidates(
   db: DbOrTx,
   hazard: HazardRow,
   today: string,
   here?: { lat: number; lng: number } | null,
+  knownNames?: Promise<Map<string, string>>,
 ): Promise<(HazardView & { distanceMetres?: number })[]> {
-  const [names, sameRows, near] = await Promise.all([unitNames(db), samePlaceRows(db, hazard), nearbyHazards(db, hazard, here)]);
+  const [names, sameRows, near] = await Promise.all([knownNames ?? unitNames(db), samePlaceRows(db, hazard), nearbyHazards(db, hazard, here)]);
   const key = normalisePlace(hazard.place);
   const byPlace = sameRows.filter((r) => normalisePlace(r.h.place) === key).map((r) => toView(r.h, today, names, splitCoUnits(r.co)));
   const metres = new Map(near.map((n) => [n.row.id, n.metres]));
@@ -273,13 +274,21 @@ function samePlaceRows(db: DbOrTx, hazard: HazardRow) {
     .limit(200);
 }
 
+/**
+ * How a route names a hazard: by numeric id or by its readable number (YH-…); null for anything else. `id` is the
+ * id itself, or SQL that finds it by number (for reads keyed by the hazard's id).
+ */
+export function hazardNamed(param: string): { where: SQL; id: number | SQL } | null {
+  if (/^\d{1,12}$/.test(param)) return { where: eq(hazards.id, Number(param)), id: Number(param) };
+  if (!/^YH-\d{8}-\d{4,}$/i.test(param)) return null;
+  const number = param.toUpperCase();
+  return { where: eq(hazards.number, number), id: sql`(SELECT ${hazards.id} FROM ${hazards} WHERE ${hazards.number} = ${number})` };
+}
+
 /** A hazard by numeric id or by its readable number (YH-…). */
 export async function findHazard(deps: Deps, param: string): Promise<HazardRow> {
-  const row = /^\d{1,12}$/.test(param)
-    ? await deps.db.query.hazards.findFirst({ where: eq(hazards.id, Number(param)) })
-    : /^YH-\d{8}-\d{4,}$/i.test(param)
-      ? await deps.db.query.hazards.findFirst({ where: eq(hazards.number, param.toUpperCase()) })
-      : undefined;
+  const ref = hazardNamed(param);
+  const row = ref ? await deps.db.query.hazards.findFirst({ where: ref.where }) : undefined;
   if (!row) throw notFound('找不到该隐患');
   return row;
 }
