@@ -57,22 +57,28 @@ export async function getUnit(db: Db, code: string): Promise<UnitInfo | undefine
  * any of the district's for departments and the office (their cadres are spread across it).
  */
 export async function placesFor(db: Db, unit: UnitInfo | null): Promise<Place[]> {
-  const own = unit?.kind === 'town' || unit?.kind === 'subdistrict';
-  // A village or community signed in with its own code enters its own records only.
-  const itself = unit?.kind === 'village' || unit?.kind === 'community';
+  const scope = unit ? placeScope(unit) : 'all';
   const rows = await db
     .select({ code: units.code, name: units.name, kind: units.kind, population: units.population, parentCode: units.parentCode })
     .from(units)
-    .where(unit && itself ? eq(units.code, unit.code) : unit && own ? eq(units.parentCode, unit.code) : or(eq(units.kind, 'village'), eq(units.kind, 'community')))
+    .where(scope === 'itself' ? eq(units.code, unit!.code) : scope === 'children' ? eq(units.parentCode, unit!.code) : or(eq(units.kind, 'village'), eq(units.kind, 'community')))
     .orderBy(asc(units.parentCode), asc(units.code));
   return rows.filter((r): r is Place => r.kind === 'village' || r.kind === 'community');
 }
 
+/**
+ * Which villages a unit's cadres go to: a village or community signed in with its own code enters its own records
+ * only; a town's or sub-district's are its own; a department's and the office's, any of the district's.
+ */
+function placeScope(unit: UnitInfo): 'itself' | 'children' | 'all' {
+  if (unit.kind === 'village' || unit.kind === 'community') return 'itself';
+  return unit.kind === 'town' || unit.kind === 'subdistrict' ? 'children' : 'all';
+}
+
 /** The same choice made from every village and community (placesFor(db, null)), once the unit is known. */
 export function placesWithin(unit: UnitInfo, all: readonly Place[]): Place[] {
-  if (unit.kind === 'village' || unit.kind === 'community') return all.filter((p) => p.code === unit.code);
-  if (unit.kind === 'town' || unit.kind === 'subdistrict') return all.filter((p) => p.parentCode === unit.code);
-  return [...all];
+  const scope = placeScope(unit);
+  return all.filter((p) => (scope === 'itself' ? p.code === unit.code : scope === 'children' ? p.parentCode === unit.code : true));
 }
 
 export interface CadreRow {
