@@ -56,10 +56,16 @@ export function validateReply(input: { status: unknown; note: unknown }): { ok: 
 }
 
 
-/** A live deputy suggestion by id, or 404 for anything else (unknown, deleted, another form). */
-export async function findSuggestion(deps: Pick<Deps, 'db'>, id: number | string) {
+/** A suggestion's id as a route gives it; 404 for anything that cannot be one. */
+function suggestionId(id: number | string): number {
   const n = typeof id === 'number' ? id : /^\d{1,12}$/.test(id) ? Number(id) : NaN;
   if (!Number.isSafeInteger(n)) throw notFound('找不到这条建议');
+  return n;
+}
+
+/** A live deputy suggestion by id, or 404 for anything else (unknown, deleted, another form). */
+export async function findSuggestion(deps: Pick<Deps, 'db'>, id: number | string) {
+  const n = suggestionId(id);
   const [row] = await deps.db
     .select()
     .from(submissions)
@@ -167,7 +173,8 @@ export interface SuggestionListItem {
 
 /** Newest first; `unanswered` leaves out the ones with an answer. */
 export async function listSuggestions(deps: Pick<Deps, 'db'>, opts: { unanswered?: boolean } = {}): Promise<SuggestionListItem[]> {
-  const items = await suggestionItems(deps);
+  // The receipt and the text are the detail's: not in the list (leaders read it).
+  const items = (await suggestionItems(deps)).map(({ receipt: _receipt, suggestion: _text, ...item }) => item);
   return opts.unanswered ? items.filter((i) => i.status !== 'answered') : items;
 }
 
@@ -182,7 +189,7 @@ const lastReply = <T>(column: 'status' | 'at') =>
  * The suggestions (or the one `only` names) as the list shows them: the rows with their last reply, the form and
  * the unit names read together (one round trip); older form versions a suggestion was sent under, read together.
  */
-async function suggestionItems(deps: Pick<Deps, 'db'>, only?: number): Promise<SuggestionListItem[]> {
+async function suggestionItems(deps: Pick<Deps, 'db'>, only?: number): Promise<(SuggestionListItem & { receipt: string; suggestion: string })[]> {
   const [f, rows, unitRows] = await Promise.all([
     formById(deps.db, SUGGESTION_FORM),
     deps.db
@@ -192,6 +199,7 @@ async function suggestionItems(deps: Pick<Deps, 'db'>, only?: number): Promise<S
         day: submissions.day,
         createdAt: submissions.createdAt,
         payload: submissions.payload,
+        receipt: submissions.receipt,
         replyStatus: lastReply<SuggestionReplyStatus>('status'),
         replyAt: lastReply<number>('at'),
       })
@@ -204,7 +212,7 @@ async function suggestionItems(deps: Pick<Deps, 'db'>, only?: number): Promise<S
   const ctx = { units: unitRows, places: unitRows };
   // Each suggestion reads with the labels of the version it was sent under.
   const versions = await formVersionsFor(deps.db, form, rows.map((r) => r.formVersion));
-  return rows.map((r): SuggestionListItem => {
+  return rows.map((r) => {
     const own = versions.get(r.formVersion) ?? form;
     const field = (name: string) => own.fields.find((x) => x.name === name) ?? form.fields.find((x) => x.name === name)!;
     const a = parse(r.payload);
@@ -218,6 +226,8 @@ async function suggestionItems(deps: Pick<Deps, 'db'>, only?: number): Promise<S
       department: a.department ? displayValue(field('department'), a.department, ctx) : '',
       status: r.replyStatus ?? 'received',
       lastReplyAt: r.replyAt ?? null,
+      receipt: r.receipt,
+      suggestion: typeof a.suggestion === 'string' ? a.suggestion : '',
     };
   });
 }
@@ -247,21 +257,17 @@ export interface SuggestionDetail extends SuggestionListItem {
 }
 
 export async function suggestionDetail(deps: Pick<Deps, 'db'>, id: number | string): Promise<SuggestionDetail> {
-  const n = typeof id === 'number' ? id : /^\d{1,12}$/.test(id) ? Number(id) : NaN;
-  if (!Number.isSafeInteger(n)) throw notFound('找不到这条建议');
-  // Everything keyed by the id, read together: the row, its list item, the deputy's contact and the replies.
-  const [row, [item], [personal], replies] = await Promise.all([
-    findSuggestion(deps, n),
+  const n = suggestionId(id);
+  // Everything keyed by the id, read together: the suggestion, the deputy's contact and the replies.
+  const [[item], [personal], replies] = await Promise.all([
     suggestionItems(deps, n),
     deps.db.select({ data: submissionPersonal.data }).from(submissionPersonal).where(eq(submissionPersonal.submissionId, n)),
     repliesOf(deps, n),
   ]);
+  if (!item) throw notFound('找不到这条建议');
   const p = parse(personal?.data);
-  const a = parse(row.payload);
   return {
-    ...item!,
-    receipt: row.receipt,
-    suggestion: typeof a.suggestion === 'string' ? a.suggestion : '',
+    ...item,
     name: typeof p.name === 'string' ? p.name : '',
     phone: typeof p.phone === 'string' ? p.phone : '',
     replies,
