@@ -171,7 +171,7 @@ export function adminAccessRoutes(deps: Deps) {
     // The office picked the unit from the list its page read a moment before: the issue trusts that read.
     const unit = (await unitList.get(deps.db, 'active-units', unitOptions)).find((u) => u.code === unitCode);
     if (!unit || unit.kind === 'village' || unit.kind === 'community') {
-      throw validationFailed([{ field: 'unit', message: '请选择有效的单位' }], '请选择镇（街道）、区级部门或区综治办');
+      throw validationFailed([{ field: 'unit', message: '请选择有效的单位' }], '请选择镇（街道）、区级部门、派出所或区综治办');
     }
     // A leader code reads every unit's records, so it is the district's to hold, not a town's or a department's.
     if (leader && unit.kind !== 'office') {

@@ -75,14 +75,12 @@ export function unitDutyRoutes(deps: Deps) {
   const anyone = requireRole(deps, ['unit', 'admin', 'leader']);
 
   app.get('/api/v1/unit/stations', anyone, async (c) => {
-    const { unit } = await portalScope(deps, c);
-    const { settings } = await campaignFor(c, deps.db);
+    const [{ unit }, { settings }] = await Promise.all([portalScope(deps, c), campaignFor(c, deps.db)]);
     return c.json(await stationFigures(deps.db, unit.code, settings));
   });
 
   app.get('/api/v1/unit/officers', anyone, async (c) => {
-    const { unit } = await portalScope(deps, c);
-    const { settings } = await campaignFor(c, deps.db);
+    const [{ unit }, { settings }] = await Promise.all([portalScope(deps, c), campaignFor(c, deps.db)]);
     return c.json(await officerFigures(deps.db, unit, settings));
   });
 
