@@ -12,6 +12,8 @@ import { TAB_IDS, TAB_TITLES } from '../../../src/sheets/tabs.ts';
 import type { SheetsGateway } from '../../../src/sheets/gateway.ts';
 import { issueAccessCode } from '../../../src/auth/codes.ts';
 import { runScheduled } from '../../../src/core/scheduled.ts';
+import { computeSnapshot } from '../../../src/rankings/index.ts';
+import { signIn, type Json } from '../../helpers/unit-portal.ts';
 import organisation from '../../../forms/organisation.ts';
 
 const PERSONAL = ['王秀英', '13912345678', '李建国', '陈仓镇示范村三组15号', '13787654321', '赵六', '13600001111', '钱代表', '13500002222', '1234-5678', '3456789'];
@@ -427,5 +429,37 @@ describe('units the mirror depends on', () => {
     const t = await makeSheetsApp(fake);
     const names = new Set((await t.db.select({ name: units.name }).from(units)).map((u) => u.name));
     for (const u of RANK_UNITS) expect(names.has(u.name)).toBe(true);
+  });
+});
+
+// The leaders' 每日排名 tab shows patrol and publicity coverage only while the campaign weights them, as the
+// leader page does: a leader reading the sheet sees every figure behind a score.
+describe('the ranking tab and the coverage metrics', () => {
+  const DAY = '2014-11-06';
+
+  it('has the seven columns of the template, and a 巡逻覆盖 column with each unit\'s figure once the office weights it', async () => {
+    const t = await makeSheetsApp(fake, '2014-11-07T02:00:00Z');
+    const office = await signIn(t, 'office');
+    const header = () => fake.readTab('每日排名')![0];
+    await computeSnapshot(t.deps, DAY);
+    await enqueueTabs(t.db, ['rankings']);
+    await flushSheets(t.deps, { full: true, sleep: async () => {} });
+    expect(header()).toEqual(['日期', '分组', '名次', '单位', '得分', '入户走访(%)', '隐患办结(%)', '按期办结(%)', '满意度(%)', '知晓率(%)', '参与率(%)', '任务完成(%)']);
+
+    const template = (await (await office.api('/api/v1/campaign')).json()) as Json;
+    const saved = await office.api('/api/v1/admin/campaign', { method: 'PUT', body: { rankingWeights: { ...template.rankingWeights, C: 20 } } });
+    expect(saved.status).toBe(200);
+    await computeSnapshot(t.deps, DAY);
+    await enqueueTabs(t.db, ['rankings']);
+    await flushSheets(t.deps, { full: true, sleep: async () => {} });
+    expect(header()).toEqual(['日期', '分组', '名次', '单位', '得分', '入户走访(%)', '隐患办结(%)', '按期办结(%)', '满意度(%)', '知晓率(%)', '参与率(%)', '任务完成(%)', '巡逻覆盖(%)']);
+    // A town has a coverage figure (a share of its villages with a patrol team); a department has none.
+    const rows = fake.readTab('每日排名')!.slice(1);
+    const town = rows.find((r) => r[1] === '镇街')!;
+    const department = rows.find((r) => r[1] === '部门')!;
+    expect(typeof town[12]).toBe('number');
+    expect(town[12]).toBeGreaterThanOrEqual(0);
+    expect(town[12]).toBeLessThanOrEqual(100);
+    expect(department[12] ?? '').toBe('');
   });
 });
