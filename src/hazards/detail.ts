@@ -12,6 +12,7 @@ import { reportPointOf, hazardLocationsOf } from './location-store.ts';
 import { allowedGivenParts, partsOf } from './parts.ts';
 import { duplicateCandidates, hazardHistory, hazardNamed, toView, unitNames } from './queries.ts';
 import { actorsFor, type DbOrTx, type HazardRow } from './service.ts';
+import { visibleIn } from './transition-reads.ts';
 import type { HazardAction } from './states.ts';
 
 export interface HazardHead {
@@ -50,7 +51,7 @@ export async function hazardHead(deps: Pick<Deps, 'db'>, c: Context<AuthEnv>, pa
   const started = await readStartedAlongsideAuth<{ param: string; head: HazardHead | null }>(c, KEY);
   const head = started?.param === param ? started.head : await readHazardHead(deps.db, param);
   const reader = c.get('principal');
-  if (!head || (reader.role === 'unit' && head.row.leadUnitCode !== reader.unitCode && !head.co.includes(reader.unitCode))) throw notFound('找不到该隐患');
+  if (!head || !visibleIn({ hazard: head.row, coUnits: head.co }, reader)) throw notFound('找不到该隐患');
   return head;
 }
 
