@@ -1,5 +1,5 @@
 // Abuse defences on the public forms: body limit (413), rate limit (429), honeypot, Turnstile, photo checks.
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestApp } from '../../helpers/app.ts';
@@ -10,6 +10,9 @@ import { memoryRateLimiter } from '../../../src/submissions/abuse/rate-limit.ts'
 import { workersRateLimiter } from '../../../src/runtime/workers/rate-limiter.ts';
 import { exifOrientation, memoryPhotoStore, sniffPhotoType, stripJpegMetadata, stripPngMetadata, stripWebpMetadata } from '../../../src/submissions/photos.ts';
 import { MAX_PHOTO_BYTES } from '../../../src/lib/body-limit.ts';
+import { startNodeServer } from '../../helpers/node-server.ts';
+
+const VALID_API = { satisfaction: 'satisfied', aware: true, participated: true };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (r: Response) => (await r.json()) as any;
@@ -357,5 +360,39 @@ describe('photos on hazard tips', () => {
     // Trailing bytes after EOI are not kept either.
     const tail = stripJpegMetadata(new Uint8Array([...JPEG_WITH_EXIF, ...new TextEncoder().encode('GPS34.36N')]))!;
     expect(new TextDecoder('latin1').decode(tail)).not.toContain('GPS');
+  });
+});
+
+describe('413 on the real Node server: judged by Content-Length, or counted as a chunked body streams', () => {
+  const post = (url: string, body: string, chunked: boolean) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const bytes = Buffer.from(body);
+      const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+      if (!chunked) headers['content-length'] = bytes.length;
+      const req = request(url, { method: 'POST', headers }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString() }));
+      });
+      req.on('error', reject);
+      // Without a length Node sends the body chunked; in two writes so it really streams.
+      req.write(bytes.subarray(0, 10));
+      req.end(bytes.subarray(10));
+    });
+
+  it.each([false, true])('chunked %s: over 64 KB is a 413 in Chinese and nothing is stored; under it is stored', async (chunked) => {
+    const server = await startNodeServer();
+    try {
+      const url = `${server.url}/api/v1/forms/mass-feedback/submissions`;
+      const over = await post(url, JSON.stringify({ ...VALID_API, opinion: 'x'.repeat(70_000) }), chunked);
+      expect(over.status).toBe(413);
+      expect(JSON.parse(over.body)).toEqual({ error: 'PAYLOAD_TOO_LARGE', message: '提交的内容太大，请缩小照片或删减文字后再试' });
+      expect(await server.db.select().from(submissions)).toHaveLength(0);
+      const under = await post(url, JSON.stringify({ ...VALID_API, opinion: '路灯坏了' }), chunked);
+      expect(under.status).toBe(201);
+      expect(await server.db.select().from(submissions)).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 });
