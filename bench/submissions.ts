@@ -9,6 +9,7 @@ import { count } from 'drizzle-orm';
 import { submissions } from '../src/db/schema.ts';
 import { startNodeServer } from '../test/helpers/node-server.ts';
 import type { Bench } from './types.ts';
+import { groupCommitStats } from '../src/runtime/node/group-commit.ts';
 
 const DURATION_S = Number(process.env.BENCH_SUBMIT_SECONDS ?? 10);
 const WARMUP_S = 2;
@@ -56,6 +57,7 @@ const bench: Bench = {
       const url = `${server.url}/api/v1/forms/${FORM}/submissions`;
       await cannon(url, WARMUP_S);
       const [{ n: warm } = { n: 0 }] = await server.db.select({ n: count() }).from(submissions);
+      const groupsBefore = { ...groupCommitStats(server.db.$client)! };
 
       const r = await cannon(url, DURATION_S);
       const [{ n: stored } = { n: 0 }] = await server.db.select({ n: count() }).from(submissions);
@@ -64,6 +66,11 @@ const bench: Bench = {
       const latency = { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, mean: r.latency.mean };
       log(`POST /api/v1/forms/${FORM}/submissions, ${CONNECTIONS} connections, ${DURATION_S} s: ${ok} × 201 (${r.non2xx} other, ${r.errors} errors, ${r.timeouts} timeouts)`);
       log(`  ${Math.round(appRate)} submissions/s, latency p50 ${latency.p50} ms, p99 ${latency.p99} ms; rows stored ${stored - warm}`);
+      // Batches that arrived together shared a commit (src/runtime/node/group-commit.ts).
+      const groups = groupCommitStats(server.db.$client)!;
+      const groupCommit = { batches: groups.batches - groupsBefore.batches, commits: groups.commits - groupsBefore.commits };
+      const perCommit = Math.round((groupCommit.batches / Math.max(1, groupCommit.commits)) * 10) / 10;
+      log(`  ${groupCommit.batches} write batches in ${groupCommit.commits} commits: ${perCommit} per commit`);
 
       // The same number of bare inserts: one statement each, auto-commit, same client and connection settings.
       const { $client } = server.db;
@@ -126,6 +133,7 @@ const bench: Bench = {
         rowsStored: stored - warm,
         submissionsPerSecond: Math.round(appRate),
         latencyMs: latency,
+        groupCommit: { ...groupCommit, batchesPerCommit: perCommit },
         bareInserts: ok,
         bareInsertsPerSecond: Math.round(bareRate),
         ratio,

@@ -7,7 +7,7 @@ export const MAX_ANSWERS_BYTES = 64 * 1024;
 /** Phone cameras produce 3–7 MB JPEGs; photos above this are refused beside their field. */
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 /** A photo plus the answers and multipart framing. */
-export const MAX_MULTIPART_BYTES = 8 * 1024 * 1024 + 256 * 1024;
+export const MAX_MULTIPART_BYTES = MAX_PHOTO_BYTES + 256 * 1024;
 
 export const TOO_LARGE_MESSAGE = '提交的内容太大，请缩小照片或删减文字后再试';
 

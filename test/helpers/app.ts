@@ -54,8 +54,10 @@ export interface TestContext {
   setNow(at: Date | string): void;
 }
 
-export async function makeTestApp(opts: { seed?: boolean; now?: Date | string; config?: Record<string, string>; deps?: Partial<Deps> } = {}): Promise<TestContext> {
-  const db = await freshDb();
+export async function makeTestApp(
+  opts: { seed?: boolean; now?: Date | string; config?: Record<string, string>; deps?: Partial<Deps>; /** A file database instead of memory. */ url?: string } = {},
+): Promise<TestContext> {
+  const db = await freshDb(opts.url);
   if (opts.seed !== false) await seedOrganisation(db, organisation);
   let now = new Date(opts.now ?? '2014-11-04T02:00:00Z');
   const deps = testDeps({ db, config: testConfig(opts.config), now: () => now, ...opts.deps });

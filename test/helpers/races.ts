@@ -1,5 +1,9 @@
 // Two clients of one database, for races: on libSQL over HTTP (the local server), each with its own client and
-// so its own streams, or on the embedded database (one connection, interleaved awaits).
+// so its own streams; on the embedded database in memory (one connection, interleaved awaits); or on an embedded
+// file, where simultaneous batches share a commit (src/runtime/node/group-commit.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../../src/app.tsx';
 import { openWebDb } from '../../src/runtime/workers/db.ts';
 import { issueAccessCode } from '../../src/auth/codes.ts';
@@ -15,8 +19,8 @@ export interface RaceContext {
   close(): Promise<void>;
 }
 
-export type Backend = 'libSQL over HTTP' | 'embedded';
-export const BACKENDS: readonly Backend[] = ['libSQL over HTTP', 'embedded'];
+export type Backend = 'libSQL over HTTP' | 'embedded' | 'embedded file';
+export const BACKENDS: readonly Backend[] = ['libSQL over HTTP', 'embedded', 'embedded file'];
 
 const CONFIG = { SUBMIT_RATE_LIMIT: '10000' };
 
@@ -24,6 +28,18 @@ export async function raceContext(backend: Backend): Promise<RaceContext> {
   if (backend === 'embedded') {
     const t = await makeTestApp({ config: CONFIG });
     return { t, clients: [t.app, t.app], close: async () => t.db.$client.close() };
+  }
+  if (backend === 'embedded file') {
+    const dir = mkdtempSync(join(tmpdir(), 'pingan-race-'));
+    const t = await makeTestApp({ config: CONFIG, url: `file:${join(dir, 'race.db')}` });
+    return {
+      t,
+      clients: [t.app, t.app],
+      async close() {
+        t.db.$client.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const t = await makeHttpTestApp({ config: CONFIG });
   const second: Db = openWebDb(t.url);

@@ -2,13 +2,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@libsql/client';
+import { createClient, type Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../db/schema.ts';
 import type { Db } from '../../db/index.ts';
 import { coalescingClient } from '../../db/coalesce.ts';
 import { cachePreparedStatements } from './statement-cache.ts';
+import { groupCommits } from './group-commit.ts';
+
+/** How long a statement waits for another connection's write lock before it fails with SQLITE_BUSY. */
+const TIMEOUT_MS = 5000;
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 
@@ -22,16 +26,21 @@ export async function openNodeDb(url: string, authToken?: string): Promise<Db> {
     if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   }
   cachePreparedStatements();
-  let client;
+  let client: Client;
   try {
-    client = createClient({ url, authToken: authToken || undefined, intMode: 'number', timeout: 5000 });
+    client = createClient({ url, authToken: authToken || undefined, intMode: 'number', timeout: TIMEOUT_MS });
   } catch (e) {
     throw new DatabaseOpenError(`Cannot open the database at ${url}: ${(e as Error).message}`);
   }
   if (url.startsWith('file:') && !url.includes(':memory:')) {
     try {
+      // WAL and NORMAL per connection: the transactions' connection, then the one batches share commits on.
       await client.execute('PRAGMA journal_mode = WAL');
       await client.execute('PRAGMA synchronous = NORMAL');
+      const path = url.slice('file:'.length);
+      if (!path.includes('?')) {
+        client = groupCommits(client, path, { timeout: TIMEOUT_MS, pragmas: ['PRAGMA synchronous = NORMAL'] });
+      }
     } catch (e) {
       client.close();
       throw new DatabaseOpenError(`Cannot open the database at ${url}: ${(e as Error).message}`);
