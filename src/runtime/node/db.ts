@@ -37,8 +37,8 @@ export async function openNodeDb(url: string, authToken?: string): Promise<Db> {
       // WAL and NORMAL per connection: the transactions' connection, then the one batches share commits on.
       await client.execute('PRAGMA journal_mode = WAL');
       await client.execute('PRAGMA synchronous = NORMAL');
-      const path = url.slice('file:'.length);
-      if (!path.includes('?')) {
+      const path = plainFilePath(url);
+      if (path) {
         client = groupCommits(client, path, { timeout: TIMEOUT_MS, pragmas: ['PRAGMA synchronous = NORMAL'] });
       }
     } catch (e) {
@@ -48,6 +48,17 @@ export async function openNodeDb(url: string, authToken?: string): Promise<Db> {
   }
   // Over the network each statement is a round trip: reads issued together go as one batch (src/db/coalesce.ts).
   return drizzle(/^(https?|libsql|wss?):/.test(url) ? coalescingClient(client) : client, { schema });
+}
+
+/**
+ * The file a `file:` URL names, for the connection batches share commits on — or null when the URL is more than a
+ * plain path (options, percent-escapes, a host), which is then left to @libsql/client alone.
+ */
+function plainFilePath(url: string): string | null {
+  const rest = url.slice('file:'.length);
+  if (/[?#%]/.test(rest)) return null;
+  if (!rest.startsWith('//')) return rest;
+  return /^\/\/(?:localhost)?(\/[^/].*)$/.exec(rest)?.[1] ?? null;
 }
 
 export async function migrateDb(db: Db): Promise<void> {

@@ -215,7 +215,10 @@ describe('group commit when another process holds the lock', () => {
     const held = await otherProcess.transaction('write');
     const results = await Promise.allSettled([grouped.batch([insert('a')]), grouped.batch([insert('b')])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    for (const r of results) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_BUSY' });
+    const [first, second] = results.map((r) => (r as PromiseRejectedResult).reason as LibsqlBatchError);
+    // As the driver refuses a batch whose first statement cannot have the lock: each caller its own error.
+    for (const err of [first, second]) expect(err).toMatchObject({ name: 'LibsqlBatchError', code: 'SQLITE_BUSY', statementIndex: 0 });
+    expect(first).not.toBe(second);
     expect(groupCommitStats(grouped)).toEqual({ batches: 2, commits: 0 });
     await held.rollback();
     await grouped.batch([insert('c')]);
@@ -236,5 +239,97 @@ describe('group commit after a lock held elsewhere', () => {
     await Promise.all([grouped.batch([insert('a')]), grouped.batch([insert('b')])]);
     await grouped.execute({ sql: 'INSERT INTO t (k) VALUES (?)', args: ['refused'] });
     expect(await keys(grouped)).toEqual(['a', 'b', 'refused']);
+  });
+});
+
+describe('group commit, as the driver would answer', () => {
+  it('a batch that ends its own transaction is stopped where the driver stops it, and leaves nothing behind', async () => {
+    const batch: InStatement[] = [insert('r1'), 'ROLLBACK', insert('r2')];
+    const { grouped } = await files();
+    const plain = await reference();
+    const outcome = async (c: Client) => {
+      const err = (await c.batch(batch).catch((e: unknown) => e)) as LibsqlBatchError;
+      return { name: err.name, code: err.code, index: err.statementIndex, message: err.message, rows: await keys(c) };
+    };
+    const expected = await outcome(plain);
+    expect(expected).toMatchObject({ code: 'TRANSACTION_CLOSED', index: 2, rows: [] });
+    expect(await outcome(grouped)).toEqual(expected);
+  });
+
+  it.each(['/* tidy */ COMMIT', '-- note\nROLLBACK', '  /* a */ -- b\n SAVEPOINT x'])(
+    'a batch holding %j runs on its own, and the batches beside it are written once',
+    async (control) => {
+      const { grouped } = await files();
+      const plain = await reference();
+      const middle: InStatement[] = [insert('b1'), control, insert('b2')];
+      const settle = async (c: Client) =>
+        (await Promise.allSettled([c.batch([insert('a')]), c.batch(middle), c.batch([insert('c')])])).map((r) => r.status);
+      const [expectedStatus, gotStatus] = [await settle(plain), await settle(grouped)];
+      expect(gotStatus).toEqual(expectedStatus);
+      expect(await keys(grouped)).toEqual(await keys(plain));
+    },
+  );
+
+  it('a write issued after a batch is committed after it: call order is kept', async () => {
+    const { grouped } = await files();
+    const first = grouped.batch([insert('first')]);
+    const second = grouped.execute({ sql: 'INSERT INTO t (k) VALUES (?) RETURNING id', args: ['second'] });
+    const [[a], b] = await Promise.all([first, second]);
+    expect(Number(a!.rows[0]!.id)).toBeLessThan(Number(b.rows[0]!.id));
+  });
+
+  it('execute(sql, args) on a transaction binds its arguments', async () => {
+    const { grouped } = await files();
+    const tx = await grouped.transaction('write');
+    const r = await (tx.execute as unknown as (sql: string, args: unknown[]) => Promise<{ rows: { x: unknown }[] }>)('SELECT ? AS x', [42]);
+    await tx.commit();
+    expect(r.rows[0]!.x).toBe(42);
+  });
+
+  it('a database named with escapes in its URL is one file for batches and transactions alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pingan-url-'));
+    dirs.push(dir);
+    const db = await openNodeDb(`file:${join(dir, 'a%20b.db')}`);
+    clients.push(db.$client);
+    await db.$client.batch(['CREATE TABLE t (k TEXT)', { sql: 'INSERT INTO t VALUES (?)', args: ['x'] }]);
+    const tx = await db.$client.transaction('read');
+    expect((await tx.execute('SELECT k FROM t')).rows.map((r) => r.k)).toEqual(['x']);
+    await tx.commit();
+  });
+});
+
+describe('group commit and a transaction that takes long', () => {
+  it('a write issued while a transaction is being opened waits for it, instead of for the lock inside SQLite', async () => {
+    const { path } = await files();
+    const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout: 2000 });
+    clients.push(grouped);
+    const opening = grouped.transaction('write');
+    const write = grouped.execute({ sql: 'INSERT INTO t (k) VALUES (?)', args: ['outside'] });
+    const tx = await opening;
+    await tx.execute({ sql: 'INSERT INTO t (k) VALUES (?)', args: ['inside'] });
+    await tx.commit();
+    await write;
+    expect(await keys(grouped)).toEqual(['inside', 'outside']);
+  });
+
+  it('a transaction never ended refuses the waiting writes with SQLITE_BUSY after the busy timeout, as SQLite would', async () => {
+    const { path } = await files();
+    const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout: 30 });
+    clients.push(grouped);
+    await grouped.transaction('write');
+    const results = await Promise.allSettled([grouped.batch([insert('a')]), grouped.execute({ sql: "INSERT INTO t (k) VALUES ('b')", args: [] })]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    for (const r of results) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_BUSY' });
+  });
+
+  it('closing the client refuses the writes still waiting for a transaction', async () => {
+    const { path } = await files();
+    const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout: 5000 });
+    await grouped.transaction('write');
+    const waiting = [grouped.batch([insert('a')]), grouped.execute({ sql: "INSERT INTO t (k) VALUES ('b')", args: [] }), grouped.batch(['PRAGMA user_version = 1'])];
+    grouped.close();
+    const results = await Promise.allSettled(waiting);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'CLIENT_CLOSED' });
   });
 });
