@@ -16,14 +16,24 @@ function oneString(raw: unknown): unknown {
   return s === '' ? undefined : s;
 }
 
-const BOOLEAN_TOKENS: Record<string, boolean> = { yes: true, true: true, '1': true, 是: true, no: false, false: false, '0': false, 否: false };
+// A Map, not an object literal: an answer such as "constructor" must not find Object.prototype's members.
+const BOOLEAN_TOKENS: ReadonlyMap<string, boolean> = new Map([
+  ['yes', true],
+  ['true', true],
+  ['1', true],
+  ['是', true],
+  ['no', false],
+  ['false', false],
+  ['0', false],
+  ['否', false],
+]);
 
 function normaliseBoolean(raw: unknown): unknown {
   if (typeof raw === 'boolean') return raw;
   if (raw === 1 || raw === 0) return raw === 1;
   const s = oneString(raw);
   if (typeof s !== 'string') return s;
-  const b = BOOLEAN_TOKENS[s.toLowerCase()];
+  const b = BOOLEAN_TOKENS.get(s.toLowerCase());
   return b === undefined ? s : b;
 }
 
