@@ -2,7 +2,8 @@
 // stale; the notifier queues a message to a hazard's lead unit. A hook returns statements, so they travel in the
 // caller's own batch (src/db/batch.ts) — or run in its transaction — and commit or fail with the change.
 import type { Deps } from '../deps.ts';
-import { runInOrder, type Stmt, type StmtBuilder } from '../db/batch.ts';
+import { runBatch, runInOrder, type Stmt, type StmtBuilder } from '../db/batch.ts';
+import type { Db } from '../db/index.ts';
 import { organisationChanged } from './request-memo.ts';
 
 /** A hazard as it stands after the change, with what the notifier tells about it (read by the caller beforehand). */
@@ -45,6 +46,20 @@ export function changeStatements(q: StmtBuilder, deps: Pick<Deps, 'plugins'>, ch
   // What this isolate's writes trust of the organisation is read afresh after a change to it.
   if (change.kind === 'organisation') organisationChanged();
   return deps.plugins.changeHooks.flatMap((hook) => hook(q, change));
+}
+
+/**
+ * A batch that changes the organisation (units, cadres), with the change hooks' statements. This isolate's writes
+ * trust lists it read of the organisation (src/core/request-memo.ts): they are marked stale when the statements
+ * are built and again once the batch has committed, so a list read in between — before the change was there to
+ * see — is not trusted afterwards.
+ */
+export async function runOrganisationBatch(db: Db, deps: Pick<Deps, 'plugins'>, stmts: readonly Stmt[], at: number): Promise<unknown[]> {
+  try {
+    return await runBatch(db, [...stmts, ...changeStatements(db, deps, { kind: 'organisation', at })]);
+  } finally {
+    organisationChanged();
+  }
 }
 
 /** Runs every change hook in the caller's transaction (for writes that still need one). */

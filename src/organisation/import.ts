@@ -3,8 +3,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { auditEvents, cadres, units, type UnitKind } from '../db/schema.ts';
-import { changeStatements } from '../core/changes.ts';
-import { runBatch, type Stmt } from '../db/batch.ts';
+import { runOrganisationBatch } from '../core/changes.ts';
+import type { Stmt } from '../db/batch.ts';
 import { checkOrganisation, OFFICE_CODE, readTables, type RowError, type UnitRow } from './sheet.ts';
 
 export interface UnitChange {
@@ -136,9 +136,8 @@ export async function importOrganisation(
   }
   stmts.push(
     db.insert(auditEvents).values({ at, actor: opts.actor, kind: 'organisation_import', subject: `${file.units.length} 个单位`, detail: JSON.stringify(summary) }),
-    ...changeStatements(db, deps, { kind: 'organisation', at }),
   );
   // One batch: the whole file applies, or nothing does.
-  await runBatch(db, stmts);
+  await runOrganisationBatch(db, deps, stmts, at);
   return { ok: true, plan, summary, applied: true };
 }

@@ -7,8 +7,7 @@ import { requireRole, type AuthEnv } from '../auth/middleware.ts';
 import { limitBody } from '../lib/body-limit.ts';
 import { notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { cleanText } from '../lib/text.ts';
-import { changeStatements } from '../core/changes.ts';
-import { runBatch } from '../db/batch.ts';
+import { runOrganisationBatch } from '../core/changes.ts';
 import { importOrganisation } from './import.ts';
 import { organisationTemplate, organisationTree, flatten } from './tree.ts';
 import { OrganisationPage, UnitEditPage } from './page.tsx';
@@ -115,11 +114,15 @@ export function organisationRoutes(deps: Deps) {
     const at = deps.now().getTime();
     const { db } = deps;
     // One batch: the edit, its audit line and the sheet's refresh stand or fall together.
-    await runBatch(db, [
-      db.update(units).set({ name, parentCode: parent, population: popText ? Number(popText) : null, active }).where(eq(units.code, unit.code)),
-      db.insert(auditEvents).values({ at, actor: actorOf(c), kind: 'organisation_edit', unitCode: unit.code, subject: unit.code, detail: JSON.stringify({ parent, active }) }),
-      ...changeStatements(db, deps, { kind: 'organisation', at }),
-    ]);
+    await runOrganisationBatch(
+      db,
+      deps,
+      [
+        db.update(units).set({ name, parentCode: parent, population: popText ? Number(popText) : null, active }).where(eq(units.code, unit.code)),
+        db.insert(auditEvents).values({ at, actor: actorOf(c), kind: 'organisation_edit', unitCode: unit.code, subject: unit.code, detail: JSON.stringify({ parent, active }) }),
+      ],
+      at,
+    );
     return c.redirect('/admin/organisation?saved=1', 303);
   });
 

@@ -5,8 +5,8 @@ import { cadres } from '../../db/schema.ts';
 import { decodeCsv, parseCsv, type CsvEncoding } from './csv.ts';
 import { parseRole, placesFor, type CadreInput, type Place, type UnitInfo } from './roster.ts';
 import type { Deps } from '../../deps.ts';
-import { changeStatements } from '../../core/changes.ts';
-import { runBatch, type Stmt } from '../../db/batch.ts';
+import { runOrganisationBatch } from '../../core/changes.ts';
+import type { Stmt } from '../../db/batch.ts';
 
 export const ROSTER_COLUMNS = ['姓名', '职务', '角色', '包抓村社区'] as const;
 const MAX_LINES = 2000;
@@ -112,6 +112,6 @@ export async function importRoster(deps: Pick<Deps, 'db' | 'plugins'>, unit: Uni
     }
   }
   // One batch: every row of the file, or none.
-  await runBatch(db, [...stmts, ...changeStatements(db, deps, { kind: 'organisation', at: opts.now.getTime() })]);
+  await runOrganisationBatch(db, deps, stmts, opts.now.getTime());
   return { ok: true, added, updated };
 }

@@ -5,8 +5,7 @@ import type { Db } from '../../db/index.ts';
 import { cadres, CADRE_ROLES, units, type CadreRole } from '../../db/schema.ts';
 import { currentCampaign } from '../../campaign/store.ts';
 import type { Deps } from '../../deps.ts';
-import { changeStatements } from '../../core/changes.ts';
-import { runBatch } from '../../db/batch.ts';
+import { runOrganisationBatch } from '../../core/changes.ts';
 import type { FieldError } from '../../lib/errors.ts';
 
 export const CADRE_ROLE_LABELS: Record<CadreRole, string> = {
@@ -155,32 +154,40 @@ export function checkCadre(
 // sheet lists cadres and their quotas.
 export async function addCadre(deps: Pick<Deps, 'db' | 'plugins'>, unitCode: string, input: CadreInput, now: Date): Promise<number> {
   const { db } = deps;
-  const [rows] = (await runBatch(db, [
-    db
-      .insert(cadres)
-      .values({ unitCode, ...input, active: true, createdAt: now.getTime() })
-      .returning({ id: cadres.id }),
-    ...changeStatements(db, deps, { kind: 'organisation', at: now.getTime() }),
-  ])) as [{ id: number }[]];
+  const [rows] = (await runOrganisationBatch(
+    db,
+    deps,
+    [
+      db
+        .insert(cadres)
+        .values({ unitCode, ...input, active: true, createdAt: now.getTime() })
+        .returning({ id: cadres.id }),
+    ],
+    now.getTime(),
+  )) as [{ id: number }[]];
   return rows[0]!.id;
 }
 
 /** The cadre's details and, when given, whether they are active — with the sheet's note, one batch. */
 export async function updateCadre(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, id: number, input: CadreInput, opts: { active?: boolean } = {}): Promise<void> {
   const { db } = deps;
-  await runBatch(db, [
-    db
-      .update(cadres)
-      .set(opts.active === undefined ? input : { ...input, active: opts.active })
-      .where(eq(cadres.id, id)),
-    ...changeStatements(db, deps, { kind: 'organisation', at: deps.now().getTime() }),
-  ]);
+  await runOrganisationBatch(
+    db,
+    deps,
+    [
+      db
+        .update(cadres)
+        .set(opts.active === undefined ? input : { ...input, active: opts.active })
+        .where(eq(cadres.id, id)),
+    ],
+    deps.now().getTime(),
+  );
 }
 
 /** Deactivated cadres keep their visits (they count in history) but leave the entry lists and the quota. */
 export async function setCadreActive(deps: Pick<Deps, 'db' | 'now' | 'plugins'>, id: number, active: boolean): Promise<void> {
   const { db } = deps;
-  await runBatch(db, [db.update(cadres).set({ active }).where(eq(cadres.id, id)), ...changeStatements(db, deps, { kind: 'organisation', at: deps.now().getTime() })]);
+  await runOrganisationBatch(db, deps, [db.update(cadres).set({ active }).where(eq(cadres.id, id))], deps.now().getTime());
 }
 
 export async function getCadre(db: Db, id: number) {
