@@ -88,6 +88,26 @@ export async function unitFormContext(deps: Deps, unit: UnitInfo): Promise<FormC
   };
 }
 
+export const OFFICER_REQUIRED_MESSAGE = '派出所填报“三个一”时，请选择完成的包村、社区干警';
+
+/**
+ * A unit's answers checked as validateAnswers checks them, and then across fields: a police station's report of a
+ * "三个一" task (one with a per-officer target) names the officer who did it — without one it would count for no town.
+ */
+async function validateUnitAnswers(
+  db: Deps['db'],
+  form: FormDefinition,
+  input: Record<string, unknown>,
+  ctx: FormContext,
+  unit: Pick<UnitInfo, 'kind'>,
+): Promise<ReturnType<typeof validateAnswers>> {
+  const result = validateAnswers(form, input, ctx);
+  if (!result.ok || form.id !== TASK_REPORT_FORM || unit.kind !== 'station') return result;
+  const task = (await currentCampaign(db)).settings.tasks.find((t) => t.id === result.answers.task);
+  if (!task?.perOfficer || task.from || result.answers.officer !== undefined) return result;
+  return { ok: false, errors: [{ field: 'officer', message: OFFICER_REQUIRED_MESSAGE }] };
+}
+
 /** Form fields from an urlencoded body, keeping repeated names (checkboxes) as arrays. */
 async function formInput(c: Context): Promise<Record<string, unknown>> {
   return (await c.req.parseBody({ all: true })) as Record<string, unknown>;
@@ -180,7 +200,7 @@ export function unitFormRoutes(deps: Deps) {
     const input = await formInput(c);
     const idempotencyKey = unitIdempotencyKey(c, base.unit.code);
     const ctx = await unitFormContext(deps, base.unit);
-    const result = validateAnswers(base.form, input, ctx);
+    const result = await validateUnitAnswers(deps.db, base.form, input, ctx, base.unit);
     const place = acceptsLocation(base.form.id) ? locationFromForm(input) : { errors: [] };
     const errors = [...(result.ok ? [] : result.errors), ...place.errors];
     if (!result.ok || errors.length) {
@@ -216,7 +236,7 @@ export function unitFormRoutes(deps: Deps) {
     await assertNotHazard(deps.db, record.id);
     const input = await formInput(c);
     const ctx = await unitFormContext(deps, unit);
-    const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, input), ctx);
+    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, input), ctx, unit);
     // The re-rendered form shows what was typed, never the stored personal values the editor left empty.
     if (!result.ok) return page(c, { ...base, unit }, { editing: record, values: input, errors: result.errors, status: 422 });
     await updateRecord(deps, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
@@ -242,7 +262,7 @@ export function unitFormRoutes(deps: Deps) {
   app.post('/api/v1/unit/forms/:formId/submissions', writers, limit, vJson(JSON_OBJECT), async (c) => {
     const base = await scope(c, true);
     const { location, errors: placeErrors, rest: body } = takeLocation(base.form, c.req.valid('json'));
-    const result = validateAnswers(base.form, body, { ...(await unitFormContext(deps, base.unit)), unknown: 'reject' });
+    const result = await validateUnitAnswers(deps.db, base.form, body, { ...(await unitFormContext(deps, base.unit)), unknown: 'reject' }, base.unit);
     if (!result.ok || placeErrors.length) throw validationFailed([...(result.ok ? [] : result.errors), ...placeErrors], '提交的内容有误');
     const key = c.req.header('idempotency-key')?.trim();
     if (key !== undefined && (key.length === 0 || key.length > 200)) throw new AppError(400, 'BAD_IDEMPOTENCY_KEY', 'Idempotency-Key 应为 1–200 个字符');
@@ -279,7 +299,7 @@ export function unitFormRoutes(deps: Deps) {
     await assertNotHazard(deps.db, record.id);
     const body = c.req.valid('json');
     // GET gives non-office readers masked personal values: sent back as they were (or left out), they keep the stored ones.
-    const result = validateAnswers(base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' });
+    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' }, unit);
     if (!result.ok) throw validationFailed(result.errors, '提交的内容有误');
     await updateRecord(deps, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
     const updated = await ownRecord(deps.db, base.principal, base.form, record.id);

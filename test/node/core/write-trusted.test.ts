@@ -28,7 +28,7 @@ describe('lists a write trusts', () => {
         await held;
       }
       return batch(queries);
-    }) as typeof t.db.batch;
+    }) as unknown as typeof t.db.batch;
 
     const deactivating = s.api(`/api/v1/unit/cadres/${cadre!.id}`, { method: 'PATCH', body: { active: false } });
     await atDatabase;

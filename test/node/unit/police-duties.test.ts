@@ -7,6 +7,7 @@ import { cadres } from '../../../src/db/schema.ts';
 import { computeRanking, DEFAULT_RULES } from '../../../src/rankings/index.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { signIn, type Json } from '../../helpers/unit-portal.ts';
+import { OFFICER_REQUIRED_MESSAGE } from '../../../src/unit/forms-routes.tsx';
 
 const NOW = '2014-11-05T02:00:00Z';
 
@@ -74,9 +75,11 @@ describe('"三个一" per 包村、社区干警 (R15)', () => {
     expect((await station.report({ task: 'towns-law-lectures', quantity: 1, officer: guo })).status).toBe(201);
     expect((await station.report({ task: 'towns-volunteer-patrols', quantity: 2, officer: guo })).status).toBe(201);
     expect((await station.report({ task: 'towns-volunteer-patrols', quantity: 1, officer: ma })).status).toBe(201);
-    // The town's own typed lecture still counts in its total, and a station's report naming no officer counts for no town.
+    // The town's own typed lecture still counts in its total; a station's "三个一" must name the officer who did it,
+    // or it would count for no town.
     expect((await town.report({ task: 'towns-law-lectures', quantity: 1 })).status).toBe(201);
-    expect((await station.report({ task: 'towns-law-lectures', quantity: 1 })).status).toBe(201);
+    const unnamed = await station.report({ task: 'towns-law-lectures', quantity: 1 });
+    expect(unnamed).toEqual({ status: 422, body: { error: 'VALIDATION_FAILED', message: '提交的内容有误', errors: [{ field: 'officer', message: OFFICER_REQUIRED_MESSAGE }] } });
 
     const officers = await town.get('/api/v1/unit/officers');
     expect(officers.body.map((o: Json) => [o.name, o.placeName, o.stationName, o.tasks.map((x: Json) => [x.id, x.done, x.target])])).toEqual([
@@ -100,5 +103,17 @@ describe('"三个一" per 包村、社区干警 (R15)', () => {
     expect(page).toContain('包村、社区干警“三个一”');
     expect(page).toMatch(/data-officer="\d+"><td>郭鹏（演示）<\/td><td>蟠龙示范村一（演示）<\/td><td>蟠龙派出所（演示）<\/td><td class="num">1 \/ 1 ✓ 已完成/);
     expect(page).toContain('共 2 名包村、社区干警，2 名尚未完成');
+  });
+
+  it("a station’s page refuses a “三个一” report without its officer beside the field, and keeps what was typed", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const station = await as(t, 'station-panlong');
+    const page = await station.s.post('/unit/forms/task-report', { task: 'towns-law-lectures', quantity: '1', date: '2014-11-03', note: '蟠龙小学法制课' });
+    expect(page.status).toBe(422);
+    const html = await page.text();
+    expect(html).toContain(OFFICER_REQUIRED_MESSAGE);
+    expect(html).toContain('蟠龙小学法制课');
+    // A station's own patrols (no per-officer target) need no officer.
+    expect((await station.report({ task: 'police-rural-patrols', quantity: 1 })).status).toBe(201);
   });
 });
