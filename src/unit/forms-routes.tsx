@@ -11,7 +11,7 @@ import { WriteTrustedCache } from '../core/request-memo.ts';
 import type { FormContext } from '../forms/context.ts';
 import { maskPersonal, shownAnswers } from '../forms/personal.ts';
 import { validateAnswers } from '../forms/schema.ts';
-import type { FormDefinition } from '../forms/types.ts';
+import type { Answers, FormDefinition } from '../forms/types.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../lib/errors.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
 import { limitBody } from '../lib/body-limit.ts';
@@ -93,6 +93,8 @@ export const OFFICER_REQUIRED_MESSAGE = '派出所填报“三个一”时，请
 /**
  * A unit's answers checked as validateAnswers checks them, and then across fields: a police station's report of a
  * "三个一" task (one with a per-officer target) names the officer who did it — without one it would count for no town.
+ * Reported with the other fields' errors, in one round. An older record kept without an officer (before the rule)
+ * may still be edited as long as its task stays the same.
  */
 async function validateUnitAnswers(
   db: Deps['db'],
@@ -100,12 +102,27 @@ async function validateUnitAnswers(
   input: Record<string, unknown>,
   ctx: FormContext,
   unit: Pick<UnitInfo, 'kind'>,
+  stored?: Answers,
 ): Promise<ReturnType<typeof validateAnswers>> {
   const result = validateAnswers(form, input, ctx);
-  if (!result.ok || form.id !== TASK_REPORT_FORM || unit.kind !== 'station') return result;
-  const task = (await currentCampaign(db)).settings.tasks.find((t) => t.id === result.answers.task);
-  if (!task?.perOfficer || task.from || result.answers.officer !== undefined) return result;
-  return { ok: false, errors: [{ field: 'officer', message: OFFICER_REQUIRED_MESSAGE }] };
+  if (form.id !== TASK_REPORT_FORM || unit.kind !== 'station') return result;
+  const given = (name: string) => (result.ok ? result.answers[name] : blankToUndefined(input[name]));
+  const taskId = given('task');
+  if (given('officer') !== undefined || taskId === undefined) return result;
+  if (stored && stored.officer === undefined && stored.task === taskId) return result;
+  const task = (await currentCampaign(db)).settings.tasks.find((t) => t.id === String(taskId));
+  if (!task?.perOfficer || task.from) return result;
+  const errors = result.ok ? [] : result.errors;
+  if (errors.some((e) => e.field === 'officer')) return result;
+  const officer = { field: 'officer', message: OFFICER_REQUIRED_MESSAGE };
+  // In form order: the officer field comes after the task, quantity and date.
+  const order = (field: string) => form.fields.findIndex((f) => f.name === field);
+  return { ok: false, errors: [...errors, officer].sort((a, b) => order(a.field) - order(b.field)) };
+}
+
+function blankToUndefined(v: unknown): unknown {
+  const one = Array.isArray(v) ? v.find((x) => x !== '' && x !== undefined) : v;
+  return one === '' || one === null || one === undefined || (typeof one === 'string' && one.trim() === '') ? undefined : one;
 }
 
 /** Form fields from an urlencoded body, keeping repeated names (checkboxes) as arrays. */
@@ -236,7 +253,7 @@ export function unitFormRoutes(deps: Deps) {
     await assertNotHazard(deps.db, record.id);
     const input = await formInput(c);
     const ctx = await unitFormContext(deps, unit);
-    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, input), ctx, unit);
+    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, input), ctx, unit, record.answers);
     // The re-rendered form shows what was typed, never the stored personal values the editor left empty.
     if (!result.ok) return page(c, { ...base, unit }, { editing: record, values: input, errors: result.errors, status: 422 });
     await updateRecord(deps, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
@@ -299,7 +316,7 @@ export function unitFormRoutes(deps: Deps) {
     await assertNotHazard(deps.db, record.id);
     const body = c.req.valid('json');
     // GET gives non-office readers masked personal values: sent back as they were (or left out), they keep the stored ones.
-    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' }, unit);
+    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' }, unit, record.answers);
     if (!result.ok) throw validationFailed(result.errors, '提交的内容有误');
     await updateRecord(deps, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
     const updated = await ownRecord(deps.db, base.principal, base.form, record.id);

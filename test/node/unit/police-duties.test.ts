@@ -8,6 +8,8 @@ import { computeRanking, DEFAULT_RULES } from '../../../src/rankings/index.ts';
 import { makeTestApp, type TestContext } from '../../helpers/app.ts';
 import { signIn, type Json } from '../../helpers/unit-portal.ts';
 import { OFFICER_REQUIRED_MESSAGE } from '../../../src/unit/forms-routes.tsx';
+import { formById } from '../../../src/forms/store.ts';
+import { storeSubmission } from '../../../src/submissions/store.ts';
 
 const NOW = '2014-11-05T02:00:00Z';
 
@@ -111,9 +113,34 @@ describe('"三个一" per 包村、社区干警 (R15)', () => {
     const page = await station.s.post('/unit/forms/task-report', { task: 'towns-law-lectures', quantity: '1', date: '2014-11-03', note: '蟠龙小学法制课' });
     expect(page.status).toBe(422);
     const html = await page.text();
-    expect(html).toContain(OFFICER_REQUIRED_MESSAGE);
+    // Beside the field (and in the summary above the form).
+    expect(html).toMatch(new RegExp(`id="f-officer-err"[^>]*>[^<]*${OFFICER_REQUIRED_MESSAGE}`));
     expect(html).toContain('蟠龙小学法制课');
     // A station's own patrols (no per-officer target) need no officer.
     expect((await station.report({ task: 'police-rural-patrols', quantity: 1 })).status).toBe(201);
+  });
+
+  it('the officer is asked for in the same round as the other fields, for the office writing on a station’s behalf too', async () => {
+    const t = await makeTestApp({ now: NOW });
+    const station = await as(t, 'station-panlong');
+    const both = await station.report({ task: 'towns-law-lectures' });
+    expect(both.status).toBe(422);
+    expect(both.body.errors.map((e: Json) => e.field)).toEqual(['quantity', 'officer']);
+    const office = await signIn(t, 'office');
+    const res = await office.api('/api/v1/unit/forms/task-report/submissions?unit=station-panlong', { body: { task: 'towns-law-lectures', quantity: 1, date: '2014-11-03' } });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as Json).errors).toEqual([{ field: 'officer', message: OFFICER_REQUIRED_MESSAGE }]);
+  });
+
+  it('a record kept without an officer before the rule can still be corrected, but not moved to another “三个一” task without one', async () => {
+    const t = await makeTestApp({ now: NOW });
+    const station = await as(t, 'station-panlong');
+    const form = (await formById(t.db, 'task-report'))!;
+    const old = await storeSubmission(t.deps, { form, answers: { task: 'towns-law-lectures', quantity: 1, date: '2014-11-03' }, personal: {}, unitCode: 'station-panlong', source: 'unit' });
+    const put = (body: Record<string, unknown>) => station.s.api(`/api/v1/unit/forms/task-report/submissions/${old.id}`, { method: 'PUT', body: { date: '2014-11-03', ...body } });
+    expect((await put({ task: 'towns-law-lectures', quantity: 2 })).status).toBe(200);
+    const moved = await put({ task: 'towns-volunteer-patrols', quantity: 2 });
+    expect(moved.status).toBe(422);
+    expect(((await moved.json()) as Json).errors).toEqual([{ field: 'officer', message: OFFICER_REQUIRED_MESSAGE }]);
   });
 });
