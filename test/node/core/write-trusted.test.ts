@@ -22,7 +22,8 @@ describe('lists a write trusts', () => {
     const batch = t.db.batch.bind(t.db);
     let hold = true;
     t.db.batch = (async (queries: Parameters<typeof batch>[0]) => {
-      if (hold) {
+      // Only the deactivation is held: the batch that writes the cadre.
+      if (hold && queries.some((q) => /update "cadres"/.test((q as unknown as { toSQL(): { sql: string } }).toSQL().sql))) {
         hold = false;
         reached();
         await held;
@@ -32,6 +33,7 @@ describe('lists a write trusts', () => {
 
     const deactivating = s.api(`/api/v1/unit/cadres/${cadre!.id}`, { method: 'PATCH', body: { active: false } });
     await atDatabase;
+    expect((await t.db.select({ active: cadres.active }).from(cadres).where(eq(cadres.id, cadre!.id)))[0]!.active).toBe(true);
     const page = await (await s.page('/unit/forms/household-visit')).text();
     expect(page).toContain(cadre!.name); // read before the change committed: the cadre is still listed
     release();

@@ -396,3 +396,19 @@ describe('413 on the real Node server: judged by Content-Length, or counted as a
     }
   });
 });
+
+describe('413: the declared length is what is judged', () => {
+  it.each([
+    ['a length over the cap', String(64 * 1024 + 1)],
+    ['an unreadable length', 'lots'],
+  ])('%s is refused before the body is read, and nothing is stored', async (_, length) => {
+    const t = await makeTestApp();
+    const res = await t.app.request('/api/v1/forms/mass-feedback/submissions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': length },
+      body: JSON.stringify(VALID_API),
+    });
+    expect(res.status).toBe(413);
+    expect(await t.db.select().from(submissions)).toHaveLength(0);
+  });
+});
