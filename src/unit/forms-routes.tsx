@@ -143,26 +143,30 @@ export function unitFormRoutes(deps: Deps) {
   }
 
   /** The record's unit must be the one the page acts for, so the office edits a record in its own unit's view. */
-  async function recordIn(principal: Principal, form: FormDefinition, unit: UnitInfo, id: number) {
+  /**
+   * A record the principal may edit, the unit whose view it is edited in and — for an edit — the unit whose lists
+   * (cadres, places, tasks) its answers are checked against: the record's own, as when it was entered.
+   */
+  async function recordIn(principal: Principal, form: FormDefinition, unit: UnitInfo, id: number, opts: { lists?: boolean } = {}) {
     const record = await ownRecord(deps.db, principal, form, id);
-    if (record.unitCode !== unit.code) {
-      // ownRecord let a unit through only for its own or its villages' records: a town edits a village's in its own view.
-      if (principal.role === 'unit') return { record, unit };
-      return { record, unit: (await getUnit(deps.db, record.unitCode ?? ''))! };
-    }
-    return { record, unit };
+    if (record.unitCode === unit.code) return { record, unit, lists: unit };
+    // ownRecord let a unit through only for its own or its villages' (or stations') records: a town edits a village's
+    // in its own view, with the village's lists — a village's own cadres, a station's officers and tasks.
+    if (principal.role === 'unit') return { record, unit, lists: opts.lists ? ((await getUnit(deps.db, record.unitCode ?? '')) ?? unit) : unit };
+    const own = (await getUnit(deps.db, record.unitCode ?? ''))!;
+    return { record, unit: own, lists: own };
   }
 
   const page = async (
     c: Context<AuthEnv>,
     base: { principal: Principal; form: FormDefinition; unit: UnitInfo },
-    extra: Partial<EntryPageProps> & { status?: number; cadreDefault?: { field: string; cadre: number } } = {},
+    extra: Partial<EntryPageProps> & { status?: number; cadreDefault?: { field: string; cadre: number }; /** Whose lists the form offers (default: the view's unit). */ lists?: UnitInfo } = {},
   ) => {
     const today = shanghaiDay(deps.now());
     const dayQuery = c.req.query('day');
     const day = dayQuery && isValidDay(dayQuery) ? dayQuery : today;
     const [ctx, records, token] = await Promise.all([
-      unitFormContext(deps, base.unit),
+      unitFormContext(deps, extra.lists ?? base.unit),
       recordsOfDay(deps.db, base.form.id, base.unit.code, day),
       extra.editing ? Promise.resolve(undefined) : issueFormToken(deps),
     ]);
@@ -170,7 +174,7 @@ export function unitFormRoutes(deps: Deps) {
     const hazardNumbers = new Map(records.flatMap((r) => (r.hazardNumber ? [[r.id, r.hazardNumber] as const] : [])));
     const versions = await formVersionsFor(deps.db, base.form, records.map((r) => r.formVersion));
     // A cadre picked in the last entry (?cadre=) visits in the village assigned to them (R1): offer it until another is chosen.
-    const { status, cadreDefault, ...rest } = extra;
+    const { status, cadreDefault, lists: _lists, ...rest } = extra;
     if (cadreDefault && rest.values && rest.values[cadreDefault.field] === undefined) {
       const assigned = ctx.cadres?.find((x) => x.id === cadreDefault.cadre)?.assignedCode;
       if (assigned) rest.values = { ...rest.values, [cadreDefault.field]: assigned };
@@ -188,11 +192,11 @@ export function unitFormRoutes(deps: Deps) {
     const editId = c.req.query('edit');
     if (editId !== undefined) {
       assertCanWrite(base.principal);
-      const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(editId));
+      const { record, unit, lists } = await recordIn(base.principal, base.form, base.unit, Number(editId), { lists: true });
       await assertNotHazard(deps.db, record.id);
       // Only the office sees personal data in full; anyone else edits without it, and empty keeps the stored value.
       const values = base.principal.role === 'admin' ? { ...record.answers, ...record.personal } : { ...record.answers };
-      return page(c, { ...base, unit }, { editing: record, values, focus: base.form.fields[0]?.name });
+      return page(c, { ...base, unit }, { editing: record, values, focus: base.form.fields[0]?.name, lists });
     }
     // Kept from the last entry (query), so a night of one cadre's visits needs no re-selection.
     const values: Record<string, unknown> = {};
@@ -249,13 +253,13 @@ export function unitFormRoutes(deps: Deps) {
 
   app.post('/unit/forms/:formId/:id', writers, limit, async (c) => {
     const base = await scope(c, true);
-    const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    const { record, unit, lists } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')), { lists: true });
     await assertNotHazard(deps.db, record.id);
     const input = await formInput(c);
-    const ctx = await unitFormContext(deps, unit);
-    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, input), ctx, unit, record.answers);
+    const ctx = await unitFormContext(deps, lists);
+    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, input), ctx, lists, record.answers);
     // The re-rendered form shows what was typed, never the stored personal values the editor left empty.
-    if (!result.ok) return page(c, { ...base, unit }, { editing: record, values: input, errors: result.errors, status: 422 });
+    if (!result.ok) return page(c, { ...base, unit }, { editing: record, values: input, errors: result.errors, status: 422, lists });
     await updateRecord(deps, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
     return c.redirect(`/unit/forms/${base.form.id}?saved=${record.id}&day=${record.day}${unitQuery(base.principal, unit.code, '&')}`, 303);
   });
@@ -312,11 +316,11 @@ export function unitFormRoutes(deps: Deps) {
 
   app.put('/api/v1/unit/forms/:formId/submissions/:id', writers, limit, vJson(JSON_OBJECT), async (c) => {
     const base = await scope(c, true);
-    const { record, unit } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')));
+    const { record, lists } = await recordIn(base.principal, base.form, base.unit, Number(c.req.param('id')), { lists: true });
     await assertNotHazard(deps.db, record.id);
     const body = c.req.valid('json');
     // GET gives non-office readers masked personal values: sent back as they were (or left out), they keep the stored ones.
-    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, unit)), unknown: 'reject' }, unit, record.answers);
+    const result = await validateUnitAnswers(deps.db, base.form, keepStoredPersonal(base.form, record.personal, body), { ...(await unitFormContext(deps, lists)), unknown: 'reject' }, lists, record.answers);
     if (!result.ok) throw validationFailed(result.errors, '提交的内容有误');
     await updateRecord(deps, base.principal, base.form, record, { answers: await withDerived(deps.db, base.form, result.answers), personal: result.personal }, deps.now());
     const updated = await ownRecord(deps.db, base.principal, base.form, record.id);

@@ -143,4 +143,21 @@ describe('"三个一" per 包村、社区干警 (R15)', () => {
     expect(moved.status).toBe(422);
     expect(((await moved.json()) as Json).errors).toEqual([{ field: 'officer', message: OFFICER_REQUIRED_MESSAGE }]);
   });
+
+  it('the police branch corrects a station’s “三个一” report against the station’s own officers and tasks', async () => {
+    const t = await makeTestApp({ now: NOW });
+    const [station, police] = [await as(t, 'station-panlong'), await as(t, 'police')];
+    const guo = await cadreId(t, '郭鹏（演示）');
+    const created = await station.report({ task: 'towns-law-lectures', quantity: 1, officer: guo });
+    expect(created.status).toBe(201);
+    const put = await police.s.api(`/api/v1/unit/forms/task-report/submissions/${created.body.id}`, {
+      method: 'PUT',
+      body: { task: 'towns-law-lectures', quantity: 2, date: '2014-11-03', officer: guo },
+    });
+    expect(put.status).toBe(200);
+    expect(((await put.json()) as Json).answers).toMatchObject({ task: 'towns-law-lectures', quantity: 2, officer: guo });
+    // Its edit page offers the station's officers.
+    const page = await (await police.s.page(`/unit/forms/task-report?edit=${created.body.id}`)).text();
+    expect(page).toContain('郭鹏（演示）');
+  });
 });

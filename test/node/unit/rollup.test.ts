@@ -43,4 +43,23 @@ describe('villages roll up to their town', () => {
     const html = await (await (await signIn(t, 'panlong')).page('/unit')).text();
     expect(new RegExp(`<tr data-cadre="${cadre!.id}">.*?</tr>`).exec(html)?.[0]).toContain('1 / 50');
   });
+
+  it("the town corrects a visit its village entered for the village's own cadre, on the page and by the API", async () => {
+    const t = await makeTestApp({ now: '2014-11-04T02:00:00Z' });
+    const village = await signIn(t, 'panlong-v2');
+    const added = await village.api('/api/v1/unit/cadres', { body: { name: '村干部甲', post: '村支书', role: '干部', assignedCode: 'panlong-v2' } });
+    expect(added.status).toBe(201);
+    const { id: cadre } = (await added.json()) as { id: number };
+    const body = { cadre, visitDate: '2014-11-04', place: 'panlong-v2', householdHead: '赵六', address: '2组8号', almanac: true, aware: true, participated: true, satisfaction: 'satisfied' };
+    const res = await village.api('/api/v1/unit/forms/household-visit/submissions', { body });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+
+    const town = await signIn(t, 'panlong');
+    expect((await town.api(`/api/v1/unit/forms/household-visit/submissions/${id}`, { method: 'PUT', body: { ...body, satisfaction: 'dissatisfied' } })).status).toBe(200);
+    const edit = await (await town.page(`/unit/forms/household-visit?edit=${id}`)).text();
+    expect(edit).toContain('村干部甲');
+    const fields = { cadre: String(cadre), visitDate: '2014-11-04', place: 'panlong-v2', householdHead: '赵六', address: '2组8号', almanac: 'yes', aware: 'yes', participated: 'yes', satisfaction: 'satisfied' };
+    expect((await town.post(`/unit/forms/household-visit/${id}`, fields)).status).toBe(303);
+  });
 });
