@@ -45,10 +45,16 @@ export async function build(db: Db) {
   await db.run(sql`${seq(SIZES.cadres)} INSERT INTO cadres (id, unit_code, name, post, role, active, created_at)
     SELECT i, ${rankedUnit('i')}, '干部' || i, '', CASE WHEN i % 50 = 0 THEN 'district_leader' WHEN i % 7 = 0 THEN 'unit_leader' ELSE 'cadre' END,
       i % 40 <> 0, 0 FROM seq`);
-  // Visits: cadre i*7919 mod 5000, attributed to the cadre's ranked unit, with the three questions answered.
+  // Visits: cadre i*7919 mod 5000, attributed to the cadre's ranked unit, with the three questions answered and the
+  // answers as a liaison's entry stores them (the almanac task counts the visits that handed one over).
   await db.run(sql`${seq(SIZES.visits)} INSERT INTO submissions
     (form_id, form_version, unit_code, rollup_code, source, created_at, day, payload, receipt, cadre_id, satisfaction, aware, participated)
-    SELECT 'household-visit', 1, ${rankedUnit('(i * 7919) % 5000 + 1')}, ${rankedUnit('(i * 7919) % 5000 + 1')}, 'unit', 0, ${day('i * 31')}, '{}', 'V' || i,
+    SELECT 'household-visit', 1, ${rankedUnit('(i * 7919) % 5000 + 1')}, ${rankedUnit('(i * 7919) % 5000 + 1')}, 'unit', 0, ${day('i * 31')},
+      json_object('cadre', (i * 7919) % 5000 + 1, 'visitDate', ${day('i * 31')}, 'place', 'v' || (i % 400 + 1), 'almanac', json(CASE WHEN i % 5 <> 0 THEN 'true' ELSE 'false' END),
+        'aware', json(CASE WHEN i % 4 <> 0 THEN 'true' ELSE 'false' END), 'participated', json(CASE WHEN i % 3 <> 0 THEN 'true' ELSE 'false' END),
+        'satisfaction', CASE i % 10 WHEN 0 THEN 'dissatisfied' WHEN 1 THEN 'unknown' WHEN 2 THEN 'basically_satisfied' ELSE 'satisfied' END,
+        'opinions', CASE WHEN i % 6 = 0 THEN '希望多开展夜间巡逻，村口路灯需要维修。' ELSE '' END),
+      'V' || i,
       (i * 7919) % 5000 + 1,
       CASE i % 10 WHEN 0 THEN 'dissatisfied' WHEN 1 THEN 'unknown' WHEN 2 THEN 'basically_satisfied' ELSE 'satisfied' END,
       i % 4 <> 0, i % 3 <> 0 FROM seq`);
