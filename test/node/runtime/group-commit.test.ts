@@ -49,6 +49,21 @@ async function reference(): Promise<Client> {
   return plain;
 }
 
+/** A grouped client with its own busy timeout (the app's is 5 s), on a fresh database of the schema. */
+async function groupedWithTimeout(timeout: number): Promise<{ grouped: Client; path: string }> {
+  const { path } = await files();
+  const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout });
+  clients.push(grouped);
+  return { grouped, path };
+}
+
+/** Another process's client on the same file, holding the write lock until the returned transaction ends. */
+async function lockHeldElsewhere(path: string) {
+  const otherProcess = createClient({ url: `file:${path}`, intMode: 'number' });
+  clients.push(otherProcess);
+  return otherProcess.transaction('write');
+}
+
 const insert = (k: string, n = 0): InStatement => ({ sql: 'INSERT INTO t (k, n) VALUES (?, ?) RETURNING id, k', args: [k, n] });
 const keys = async (c: Client) => (await c.execute('SELECT k FROM t ORDER BY k')).rows.map((r) => r.k);
 
@@ -207,12 +222,8 @@ describe('group commit beside an interactive transaction', () => {
 
 describe('group commit when another process holds the lock', () => {
   it('every batch of the group is refused with SQLITE_BUSY once, not retried alone against the same lock', async () => {
-    const { path } = await files();
-    const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout: 20 });
-    clients.push(grouped);
-    const otherProcess = createClient({ url: `file:${path}`, intMode: 'number' });
-    clients.push(otherProcess);
-    const held = await otherProcess.transaction('write');
+    const { grouped, path } = await groupedWithTimeout(20);
+    const held = await lockHeldElsewhere(path);
     const results = await Promise.allSettled([grouped.batch([insert('a')]), grouped.batch([insert('b')])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     const [first, second] = results.map((r) => (r as PromiseRejectedResult).reason as LibsqlBatchError);
@@ -224,16 +235,10 @@ describe('group commit when another process holds the lock', () => {
     await grouped.batch([insert('c')]);
     expect(await keys(grouped)).toEqual(['c']);
   });
-});
 
-describe('group commit after a lock held elsewhere', () => {
   it('a single write refused with SQLITE_BUSY leaves the connection usable for the next commit', async () => {
-    const { path } = await files();
-    const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout: 20 });
-    clients.push(grouped);
-    const otherProcess = createClient({ url: `file:${path}`, intMode: 'number' });
-    clients.push(otherProcess);
-    const held = await otherProcess.transaction('write');
+    const { grouped, path } = await groupedWithTimeout(20);
+    const held = await lockHeldElsewhere(path);
     await expect(grouped.execute({ sql: 'INSERT INTO t (k) VALUES (?)', args: ['refused'] })).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
     await held.rollback();
     await Promise.all([grouped.batch([insert('a')]), grouped.batch([insert('b')])]);
@@ -300,9 +305,7 @@ describe('group commit, as the driver would answer', () => {
 
 describe('group commit and a transaction that takes long', () => {
   it('a write issued while a transaction is being opened waits for it, instead of for the lock inside SQLite', async () => {
-    const { path } = await files();
-    const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout: 2000 });
-    clients.push(grouped);
+    const { grouped } = await groupedWithTimeout(2000);
     const opening = grouped.transaction('write');
     const write = grouped.execute({ sql: 'INSERT INTO t (k) VALUES (?)', args: ['outside'] });
     const tx = await opening;
@@ -313,9 +316,7 @@ describe('group commit and a transaction that takes long', () => {
   });
 
   it('a transaction never ended refuses the waiting writes with SQLITE_BUSY after the busy timeout, as SQLite would', async () => {
-    const { path } = await files();
-    const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout: 30 });
-    clients.push(grouped);
+    const { grouped } = await groupedWithTimeout(30);
     await grouped.transaction('write');
     const results = await Promise.allSettled([grouped.batch([insert('a')]), grouped.execute({ sql: "INSERT INTO t (k) VALUES ('b')", args: [] })]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
@@ -323,8 +324,7 @@ describe('group commit and a transaction that takes long', () => {
   });
 
   it('closing the client refuses the writes still waiting for a transaction', async () => {
-    const { path } = await files();
-    const grouped = groupCommits(createClient({ url: `file:${path}`, intMode: 'number' }), path, { timeout: 5000 });
+    const { grouped } = await groupedWithTimeout(5000);
     await grouped.transaction('write');
     const waiting = [grouped.batch([insert('a')]), grouped.execute({ sql: "INSERT INTO t (k) VALUES ('b')", args: [] }), grouped.batch(['PRAGMA user_version = 1'])];
     grouped.close();
