@@ -2,11 +2,7 @@
 // publishes a broken version, one per mistake and none for a good definition (found by mutation testing, issue 22).
 import { describe, expect, it } from 'vitest';
 import { definitionProblems, FormDefinitionError, validateDefinition } from '../../../src/forms/checks.ts';
-import type { FieldDefinition, FormDefinition } from '../../../src/forms/types.ts';
-
-const form = (fields: unknown[], extra: Record<string, unknown> = {}): FormDefinition =>
-  ({ id: 'test-form', version: 1, title: '测试', intro: '测试表单', audience: 'unit', fields, ...extra }) as FormDefinition;
-const field = (extra: Record<string, unknown>): FieldDefinition => ({ name: 'x', label: '某项', type: 'text', ...extra }) as FieldDefinition;
+import { testField as field, testForm as form } from '../../helpers/forms.ts';
 const problemsOf = (...fields: Record<string, unknown>[]) => definitionProblems(form(fields.map(field)));
 const OPTIONS = [{ value: 'a', label: '甲' }, { value: 'b', label: '乙' }];
 

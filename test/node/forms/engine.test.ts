@@ -8,26 +8,13 @@ import { normalisePhone, visibleFields } from '../../../src/forms/normalise.ts';
 import { metricValues, sheetColumns } from '../../../src/forms/projections.ts';
 import { validateAnswers } from '../../../src/forms/schema.ts';
 import type { FieldDefinition, FormDefinition } from '../../../src/forms/types.ts';
+import { FORM_CONTEXT, testField, testForm } from '../../helpers/forms.ts';
 
-const form = (fields: FieldDefinition[], extra: Partial<FormDefinition> = {}): FormDefinition => ({
-  id: 'test-form',
-  version: 1,
-  title: '测试',
-  intro: '测试表单',
-  audience: 'unit',
-  fields,
-  ...extra,
-});
+const form = (fields: FieldDefinition[], extra: Partial<FormDefinition> = {}) => testForm(fields, extra);
 
-const one = (field: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>) => form([{ name: 'x', label: '某项', ...field } as FieldDefinition]);
+const one = (field: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>) => form([testField(field)]);
 
-const CTX: FormContext = {
-  today: '2014-11-04',
-  cadres: [{ id: 7, name: '张三' }],
-  places: [{ code: 'chencang-v1', name: '陈仓示范村一' }],
-  units: [{ code: 'police', name: '金台公安分局' }],
-  tasks: [{ id: 'police-unit-slogans', title: '标语' }],
-};
+const CTX: FormContext = FORM_CONTEXT;
 
 describe('validateAnswers, field by field', () => {
   const cases: { name: string; field: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>; input: unknown; ok?: unknown; error?: string | RegExp }[] = [

@@ -4,19 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import type { FormContext } from '../../../src/forms/context.ts';
 import { fieldSchema, validateAnswers } from '../../../src/forms/schema.ts';
-import type { FieldDefinition, FormDefinition } from '../../../src/forms/types.ts';
+import type { FieldDefinition } from '../../../src/forms/types.ts';
+import { FORM_CONTEXT, testField, testForm } from '../../helpers/forms.ts';
 
-const form = (fields: FieldDefinition[]): FormDefinition => ({ id: 'test-form', version: 1, title: '测试', intro: '测试表单', audience: 'unit', fields });
-const field = (f: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>) => ({ name: 'x', label: '某项', ...f }) as FieldDefinition;
+const form = (fields: FieldDefinition[]) => testForm(fields);
+const field = (f: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>) => testField(f);
 
-const CTX: FormContext = {
-  today: '2014-11-04',
-  cadres: [{ id: 7, name: '张三' }],
-  places: [{ code: 'chencang-v1', name: '陈仓示范村一' }],
-  units: [{ code: 'police', name: '金台公安分局' }],
-  tasks: [{ id: 'police-unit-slogans', title: '标语' }],
-  campaign: { startDate: '2014-10-29', endDate: '2014-11-30', slogans: ['平安你我他'] },
-};
+const CTX: FormContext = { ...FORM_CONTEXT, campaign: { startDate: '2014-10-29', endDate: '2014-11-30', slogans: ['平安你我他'] } };
 
 /** The one error of field x, or 'ok:<json of the stored answer>'. */
 function outcome(f: Partial<FieldDefinition> & Pick<FieldDefinition, 'type'>, input: unknown, ctx: FormContext = CTX): string {
