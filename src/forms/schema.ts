@@ -209,3 +209,17 @@ export function validateAnswers(form: FormDefinition, input: Record<string, unkn
   // The schema holds only the visible fields, so its output is what the person answered and may keep.
   return { ok: true, ...splitPersonal(form, result.output as Record<string, unknown>) };
 }
+
+/** Error lists from several checks as one: a field's first error only, in form order; unknown fields and form-level errors last. */
+export function mergeErrors(form: FormDefinition, ...lists: FieldError[][]): FieldError[] {
+  const order = new Map(form.fields.map((f, i) => [f.name, i]));
+  const seen = new Set<string>();
+  const all: FieldError[] = [];
+  for (const e of lists.flat()) {
+    if (seen.has(e.field)) continue;
+    seen.add(e.field);
+    all.push(e);
+  }
+  // Unknown fields and form-level errors go last.
+  return all.sort((a, b) => (order.get(a.field) ?? Infinity) - (order.get(b.field) ?? Infinity));
+}

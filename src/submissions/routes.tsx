@@ -11,7 +11,7 @@ import { formTokens, units } from '../db/schema.ts';
 import { readsCampaign, type FormContext } from '../forms/context.ts';
 import { currentCampaign } from '../campaign/store.ts';
 import { formJsonSchema } from '../forms/json-schema.ts';
-import { validateAnswers } from '../forms/schema.ts';
+import { mergeErrors, validateAnswers } from '../forms/schema.ts';
 import type { FormDefinition } from '../forms/types.ts';
 import { AppError, isDatabaseUnavailable, loggableError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { JSON_OBJECT, vJson } from '../lib/validation.ts';
@@ -119,19 +119,6 @@ async function takePhotos(deps: Deps, form: FormDefinition, body: Record<string,
     pending.push({ key, bytes: stripped, type });
   }
   return { pending, errors };
-}
-
-function mergeErrors(form: FormDefinition, ...lists: FieldError[][]): FieldError[] {
-  const order = new Map(form.fields.map((f, i) => [f.name, i]));
-  const seen = new Set<string>();
-  const all: FieldError[] = [];
-  for (const e of lists.flat()) {
-    if (seen.has(e.field)) continue;
-    seen.add(e.field);
-    all.push(e);
-  }
-  // Unknown fields and form-level errors go last.
-  return all.sort((a, b) => (order.get(a.field) ?? Infinity) - (order.get(b.field) ?? Infinity));
 }
 
 function ThanksWithoutReceipt(props: { form: FormDefinition }) {

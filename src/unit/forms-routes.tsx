@@ -10,7 +10,8 @@ import { portalScope } from './layout.tsx';
 import { WriteTrustedCache } from '../core/request-memo.ts';
 import type { FormContext } from '../forms/context.ts';
 import { maskPersonal, shownAnswers } from '../forms/personal.ts';
-import { validateAnswers } from '../forms/schema.ts';
+import { mergeErrors, validateAnswers } from '../forms/schema.ts';
+import { normaliser } from '../forms/normalise.ts';
 import type { Answers, FormDefinition } from '../forms/types.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../lib/errors.ts';
 import { isValidDay, shanghaiDay } from '../lib/time.ts';
@@ -106,23 +107,18 @@ async function validateUnitAnswers(
 ): Promise<ReturnType<typeof validateAnswers>> {
   const result = validateAnswers(form, input, ctx);
   if (form.id !== TASK_REPORT_FORM || unit.kind !== 'station') return result;
-  const given = (name: string) => (result.ok ? result.answers[name] : blankToUndefined(input[name]));
+  // The two answers as the engine reads them, even when another field failed.
+  const given = (name: string) => {
+    if (result.ok) return result.answers[name];
+    const f = form.fields.find((x) => x.name === name);
+    return f ? normaliser(f)(input[name]) : undefined;
+  };
   const taskId = given('task');
   if (given('officer') !== undefined || taskId === undefined) return result;
   if (stored && stored.officer === undefined && stored.task === taskId) return result;
   const task = (await currentCampaign(db)).settings.tasks.find((t) => t.id === String(taskId));
   if (!task?.perOfficer || task.from) return result;
-  const errors = result.ok ? [] : result.errors;
-  if (errors.some((e) => e.field === 'officer')) return result;
-  const officer = { field: 'officer', message: OFFICER_REQUIRED_MESSAGE };
-  // In form order: the officer field comes after the task, quantity and date.
-  const order = (field: string) => form.fields.findIndex((f) => f.name === field);
-  return { ok: false, errors: [...errors, officer].sort((a, b) => order(a.field) - order(b.field)) };
-}
-
-function blankToUndefined(v: unknown): unknown {
-  const one = Array.isArray(v) ? v.find((x) => x !== '' && x !== undefined) : v;
-  return one === '' || one === null || one === undefined || (typeof one === 'string' && one.trim() === '') ? undefined : one;
+  return { ok: false, errors: mergeErrors(form, result.ok ? [] : result.errors, [{ field: 'officer', message: OFFICER_REQUIRED_MESSAGE }]) };
 }
 
 /** Form fields from an urlencoded body, keeping repeated names (checkboxes) as arrays. */
