@@ -43,16 +43,14 @@ export type ChangeHook = (q: StmtBuilder, change: Change) => Stmt[];
 
 /** Every change hook's statements, to add to the caller's batch. */
 export function changeStatements(q: StmtBuilder, deps: Pick<Deps, 'plugins'>, change: Change): Stmt[] {
-  // What this isolate's writes trust of the organisation is read afresh after a change to it.
-  if (change.kind === 'organisation') organisationChanged();
   return deps.plugins.changeHooks.flatMap((hook) => hook(q, change));
 }
 
 /**
- * A batch that changes the organisation (units, cadres), with the change hooks' statements. This isolate's writes
- * trust lists it read of the organisation (src/core/request-memo.ts): they are marked stale when the statements
- * are built and again once the batch has committed, so a list read in between — before the change was there to
- * see — is not trusted afterwards.
+ * A batch that changes the organisation (units, cadres), with the change hooks' statements — the one way such a
+ * change is written. This isolate's writes trust lists it read of the organisation (src/core/request-memo.ts):
+ * they are marked stale once the batch has ended, so no list read before the change could be seen — even one read
+ * while the batch was on its way — is trusted afterwards.
  */
 export async function runOrganisationBatch(db: Db, deps: Pick<Deps, 'plugins'>, stmts: readonly Stmt[], at: number): Promise<unknown[]> {
   try {

@@ -88,7 +88,7 @@ export function readStartedAlongsideAuth<T>(c: Context, key: string): Promise<T>
 /** Bumped when this isolate writes a change to the organisation (units, cadres): its lists are read afresh. */
 let organisationGeneration = 0;
 
-/** Called for every organisation change this isolate builds (src/core/changes.ts). */
+/** Called once each organisation change this isolate writes has ended (src/core/changes.ts runOrganisationBatch). */
 export function organisationChanged(): void {
   organisationGeneration++;
 }
