@@ -25,13 +25,18 @@ export interface GroupCommitStats {
   commits: number;
 }
 
-interface Job {
+/** One batch's run: its statements and, once run, its results or its error. */
+interface Run {
   stmts: readonly BatchStatement[];
   mode: TransactionMode;
-  resolve: (results: ResultSet[]) => void;
-  reject: (err: unknown) => void;
   results?: ResultSet[];
   error?: unknown;
+}
+
+/** A batch waiting for its group, with the caller to answer. */
+interface Job extends Run {
+  resolve: (results: ResultSet[]) => void;
+  reject: (err: unknown) => void;
 }
 
 const STATS = new WeakMap<Client, GroupCommitStats>();
@@ -129,7 +134,7 @@ export function groupCommits(inner: Client, path: string, options: { timeout: nu
   }
 
   /** The driver's answer to `batch`: the batch in a transaction of its own. */
-  function runAlone(job: Job): void {
+  function runAlone(job: Run): void {
     job.results = undefined;
     job.error = undefined;
     try {
@@ -246,7 +251,7 @@ export function groupCommits(inner: Client, path: string, options: { timeout: nu
           while (openTransactions > 0 && !closed) await noTransaction();
           flushNow();
         }
-        const job: Job = { stmts, mode, resolve: () => {}, reject: () => {} };
+        const job: Run = { stmts, mode };
         stats.batches++;
         runAlone(job);
         if (job.error !== undefined) throw job.error;
