@@ -9,6 +9,9 @@ import { portalScope } from './layout.tsx';
 import { progressPercent } from './dashboard.ts';
 import { officerFigures, stationFigures, type OfficerFigures, type StationFigures } from './tasks.ts';
 
+/** A task's title as a column heading: what follows its lead-in (“三个一”：, 各公安派出所…：), in the office's own words. */
+const heading = (title: string) => title.replace(/^.*：/, '');
+
 /** The police branch's stations, each task against the station's own target. */
 export function StationTable(props: { stations: StationFigures[] }) {
   if (!props.stations.length) return null;
@@ -17,7 +20,7 @@ export function StationTable(props: { stations: StationFigures[] }) {
     <>
       <h2>各派出所巡查</h2>
       <p class="muted">每个派出所对校园周边及公共场所开展重点巡查（社区每日1次，农村每周2次），由派出所在“任务进度”中填报。</p>
-      <DataTable head={['派出所', ...tasks.map((t) => ({ label: t.label.replace(/^.*：/, ''), class: 'num' }))]} label="各派出所巡查">
+      <DataTable head={['派出所', ...tasks.map((t) => ({ label: heading(t.label), class: 'num' }))]} label="各派出所巡查">
         {props.stations.map((s) => (
           <tr data-station={s.unit}>
             <td>{s.name}</td>
@@ -34,8 +37,6 @@ export function StationTable(props: { stations: StationFigures[] }) {
   );
 }
 
-const shortLabel = (label: string) => (/讲/.test(label) ? '讲课' : /巡逻/.test(label) ? '组织义务巡逻' : label.slice(0, 10));
-
 /** Each officer with their village and each "三个一" task: done against their own target, a mark when reached. */
 export function OfficerTable(props: { officers: OfficerFigures[]; showStation: boolean }) {
   if (!props.officers.length) return null;
@@ -48,7 +49,7 @@ export function OfficerTable(props: { officers: OfficerFigures[]; showStation: b
         共 {props.officers.length} 名包村、社区干警，{behind} 名尚未完成。由派出所在“任务进度”中填报并选择完成的干警；镇街的任务合计已包含。
       </p>
       <DataTable
-        head={['干警', '包抓村（社区）', props.showStation ? '派出所' : null, ...tasks.map((t) => ({ label: `${shortLabel(t.label)}（每人 ${t.target} ${t.unitLabel}）`, class: 'num' }))]}
+        head={['干警', '包抓村（社区）', props.showStation ? '派出所' : null, ...tasks.map((t) => ({ label: `${heading(t.label)}（每人 ${t.target} ${t.unitLabel}）`, class: 'num' }))]}
         label="包村、社区干警“三个一”"
       >
         {props.officers.map((o) => (
